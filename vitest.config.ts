@@ -9,7 +9,9 @@ if (realData && !existsSync(realData)) {
   throw new Error(`CATCHMENTS_REAL_DATA=${realData} does not exist: point it at the shared data folder.`);
 }
 if (!realData) {
-  console.warn('[vitest] CATCHMENTS_REAL_DATA is not set: the real-data suites (*.real.test.ts) are not run.');
+  console.warn(
+    '[vitest] CATCHMENTS_REAL_DATA is not set: the real-data suites (*.real.test.ts) are not run.',
+  );
 }
 const realDataExclude = realData ? [] : ['**/*.real.test.ts'];
 

@@ -15,7 +15,10 @@ export interface CliIO {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
-type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & { readonly description: string; readonly valueName?: string };
+type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & {
+  readonly description: string;
+  readonly valueName?: string;
+};
 
 export interface CliCommand {
   /** One or two words, e.g. `lookup` or `draft create`. */
@@ -30,7 +33,7 @@ export interface CliCommand {
 }
 
 export interface CommandInput {
-  readonly values: Readonly<Record<string, string | boolean | string[] | boolean[] | undefined>>;
+  readonly values: Readonly<Record<string, string | boolean | (string | boolean)[] | undefined>>;
   readonly positionals: readonly string[];
   readonly io: CliIO;
 }
@@ -66,8 +69,16 @@ export function flag(input: CommandInput, name: string): boolean {
 }
 
 export function helpText(command: CliCommand): string {
-  const lines = [`Usage: catchments ${command.name}${command.args ? ` ${command.args}` : ''} [options]`, '', command.summary, ''];
-  const entries = Object.entries({ ...command.options, help: { type: 'boolean', description: 'Show this help' } as OptionSpec });
+  const lines = [
+    `Usage: catchments ${command.name}${command.args ? ` ${command.args}` : ''} [options]`,
+    '',
+    command.summary,
+    '',
+  ];
+  const entries = Object.entries({
+    ...command.options,
+    help: { type: 'boolean', description: 'Show this help' } as OptionSpec,
+  });
   if (entries.length > 0) {
     lines.push('Options:');
     for (const [name, spec] of entries) {
@@ -96,7 +107,11 @@ export function mainHelp(commands: readonly CliCommand[]): string {
 }
 
 /** Runs the CLI for argv (without node and script) and returns the exit code. Never throws. */
-export async function runCli(commands: readonly CliCommand[], argv: readonly string[], io: CliIO): Promise<number> {
+export async function runCli(
+  commands: readonly CliCommand[],
+  argv: readonly string[],
+  io: CliIO,
+): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     io.stdout.write(mainHelp(commands));
     return argv.length === 0 ? EXIT_USAGE : EXIT_OK;
@@ -115,7 +130,10 @@ export async function runCli(commands: readonly CliCommand[], argv: readonly str
   let parsed: ReturnType<typeof parseArgs>;
   try {
     const options = Object.fromEntries(
-      Object.entries(command.options).map(([name, { description: _d, valueName: _v, ...spec }]) => [name, spec]),
+      Object.entries(command.options).map(([name, { description: _d, valueName: _v, ...spec }]) => [
+        name,
+        spec,
+      ]),
     );
     parsed = parseArgs({
       args: [...rest],
@@ -135,14 +153,18 @@ export async function runCli(commands: readonly CliCommand[], argv: readonly str
     return await command.run({ values: parsed.values, positionals: parsed.positionals, io });
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`catchments ${command.name}: ${error.message}\n(see catchments ${command.name} --help)\n`);
+      io.stderr.write(
+        `catchments ${command.name}: ${error.message}\n(see catchments ${command.name} --help)\n`,
+      );
       return EXIT_USAGE;
     }
     if (isUserFacing(error)) {
       io.stderr.write(`catchments ${command.name}: ${(error as Error).message}\n`);
       return EXIT_USAGE;
     }
-    io.stderr.write(`catchments ${command.name}: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
+    io.stderr.write(
+      `catchments ${command.name}: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`,
+    );
     return 70; // EX_SOFTWARE: a bug, not the user's input.
   }
 }
@@ -158,34 +180,58 @@ function isUserFacing(error: unknown): boolean {
  * A progress bar on stderr, drawn only in a terminal and at most ~10 times a second, so piping
  * the output to a file never fills it with control characters.
  */
-export function createProgress(io: CliIO, label: string, total: number): { tick(done: number): void; done(): void } {
-  if (!io.interactive || total <= 0) return { tick() {}, done() {} };
+export function createProgress(
+  io: CliIO,
+  label: string,
+  total: number,
+): { tick(done: number): void; done(): void } {
+  if (!io.interactive) return { tick() {}, done() {} };
   let last = 0;
+  let latest = 0;
+  // With an unknown total (a stream), show a running count instead of a bar.
   const draw = (done: number) => {
+    if (total <= 0) {
+      io.stderr.write(`\r${label}: ${done.toLocaleString('en-GB')} `);
+      return;
+    }
     const share = Math.min(1, done / total);
     const width = 30;
     const filled = Math.round(share * width);
-    io.stderr.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(share * 100).toFixed(0)}% `);
+    io.stderr.write(
+      `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(share * 100).toFixed(0)}% `,
+    );
   };
   return {
     tick(done) {
+      latest = done;
       const now = Date.now();
       if (now - last < 100) return;
       last = now;
       draw(done);
     },
     done() {
-      draw(total);
+      draw(total > 0 ? total : latest);
       io.stderr.write('\n');
     },
   };
 }
 
 /** Formats rows as an aligned text table (first row is the header). */
-export function formatTable(rows: readonly (readonly string[])[], rightAligned: readonly number[] = []): string {
+export function formatTable(
+  rows: readonly (readonly string[])[],
+  rightAligned: readonly number[] = [],
+): string {
   if (rows.length === 0) return '';
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((r) => (r[col] ?? '').length)));
   const line = (r: readonly string[]) =>
-    r.map((cell, col) => (rightAligned.includes(col) ? cell.padStart(widths[col]!) : cell.padEnd(widths[col]!))).join('  ').trimEnd();
-  return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n') + '\n';
+    r
+      .map((cell, col) =>
+        rightAligned.includes(col) ? cell.padStart(widths[col]!) : cell.padEnd(widths[col]!),
+      )
+      .join('  ')
+      .trimEnd();
+  return (
+    [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n') +
+    '\n'
+  );
 }

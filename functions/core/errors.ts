@@ -65,7 +65,7 @@ export class PostcodeWithoutLocationError extends DomainError {
   constructor(postcode: string) {
     super(
       `${postcode} is in the postcode directory but has no grid reference (a non-geographic or ` +
-        'Crown dependency postcode), so no hub can be assigned. Search by the family\'s home location instead.',
+        "Crown dependency postcode), so no hub can be assigned. Search by the family's home location instead.",
       { postcode },
     );
   }

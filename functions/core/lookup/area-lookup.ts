@@ -1,0 +1,207 @@
+// One area's boundary set, indexed for lookups: point -> hub catchment, HV patch, CoC team.
+//
+// Semantics (tested in test/unit/area-lookup.test.ts):
+// - `inside`: the point is in exactly one hub catchment, away from its boundary.
+// - `boundary`: the point lies on a catchment boundary (within the index tolerance) or in more than
+//   one catchment (a sliver overlap). Deterministic tie rule: the catchment with the lowest hub id
+//   (features are sorted by id before indexing and the index assigns the lowest index). All the
+//   catchments it touches are listed in `boundaryHubIds` so callers can see the tie.
+// - `gap`: in no catchment but inside the area outline (a hole in coverage). No hub is assigned;
+//   `nearestHubId` and its geodesic distance are offered instead. Never a silent guess.
+// - `outside`: in no catchment and outside the outline. Same nearest-hub offer.
+import { geodesicDistanceM } from '../geo/geodesic.js';
+import type { AreaInfo, BoundarySet, Layer, LayerFeature, Site } from '../model.js';
+import { PolygonIndex } from '../spatial/polygon-index.js';
+
+export type MatchKind = 'inside' | 'boundary' | 'gap' | 'outside';
+
+/** Where a point falls in one area's boundary set: ids only, so it can be stored and shared. */
+export interface Assignment {
+  readonly match: MatchKind;
+  readonly hubId: string | null;
+  /** When `match` is `boundary`: every hub whose catchment the point touches, ascending. */
+  readonly boundaryHubIds?: readonly string[];
+  readonly hvPatchId: string | null;
+  readonly cocTeamId: string | null;
+  /** Spoke catchment, when the area has that optional layer. */
+  readonly spokeId?: string | null;
+  /** When `match` is `gap` or `outside`: the nearest hub site and its geodesic distance. */
+  readonly nearestHubId?: string;
+  readonly nearestHubDistanceM?: number;
+}
+
+export interface SiteDistance {
+  readonly site: Site;
+  readonly distanceM: number;
+}
+
+/** How many spokes an answer lists, nearest first. */
+export const DEFAULT_SPOKES_PER_ANSWER = 3;
+
+/** A polygon layer with its index and its features' ids/names in index order. */
+class IndexedLayer {
+  private constructor(
+    private readonly index: PolygonIndex,
+    readonly features: readonly LayerFeature[],
+  ) {}
+
+  static build(layer: Layer | undefined): IndexedLayer | null {
+    if (!layer || layer.features.length === 0) return null;
+    // Sorting by id makes the index's "lowest index wins" tie rule mean "lowest id wins".
+    const features = [...layer.features].sort((a, b) => compareIds(a.properties.id, b.properties.id));
+    return new IndexedLayer(PolygonIndex.build(features.map((f) => f.geometry)), features);
+  }
+
+  locateId(lng: number, lat: number): string | null {
+    const i = this.index.locate(lng, lat);
+    return i < 0 ? null : this.features[i]!.properties.id;
+  }
+
+  match(lng: number, lat: number): { id: string | null; onBoundary: boolean; candidateIds: string[] } {
+    const m = this.index.match(lng, lat);
+    return {
+      id: m.index < 0 ? null : this.features[m.index]!.properties.id,
+      onBoundary: m.onBoundary,
+      candidateIds: m.candidates.map((i) => this.features[i]!.properties.id),
+    };
+  }
+
+  contains(lng: number, lat: number): boolean {
+    return this.index.locate(lng, lat) >= 0;
+  }
+
+  nameOf(id: string): string | undefined {
+    return this.features.find((f) => f.properties.id === id)?.properties.name;
+  }
+}
+
+export class AreaLookup {
+  readonly area: AreaInfo;
+  readonly version: number | null;
+  readonly hubs: readonly Site[];
+  private readonly sitesById: ReadonlyMap<string, Site>;
+  private readonly spokesByHub: ReadonlyMap<string, readonly Site[]>;
+  private readonly outline: IndexedLayer | null;
+  private readonly catchments: IndexedLayer;
+  private readonly hvPatches: IndexedLayer | null;
+  private readonly cocTeams: IndexedLayer | null;
+  private readonly spokeCatchments: IndexedLayer | null;
+  private readonly unitNames: ReadonlyMap<string, string>;
+  /** The boundary set this lookup was built from (immutable: shared, never copied). */
+  readonly set: BoundarySet;
+
+  private constructor(set: BoundarySet) {
+    this.set = set;
+    this.area = set.area;
+    this.version = set.version;
+    const sites = [...set.sites].sort((a, b) => compareIds(a.id, b.id));
+    this.hubs = sites.filter((s) => s.kind === 'hub');
+    this.sitesById = new Map(sites.map((s) => [s.id, s]));
+    const spokesByHub = new Map<string, Site[]>();
+    for (const spoke of sites) {
+      if (spoke.kind !== 'spoke' || !spoke.hubId) continue;
+      const list = spokesByHub.get(spoke.hubId) ?? [];
+      list.push(spoke);
+      spokesByHub.set(spoke.hubId, list);
+    }
+    this.spokesByHub = spokesByHub;
+    this.outline = IndexedLayer.build(set.layers.outline);
+    const catchments = IndexedLayer.build(set.layers.catchments);
+    if (!catchments) throw new Error(`Area ${set.area.id} has no catchments layer features`);
+    this.catchments = catchments;
+    this.hvPatches = IndexedLayer.build(set.layers['hv-patches']);
+    this.cocTeams = IndexedLayer.build(set.layers['coc-teams']);
+    this.spokeCatchments = IndexedLayer.build(set.layers['spoke-catchments']);
+    const names = new Map<string, string>();
+    for (const layer of [this.hvPatches, this.cocTeams]) {
+      for (const f of layer?.features ?? []) names.set(f.properties.id, f.properties.name);
+    }
+    this.unitNames = names;
+  }
+
+  /** Builds every index once; the result is immutable and safe to share across requests. */
+  static build(set: BoundarySet): AreaLookup {
+    return new AreaLookup(set);
+  }
+
+  /** True when the point is inside the area outline (or, lacking one, in any catchment). */
+  covers(lng: number, lat: number): boolean {
+    return (this.outline ?? this.catchments).contains(lng, lat);
+  }
+
+  /** Is the point in any hub catchment? (Catchments may reach past a coarse outline.) */
+  inAnyCatchment(lng: number, lat: number): boolean {
+    return this.catchments.contains(lng, lat);
+  }
+
+  assign(lng: number, lat: number): Assignment {
+    const catchment = this.catchments.match(lng, lat);
+    const hvPatchId = this.hvPatches?.locateId(lng, lat) ?? null;
+    const cocTeamId = this.cocTeams?.locateId(lng, lat) ?? null;
+    const spoke = this.spokeCatchments ? { spokeId: this.spokeCatchments.locateId(lng, lat) } : {};
+    if (catchment.id !== null) {
+      const boundary = catchment.onBoundary;
+      return {
+        match: boundary ? 'boundary' : 'inside',
+        hubId: catchment.id,
+        ...(boundary ? { boundaryHubIds: catchment.candidateIds } : {}),
+        hvPatchId,
+        cocTeamId,
+        ...spoke,
+      };
+    }
+    const nearest = this.nearestHub(lng, lat);
+    return {
+      match: this.covers(lng, lat) ? 'gap' : 'outside',
+      hubId: null,
+      hvPatchId,
+      cocTeamId,
+      ...spoke,
+      ...(nearest ? { nearestHubId: nearest.site.id, nearestHubDistanceM: nearest.distanceM } : {}),
+    };
+  }
+
+  nearestHub(lng: number, lat: number): SiteDistance | null {
+    let best: SiteDistance | null = null;
+    for (const hub of this.hubs) {
+      const distanceM = this.distanceTo(hub, lng, lat);
+      if (!best || distanceM < best.distanceM) best = { site: hub, distanceM };
+    }
+    return best;
+  }
+
+  /** The hub's spokes nearest the point first (ties by id), at most `limit`. */
+  spokesOf(hubId: string, lng: number, lat: number, limit = DEFAULT_SPOKES_PER_ANSWER): SiteDistance[] {
+    return (this.spokesByHub.get(hubId) ?? [])
+      .map((site) => ({ site, distanceM: this.distanceTo(site, lng, lat) }))
+      .sort((a, b) => a.distanceM - b.distanceM || compareIds(a.site.id, b.site.id))
+      .slice(0, limit);
+  }
+
+  distanceTo(site: Site, lng: number, lat: number): number {
+    return geodesicDistanceM([lng, lat], [site.location.lng, site.location.lat]);
+  }
+
+  site(id: string): Site | undefined {
+    return this.sitesById.get(id);
+  }
+
+  spokesOfHub(hubId: string): readonly Site[] {
+    return this.spokesByHub.get(hubId) ?? [];
+  }
+
+  /** The hub's catchment feature, if it has one. */
+  catchmentOf(hubId: string): LayerFeature | undefined {
+    return this.catchments.features.find((f) => f.properties.id === hubId);
+  }
+
+  /** Display name of an HV patch or CoC team id. */
+  unitName(id: string): string | undefined {
+    return this.unitNames.get(id);
+  }
+}
+
+/** Ids compare as plain code-unit strings: locale-independent, so every machine agrees. */
+export function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

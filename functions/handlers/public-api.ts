@@ -1,0 +1,205 @@
+// Lambda entry point for the public, read-only lookup API (and the local server's public routes).
+// Thin: each operation parses its input, calls the core, and returns data; middy does the rest.
+import { HubNotFoundError, InvalidRequestError, safeEcho } from '../core/errors.js';
+import { type LookupAnswer, pointAnswer, postcodeAnswer, siteAnswer } from '../core/lookup/answer.js';
+import type { AreaLookup } from '../core/lookup/area-lookup.js';
+import type { LookupCatalog } from '../core/lookup/catalog.js';
+import { type ApiHandler, type ApiResult, createApiHandler, type Operation } from '../http/api.js';
+import { AnswerCache } from '../http/answer-cache.js';
+import type { Logger } from '../http/logger.js';
+import { openApiJson } from '../http/openapi.js';
+import { type Problem, problemBody } from '../http/problem.js';
+import { isJsonObject, jsonBody, latLng, onlyKnownMembers, queryParam } from '../http/request.js';
+import { Router } from '../http/router.js';
+import { PUBLIC_ROUTES } from '../http/routes.js';
+
+/** What the public operations read: the catalog being served now, and the request limits. */
+export interface PublicContext {
+  readonly catalog: LookupCatalog;
+  readonly limits: { readonly maxBulkItems: number; readonly maxBodyBytes: number };
+  /** Serialised postcode answers of this catalog (a new catalog comes with a new cache). */
+  readonly postcodeAnswers: AnswerCache;
+}
+
+type Op = Operation<PublicContext>;
+
+const getHealth: Op = (_input, { catalog }) => ({
+  body: {
+    status: 'ok',
+    areas: catalog.areas.map((a) => ({ id: a.area.id, version: a.version })),
+    postcodes: catalog.postcodeCount,
+  },
+});
+
+const getOpenApi: Op = () => ({ body: null, json: openApiJson(), etag: `"openapi.${openApiJson().length}"` });
+
+const lookupPostcode: Op = ({ params }, { catalog, postcodeAnswers }) => {
+  const resolution = catalog.resolvePostcode(params.postcode ?? '');
+  const key = resolution.record.postcode;
+  let json = postcodeAnswers.get(key);
+  if (json === undefined) {
+    json = JSON.stringify(postcodeAnswer(resolution));
+    postcodeAnswers.set(key, json);
+  }
+  return { body: null, json, etag: catalog.etagFor(resolution.lookup) };
+};
+
+const lookupLocation: Op = ({ event }, { catalog }) => {
+  const location = latLng(queryParam(event, 'lat'), queryParam(event, 'lng'));
+  const resolution = catalog.resolvePoint(location);
+  return { body: pointAnswer(resolution), etag: catalog.etagFor(resolution.lookup) };
+};
+
+/** One item of a bulk answer: the answer, or that item's own problem. Index i answers request item i. */
+type BulkItem = { readonly answer: LookupAnswer } | { readonly error: Problem };
+
+function bulkItem(run: () => LookupAnswer): BulkItem {
+  try {
+    return { answer: run() };
+  } catch (error) {
+    return { error: problemBody(error) };
+  }
+}
+
+const bulkLookup: Op = ({ event }, { catalog, limits }) => {
+  const body = jsonBody(event, limits.maxBodyBytes);
+  if (!isJsonObject(body)) {
+    throw new InvalidRequestError(
+      'Send a JSON object such as {"postcodes": ["GL1 1AD"], "locations": [{"lat": 51.86, "lng": -2.24}]}.',
+    );
+  }
+  onlyKnownMembers(body, ['postcodes', 'locations'], 'The body');
+  const postcodes = optionalArray(body.postcodes, 'postcodes');
+  const locations = optionalArray(body.locations, 'locations');
+  const total = postcodes.length + locations.length;
+  if (total === 0) throw new InvalidRequestError('Give at least one item in "postcodes" or "locations".');
+  if (total > limits.maxBulkItems) {
+    throw new InvalidRequestError(
+      `${total} items were sent; at most ${limits.maxBulkItems} are answered per request. Split the list into batches.`,
+      { limit: limits.maxBulkItems },
+    );
+  }
+  return {
+    body: {
+      postcodes: postcodes.map((item) =>
+        bulkItem(() => {
+          if (typeof item !== 'string') {
+            throw new InvalidRequestError(
+              `Each postcode must be a string, got ${JSON.stringify(safeEcho(item))}.`,
+            );
+          }
+          return postcodeAnswer(catalog.resolvePostcode(item));
+        }),
+      ),
+      locations: locations.map((item) =>
+        bulkItem(() => {
+          if (!isJsonObject(item)) {
+            throw new InvalidRequestError(
+              'Each location must be an object {"lat": <number>, "lng": <number>}.',
+            );
+          }
+          return pointAnswer(catalog.resolvePoint(latLng(item.lat, item.lng)));
+        }),
+      ),
+    },
+  };
+};
+
+function optionalArray(value: unknown, name: string): readonly unknown[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new InvalidRequestError(`"${name}" must be an array.`);
+  return value;
+}
+
+function areaSummary(lookup: AreaLookup) {
+  const { area, set } = lookup;
+  return {
+    id: area.id,
+    name: area.name,
+    ...(area.description ? { description: area.description } : {}),
+    illustrative: area.illustrative,
+    version: lookup.version,
+    counts: {
+      hubs: lookup.hubs.length,
+      spokes: set.sites.filter((s) => s.kind === 'spoke').length,
+      hvPatches: set.layers['hv-patches']?.features.length ?? 0,
+      cocTeams: set.layers['coc-teams']?.features.length ?? 0,
+    },
+    attribution: area.attribution,
+  };
+}
+
+const listAreas: Op = (_input, { catalog }) => ({
+  body: { areas: catalog.areas.map(areaSummary) },
+  etag: catalog.etag,
+});
+
+const getArea: Op = ({ params }, { catalog }) => {
+  const lookup = catalog.area(params.area ?? '');
+  return { body: areaSummary(lookup), etag: catalog.etagFor(lookup) };
+};
+
+function hubWithSpokes(lookup: AreaLookup, hubId: string) {
+  const hub = lookup.site(hubId);
+  if (hub?.kind !== 'hub') throw new HubNotFoundError(lookup.area.id, hubId);
+  return { ...siteAnswer(hub), spokes: lookup.spokesOfHub(hubId).map(siteAnswer) };
+}
+
+const listHubs: Op = ({ params }, { catalog }) => {
+  const lookup = catalog.area(params.area ?? '');
+  return {
+    body: {
+      area: lookup.area.id,
+      version: lookup.version,
+      hubs: lookup.hubs.map((h) => hubWithSpokes(lookup, h.id)),
+    },
+    etag: catalog.etagFor(lookup),
+  };
+};
+
+const getHub: Op = ({ params }, { catalog }) => {
+  const lookup = catalog.area(params.area ?? '');
+  const hub = hubWithSpokes(lookup, params.hubId ?? '');
+  const catchment = lookup.catchmentOf(hub.id);
+  return {
+    body: { area: lookup.area.id, version: lookup.version, ...hub, catchment: catchment ?? null },
+    etag: catalog.etagFor(lookup),
+  };
+};
+
+export const publicOperations: Readonly<Record<string, Op>> = {
+  getHealth,
+  getOpenApi,
+  lookupPostcode,
+  lookupLocation,
+  bulkLookup,
+  listAreas,
+  getArea,
+  listHubs,
+  getHub,
+};
+
+export interface PublicApiOptions {
+  readonly context: () => PublicContext | Promise<PublicContext>;
+  readonly logger: Logger;
+  readonly cacheSeconds: number;
+  readonly corsOrigins: readonly string[];
+}
+
+export function createPublicApiHandler(options: PublicApiOptions): ApiHandler {
+  return createApiHandler({ router: new Router(PUBLIC_ROUTES), operations: publicOperations, ...options });
+}
+
+/** The context for a catalog: limits from config and a fresh answer cache. */
+export function publicContext(
+  catalog: LookupCatalog,
+  limits: PublicContext['limits'],
+  maxCachedAnswers = DEFAULT_CACHED_ANSWERS,
+): PublicContext {
+  return { catalog, limits, postcodeAnswers: new AnswerCache(maxCachedAnswers) };
+}
+
+/** ~2 KB each: 50,000 answers is ~100 MB at most, enough for a county's whole directory. */
+export const DEFAULT_CACHED_ANSWERS = 50_000;
+
+export type { ApiResult };

@@ -1,0 +1,29 @@
+// Serialised answers kept per catalog: a postcode's answer only changes with a new version or
+// directory, and a new catalog brings a new cache, so entries never go stale. Bounded: when full,
+// the oldest entries go first (Map keeps insertion order).
+export class AnswerCache {
+  private readonly entries = new Map<string, string>();
+
+  constructor(private readonly maxEntries: number) {}
+
+  get(key: string): string | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: string, json: string): void {
+    if (this.maxEntries <= 0) return;
+    if (this.entries.size >= this.maxEntries) {
+      // Drop the oldest tenth at once, so a full cache does not pay an eviction on every miss.
+      let toDrop = Math.max(1, Math.floor(this.maxEntries / 10));
+      for (const key of this.entries.keys()) {
+        this.entries.delete(key);
+        if (--toDrop === 0) break;
+      }
+    }
+    this.entries.set(key, json);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}

@@ -1,0 +1,169 @@
+// The middy stack every API Lambda shares: middleware first, the route's operation last.
+//
+//   log -> CORS -> problem+json errors -> JSON/ETag responses -> route matching -> operation
+//
+// Operations receive parsed parameters and return plain data (`ApiResult`); the status code comes
+// from the route table and errors are typed exceptions rendered in one place (problem.ts).
+import middy, { type MiddlewareObj } from '@middy/core';
+import httpCors from '@middy/http-cors';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { Logger } from './logger.js';
+import { PROBLEM_CONTENT_TYPE, renderProblem } from './problem.js';
+import { header } from './request.js';
+import type { Router } from './router.js';
+import type { ApiRoute } from './routes.js';
+
+export interface ApiResult {
+  readonly body: unknown;
+  /** Strong validator for the answer (derived from the boundary-set version); enables 304s. */
+  readonly etag?: string;
+  /** Already-serialised body (a cache hit): skips JSON.stringify. */
+  readonly json?: string;
+  readonly contentType?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface OperationInput {
+  readonly event: APIGatewayProxyEvent;
+  readonly params: Readonly<Record<string, string>>;
+  readonly route: ApiRoute;
+  readonly requestId: string;
+}
+
+export type Operation<C> = (input: OperationInput, context: C) => ApiResult | Promise<ApiResult>;
+
+export interface ApiHandlerOptions<C> {
+  readonly router: Router;
+  readonly operations: Readonly<Record<string, Operation<C>>>;
+  /** The service context (catalog, stores...), resolved per request so a refreshed version is seen. */
+  readonly context: () => C | Promise<C>;
+  readonly logger: Logger;
+  /** Seconds shared caches may keep version-stamped answers. */
+  readonly cacheSeconds: number;
+  readonly corsOrigins: readonly string[];
+}
+
+export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+interface Internal extends Record<string, unknown> {
+  startedAt?: number;
+}
+
+type ApiRequest = middy.Request<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context, Internal>;
+
+function requestIdOf(request: ApiRequest): string {
+  return request.event.requestContext?.requestId ?? request.context?.awsRequestId ?? 'local';
+}
+
+/** One log line per request with method, path, status and duration; errors ≥ 500 with the cause. */
+function accessLog(
+  logger: Logger,
+): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context, Internal> {
+  return {
+    before: (request) => {
+      request.internal.startedAt = performance.now();
+    },
+    after: (request) => {
+      if (logger.enabled('info')) logger.info('request', fieldsOf(request));
+    },
+    onError: (request) => {
+      const fields = fieldsOf(request);
+      if ((request.response?.statusCode ?? 500) >= 500) {
+        logger.error('request failed', { ...fields, error: request.error?.stack ?? String(request.error) });
+      } else logger.info('request', fields);
+    },
+  };
+}
+
+function fieldsOf(request: ApiRequest): Record<string, unknown> {
+  const started = request.internal.startedAt ?? performance.now();
+  return {
+    requestId: requestIdOf(request),
+    method: request.event.httpMethod,
+    path: request.event.path,
+    status: request.response?.statusCode,
+    ms: Math.round((performance.now() - started) * 100) / 100,
+  };
+}
+
+/** Renders any error as problem+json; unknown errors become an opaque 500. */
+function problemResponses(): MiddlewareObj<
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult,
+  Error,
+  Context,
+  Internal
+> {
+  return {
+    onError: (request) => {
+      const rendered = renderProblem(request.error, requestIdOf(request));
+      request.response = {
+        statusCode: rendered.status,
+        headers: { 'Content-Type': PROBLEM_CONTENT_TYPE, 'Cache-Control': 'no-store', ...rendered.headers },
+        body: JSON.stringify({ ...rendered.problem, instance: request.event.path }),
+      };
+    },
+  };
+}
+
+export function createApiHandler<C>(options: ApiHandlerOptions<C>): ApiHandler {
+  const { router, operations, logger, cacheSeconds } = options;
+  for (const route of router.routes) {
+    if (!operations[route.operationId]) throw new Error(`No operation implements ${route.operationId}`);
+  }
+  const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context, Internal>({
+    timeoutEarlyInMillis: 0,
+  })
+    .use(accessLog(logger))
+    .use(
+      httpCors({
+        origins: [...options.corsOrigins],
+        methods: 'GET,POST,PUT,DELETE,OPTIONS',
+        headers: 'Content-Type,Authorization,If-Match,If-None-Match',
+        exposeHeaders: 'ETag,Location',
+        maxAge: 600,
+        // Answer preflight OPTIONS here, before routing (no route declares OPTIONS).
+        disableBeforePreflightResponse: false,
+      }),
+    )
+    .use(problemResponses())
+    .handler(async (event): Promise<APIGatewayProxyResult> => {
+      // A 404/405 from matching is a typed error like any other, rendered by problemResponses.
+      const { route, params } = router.match(event.httpMethod, event.path);
+      const result = await operations[route.operationId]!(
+        { event, params, route, requestId: event.requestContext?.requestId ?? 'local' },
+        await options.context(),
+      );
+      return shapeResponse(route, result, event, cacheSeconds);
+    });
+  return handler as unknown as ApiHandler;
+}
+
+/** Turns an operation's result into the HTTP answer: JSON body, validators, caching, 304. */
+function shapeResponse(
+  route: ApiRoute,
+  result: ApiResult,
+  event: APIGatewayProxyEvent,
+  cacheSeconds: number,
+): APIGatewayProxyResult {
+  const headers: Record<string, string> = {
+    'Content-Type': result.contentType ?? 'application/json; charset=utf-8',
+    'Cache-Control': route.cache === 'version' ? `public, max-age=${cacheSeconds}` : 'no-store',
+    ...result.headers,
+  };
+  if (result.etag) {
+    headers.ETag = result.etag;
+    const ifNoneMatch = header(event, 'if-none-match');
+    if (ifNoneMatch && etagMatches(ifNoneMatch, result.etag)) {
+      return { statusCode: 304, headers, body: '' };
+    }
+  }
+  const body = result.json ?? (route.successStatus === 204 ? '' : JSON.stringify(result.body));
+  return { statusCode: route.successStatus, headers, body: event.httpMethod === 'HEAD' ? '' : body };
+}
+
+function etagMatches(ifNoneMatch: string, etag: string): boolean {
+  if (ifNoneMatch.trim() === '*') return true;
+  const bare = etag.replace(/^W\//, '');
+  return ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === bare);
+}

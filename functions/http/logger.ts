@@ -1,0 +1,35 @@
+// Structured JSON logs, one line per event, with the request id: what CloudWatch Logs Insights
+// and a developer's terminal both read well. Levels are filtered once, at creation.
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+
+export interface Logger {
+  /** False when the level is filtered out: lets callers skip building fields. */
+  enabled(level: Exclude<LogLevel, 'silent'>): boolean;
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export function createLogger(
+  level: LogLevel,
+  write: (line: string) => void = (line) => process.stdout.write(line + '\n'),
+  base: Record<string, unknown> = {},
+): Logger {
+  const threshold = RANK[level];
+  const emit = (lvl: Exclude<LogLevel, 'silent'>, message: string, fields?: Record<string, unknown>) => {
+    if (RANK[lvl] < threshold) return;
+    write(JSON.stringify({ level: lvl, time: new Date().toISOString(), message, ...base, ...fields }));
+  };
+  return {
+    enabled: (lvl) => RANK[lvl] >= threshold,
+    debug: (m, f) => emit('debug', m, f),
+    info: (m, f) => emit('info', m, f),
+    warn: (m, f) => emit('warn', m, f),
+    error: (m, f) => emit('error', m, f),
+  };
+}
+
+export const silentLogger: Logger = createLogger('silent', () => {});

@@ -1,0 +1,114 @@
+// Reading what callers send: headers, query parameters, JSON bodies and coordinates, each with a
+// precise 4xx when it is wrong. Works on API Gateway REST (v1) proxy events, which the local
+// server also produces.
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import {
+  InvalidCoordinatesError,
+  InvalidRequestError,
+  PayloadTooLargeError,
+  truncate,
+  UnsupportedMediaTypeError,
+} from '../core/errors.js';
+import type { LatLng } from '../core/model.js';
+
+/** Case-insensitive header read (API Gateway keeps the caller's case; node lower-cases). */
+export function header(event: APIGatewayProxyEvent, name: string): string | undefined {
+  const headers = event.headers;
+  if (!headers) return undefined;
+  const direct = headers[name] ?? headers[name.toLowerCase()];
+  if (direct !== undefined) return direct;
+  const lower = name.toLowerCase();
+  for (const key of Object.keys(headers)) if (key.toLowerCase() === lower) return headers[key];
+  return undefined;
+}
+
+/** One query parameter; repeating it is an error rather than a silent pick. */
+export function queryParam(event: APIGatewayProxyEvent, name: string): string | undefined {
+  const multi = event.multiValueQueryStringParameters?.[name];
+  if (multi && multi.length > 1) {
+    throw new InvalidRequestError(`Query parameter "${name}" was given ${multi.length} times; give it once.`);
+  }
+  return event.queryStringParameters?.[name] ?? undefined;
+}
+
+/** Parses a request body as JSON, enforcing the media type and the size limit first. */
+export function jsonBody(event: APIGatewayProxyEvent, maxBytes: number): unknown {
+  const contentType = header(event, 'content-type');
+  if (!contentType || !/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType.trim())) {
+    throw new UnsupportedMediaTypeError(
+      `Send the body as JSON with "Content-Type: application/json"${contentType ? `, not "${truncate(contentType, 60)}"` : ''}.`,
+    );
+  }
+  const raw = event.body ?? '';
+  // Characters <= bytes, so a cheap length check catches most oversize bodies before encoding.
+  const bytes = event.isBase64Encoded
+    ? Math.floor((raw.length * 3) / 4)
+    : raw.length > maxBytes
+      ? raw.length
+      : Buffer.byteLength(raw);
+  if (bytes > maxBytes) {
+    throw new PayloadTooLargeError(
+      `The body is ${bytes} bytes; the limit is ${maxBytes}. Split the request.`,
+      {
+        limitBytes: maxBytes,
+      },
+    );
+  }
+  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  if (text.trim() === '') throw new InvalidRequestError('The request body is empty; send a JSON object.');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new InvalidRequestError(`The body is not valid JSON (${truncate((error as Error).message, 120)}).`);
+  }
+}
+
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** Parses one coordinate from a string or number: finite decimal degrees within range. */
+export function coordinate(name: 'lat' | 'lng', value: unknown): number {
+  let n: number;
+  if (typeof value === 'number') n = value;
+  else if (typeof value === 'string' && value.length <= 40 && DECIMAL.test(value.trim()))
+    n = Number(value.trim());
+  else {
+    throw new InvalidCoordinatesError(
+      value === undefined || value === null || value === ''
+        ? `"${name}" is required.`
+        : `"${name}" must be a decimal number of degrees.`,
+      value,
+    );
+  }
+  if (!Number.isFinite(n)) throw new InvalidCoordinatesError(`"${name}" must be a finite number.`, value);
+  const limit = name === 'lat' ? 90 : 180;
+  if (n < -limit || n > limit) {
+    throw new InvalidCoordinatesError(`"${name}" must be between -${limit} and ${limit}, got ${n}.`, value);
+  }
+  return n;
+}
+
+export function latLng(lat: unknown, lng: unknown): LatLng {
+  return { lat: coordinate('lat', lat), lng: coordinate('lng', lng) };
+}
+
+/** True for plain JSON objects (not arrays, not null). */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Rejects members the endpoint does not know, naming them, so typos do not pass silently. */
+export function onlyKnownMembers(
+  value: Record<string, unknown>,
+  allowed: readonly string[],
+  where: string,
+): void {
+  const unknown = Object.keys(value).filter((k) => !allowed.includes(k));
+  if (unknown.length > 0) {
+    throw new InvalidRequestError(
+      `${where} has unknown member${unknown.length > 1 ? 's' : ''} ${unknown
+        .slice(0, 5)
+        .map((k) => `"${truncate(k, 40)}"`)
+        .join(', ')}; allowed: ${allowed.join(', ')}.`,
+    );
+  }
+}

@@ -1,0 +1,241 @@
+// The public API over real HTTP (node:http + the same middy handlers Lambda runs), on the
+// Testshire fixture whose answers are known. Every response is checked against the OpenAPI document.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PUBLIC_ROUTES } from '../../functions/http/routes.js';
+import type { LocalApp } from '../../functions/local-app.js';
+import { FIXTURE_AREAS_DIR } from '../support/fixtures.js';
+import { call, startTestApp } from '../support/local-app.js';
+import { seen } from '../support/openapi-validator.js';
+
+let app: LocalApp;
+beforeAll(async () => {
+  app = await startTestApp({ CATCHMENTS_DATA_DIR: FIXTURE_AREAS_DIR });
+});
+afterAll(async () => {
+  await app.close();
+});
+
+async function ok(path: string, init?: RequestInit) {
+  const r = await call(app, path, init);
+  expect(r.contractProblems).toEqual([]);
+  return r;
+}
+
+describe('GET /v1/postcodes/{postcode}', () => {
+  it('answers a postcode with hub, spokes, patch, team, version and caching headers', async () => {
+    const r = await ok('/v1/postcodes/TE1%201AA');
+    expect(r.status).toBe(200);
+    expect(r.json).toMatchObject({
+      postcode: 'TE1 1AA',
+      status: 'live',
+      area: 'testshire',
+      version: 1,
+      location: { lat: 51.05, lng: -1.99 },
+      match: 'inside',
+      hub: { id: 'hub-a', name: 'Ayton Family Hub' },
+      hvPatch: { id: 'patch-a1' },
+      cocTeam: { id: 'team-1' },
+      nearestHub: null,
+    });
+    expect(r.headers.get('etag')).toMatch(/^"testshire\.v1\./);
+    expect(r.headers.get('cache-control')).toBe('public, max-age=60');
+    expect(r.headers.get('access-control-allow-origin')).toBe('*');
+  });
+
+  it('normalises case, missing spaces, tabs and non-breaking spaces', async () => {
+    for (const raw of ['te11aa', ' TE1\t1AA ', 'TE1\u00a01AA', 'ｔｅ１ １ａａ']) {
+      const r = await ok(`/v1/postcodes/${encodeURIComponent(raw)}`);
+      expect(r.status, raw).toBe(200);
+      expect((r.json as { postcode: string }).postcode).toBe('TE1 1AA');
+    }
+  });
+
+  it('answers 304 when the ETag still matches', async () => {
+    const first = await ok('/v1/postcodes/TE1%201AA');
+    const again = await call(app, '/v1/postcodes/TE1%201AA', {
+      headers: { 'If-None-Match': first.headers.get('etag')! },
+    });
+    expect(again.status).toBe(304);
+    expect(again.text).toBe('');
+  });
+
+  it('keeps malformed (400), unknown (404) and no-location (404) apart as problem+json', async () => {
+    const malformed = await ok('/v1/postcodes/NOT-A-POSTCODE');
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers.get('content-type')).toBe('application/problem+json');
+    expect(malformed.json).toMatchObject({ type: '/problems/invalid-postcode', status: 400 });
+    expect((malformed.json as { detail: string }).detail).toMatch(/GL1 1AD/);
+
+    const unknown = await ok('/v1/postcodes/TE5%205ZZ');
+    expect(unknown.status).toBe(404);
+    expect(unknown.json).toMatchObject({ type: '/problems/postcode-not-found', postcode: 'TE5 5ZZ' });
+
+    const noLocation = await ok('/v1/postcodes/TE9%209ZZ');
+    expect(noLocation.status).toBe(404);
+    expect(noLocation.json).toMatchObject({ type: '/problems/postcode-without-location' });
+  });
+
+  it('answers terminated postcodes, saying so', async () => {
+    const r = await ok('/v1/postcodes/TE2%202AA');
+    expect(r.json).toMatchObject({ status: 'terminated', terminated: '2019-06', hub: { id: 'hub-b' } });
+  });
+
+  it('distinguishes gap and outside, offering the nearest hub with its distance', async () => {
+    const gap = await ok('/v1/postcodes/TE1%201AD');
+    expect(gap.json).toMatchObject({ match: 'gap', hub: null, nearestHub: { id: 'hub-a' } });
+    const outside = await ok('/v1/postcodes/TE1%201AE');
+    expect(outside.json).toMatchObject({ match: 'outside', hub: null, nearestHub: { id: 'hub-b' } });
+  });
+
+  it('flags a boundary point and names the rule', async () => {
+    const r = await ok('/v1/postcodes/TE1%201AB');
+    expect(r.json).toMatchObject({
+      match: 'boundary',
+      hub: { id: 'hub-a' },
+      boundary: { hubIds: ['hub-a', 'hub-b'] },
+    });
+  });
+});
+
+describe('GET /v1/locations', () => {
+  it('answers coordinates like a postcode', async () => {
+    const r = await ok('/v1/locations?lat=51.02&lng=-1.92');
+    expect(r.json).toMatchObject({
+      match: 'inside',
+      hub: { id: 'hub-b' },
+      location: { lat: 51.02, lng: -1.92 },
+    });
+    expect((r.json as Record<string, unknown>).postcode).toBeUndefined();
+  });
+
+  it.each([
+    ['', 'required'],
+    ['?lat=51&lng=', 'required'],
+    ['?lat=abc&lng=-2', 'decimal'],
+    ['?lat=NaN&lng=-2', 'decimal'],
+    ['?lat=Infinity&lng=-2', 'decimal'],
+    ['?lat=91&lng=-2', 'between -90 and 90'],
+    ['?lat=51&lng=-181', 'between -180 and 180'],
+    ['?lat=51&lat=52&lng=-2', 'once'],
+  ])('rejects %s with 400 saying what is wrong', async (query, words) => {
+    const r = await ok(`/v1/locations${query}`);
+    expect(r.status).toBe(400);
+    expect((r.json as { detail: string }).detail).toContain(words);
+  });
+});
+
+describe('POST /v1/lookups', () => {
+  const post = (body: string, contentType = 'application/json') =>
+    ok('/v1/lookups', { method: 'POST', headers: { 'Content-Type': contentType }, body });
+
+  it('answers each item in request order, each with its own answer or problem', async () => {
+    const r = await post(
+      JSON.stringify({
+        postcodes: ['TE1 1AA', 'bad', 'TE5 5ZZ', 42],
+        locations: [{ lat: 51.02, lng: -1.92 }, { lat: 'x', lng: 0 }, null],
+      }),
+    );
+    expect(r.status).toBe(200);
+    const body = r.json as {
+      postcodes: Record<string, { hub?: { id: string }; type?: string }>[];
+      locations: typeof body.postcodes;
+    };
+    expect(body.postcodes.map((i) => i.answer?.hub?.id ?? i.error?.type)).toEqual([
+      'hub-a',
+      '/problems/invalid-postcode',
+      '/problems/postcode-not-found',
+      '/problems/invalid-request',
+    ]);
+    expect(body.locations.map((i) => i.answer?.hub?.id ?? i.error?.type)).toEqual([
+      'hub-b',
+      '/problems/invalid-coordinates',
+      '/problems/invalid-request',
+    ]);
+  });
+
+  it('refuses more than 100 items, unknown members, non-JSON and the wrong media type', async () => {
+    const tooMany = await post(JSON.stringify({ postcodes: Array.from({ length: 101 }, () => 'TE1 1AA') }));
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.json).toMatchObject({ limit: 100 });
+    expect((await post(JSON.stringify({ postcode: ['TE1 1AA'] }))).status).toBe(400);
+    expect((await post('{"postcodes": [')).status).toBe(400);
+    expect((await post('[]')).status).toBe(400);
+    expect((await post(JSON.stringify({ postcodes: [] }))).status).toBe(400);
+    expect((await post('{}', 'text/plain')).status).toBe(415);
+  });
+
+  it('refuses a body over the size limit with 413', async () => {
+    const r = await post(JSON.stringify({ postcodes: ['x'.repeat(2 * 1024 * 1024)] }));
+    expect(r.status).toBe(413);
+  });
+});
+
+describe('areas and hubs', () => {
+  it('lists areas, an area, its hubs with spokes and one hub with its catchment', async () => {
+    const areas = await ok('/v1/areas');
+    expect(areas.json).toMatchObject({
+      areas: [{ id: 'testshire', version: 1, counts: { hubs: 2, spokes: 3 } }],
+    });
+    const area = await ok('/v1/areas/testshire');
+    expect(area.json).toMatchObject({ id: 'testshire', illustrative: true });
+    const hubs = await ok('/v1/areas/testshire/hubs');
+    const list = (hubs.json as { hubs: { id: string; spokes: { id: string }[] }[] }).hubs;
+    expect(list.map((h) => [h.id, h.spokes.map((s) => s.id)])).toEqual([
+      ['hub-a', ['spoke-a1', 'spoke-a2']],
+      ['hub-b', ['spoke-b1']],
+    ]);
+    const hub = await ok('/v1/areas/testshire/hubs/hub-b');
+    expect(hub.json).toMatchObject({
+      id: 'hub-b',
+      catchment: { type: 'Feature', properties: { id: 'hub-b' } },
+    });
+  });
+
+  it('answers unknown areas and hubs with 404 naming what exists', async () => {
+    const area = await ok('/v1/areas/atlantis');
+    expect(area.status).toBe(404);
+    expect((area.json as { detail: string }).detail).toContain('testshire');
+    expect((await ok('/v1/areas/testshire/hubs/hub-z')).status).toBe(404);
+  });
+});
+
+describe('service routes and HTTP behaviour', () => {
+  it('serves health and a valid OpenAPI 3.1 document listing every public route', async () => {
+    const health = await ok('/health');
+    expect(health.json).toMatchObject({
+      status: 'ok',
+      areas: [{ id: 'testshire', version: 1 }],
+      postcodes: 6,
+    });
+    const doc = (await ok('/openapi.json')).json as {
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+    };
+    expect(doc.openapi).toBe('3.1.0');
+    for (const route of PUBLIC_ROUTES)
+      expect(doc.paths[route.path]?.[route.method.toLowerCase()], route.path).toBeDefined();
+  });
+
+  it('answers unknown paths 404 and wrong methods 405 with Allow', async () => {
+    expect((await ok('/v2/nothing')).status).toBe(404);
+    const wrong = await ok('/v1/postcodes/TE1%201AA', { method: 'DELETE' });
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get('allow')).toBe('GET');
+  });
+
+  it('answers CORS preflight for GET and POST', async () => {
+    const r = await fetch(`${app.url}/v1/lookups`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://council.example', 'Access-Control-Request-Method': 'POST' },
+    });
+    expect(r.status).toBe(204);
+    expect(r.headers.get('access-control-allow-origin')).toBe('*');
+    expect(r.headers.get('access-control-allow-methods')).toContain('POST');
+  });
+
+  it('exercised every public route', () => {
+    const operations = new Set([...seen].map((s) => s.split(' ')[0]));
+    for (const route of PUBLIC_ROUTES)
+      expect(operations.has(route.operationId), route.operationId).toBe(true);
+  });
+});
