@@ -5,7 +5,7 @@ import { DomainError, type ErrorCode, MethodNotAllowedError } from '../core/erro
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-/** Problem `type` URIs are relative references to the API's own problem pages (docs/api.md#errors). */
+/** Problem `type` URIs are stable relative references, one per error code (listed in docs/semantics.md#errors). */
 export const PROBLEM_TYPE_BASE = '/problems/';
 
 export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
