@@ -42,7 +42,10 @@ console.log(machineSummary());
 const catalog = await loadFileCatalog();
 const random = seededRandom(7);
 const all = [...catalog.assignments()].map((r) => r.record.postcode);
-const paths = Array.from({ length: 5000 }, () => `/v1/postcodes/${encodeURIComponent(all[Math.floor(random() * all.length)]!)}`);
+const paths = Array.from(
+  { length: 5000 },
+  () => `/v1/postcodes/${encodeURIComponent(all[Math.floor(random() * all.length)]!)}`,
+);
 
 const local = await startChild('serve-local.ts');
 // Correctness before timing: the server answers the sampled postcodes with 200 and the right hub.
@@ -76,4 +79,6 @@ printTable(`Local HTTP, ${CONNECTIONS} connections, ${DURATION_S} s each, loopba
   row('GET /v1/postcodes/{pc} (5,000 rotating postcodes)', ours),
   row(`bare node:http, constant ${sampleSize}-byte body`, floor),
 ]);
-console.log(`\nOurs / bare: ${((100 * ours.requests.average) / floor.requests.average).toFixed(0)}% of bare req/s`);
+console.log(
+  `\nOurs / bare: ${((100 * ours.requests.average) / floor.requests.average).toFixed(0)}% of bare req/s`,
+);

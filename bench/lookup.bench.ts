@@ -17,7 +17,9 @@ const random = seededRandom(42);
 const sample = Array.from({ length: 50_000 }, () => all[Math.floor(random() * all.length)]!);
 const postcodes = sample.map((r) => r.record.postcode);
 // Inputs as people type them: lower case, no space, a non-breaking space.
-const messy = postcodes.map((p, i) => (i % 3 === 0 ? p.toLowerCase() : i % 3 === 1 ? p.replace(' ', '') : p.replace(' ', '\u00a0')));
+const messy = postcodes.map((p, i) =>
+  i % 3 === 0 ? p.toLowerCase() : i % 3 === 1 ? p.replace(' ', '') : p.replace(' ', '\u00a0'),
+);
 
 // Correctness before timing.
 let mismatches = 0;
@@ -58,9 +60,21 @@ printTable('Lookups on the sample area (22k postcodes, 17 hubs)', [
   ['operation', 'rate', 'vs Map.get floor'],
   ['Map.get of a precomputed answer (floor)', formatRate(mapGet), '1.00×'],
   ['resolvePostcode, canonical input', formatRate(resolve), `${(mapGet / resolve).toFixed(2)}× slower`],
-  ['resolvePostcode, messy input (case, NBSP, no space)', formatRate(resolveMessy), `${(mapGet / resolveMessy).toFixed(2)}× slower`],
-  ['postcode → full public answer (spokes, distances)', formatRate(answer), `${(mapGet / answer).toFixed(1)}× slower`],
-  ['point → full public answer (3 point-in-polygon + distances)', formatRate(pointRate), `${(mapGet / pointRate).toFixed(1)}× slower`],
+  [
+    'resolvePostcode, messy input (case, NBSP, no space)',
+    formatRate(resolveMessy),
+    `${(mapGet / resolveMessy).toFixed(2)}× slower`,
+  ],
+  [
+    'postcode → full public answer (spokes, distances)',
+    formatRate(answer),
+    `${(mapGet / answer).toFixed(1)}× slower`,
+  ],
+  [
+    'point → full public answer (3 point-in-polygon + distances)',
+    formatRate(pointRate),
+    `${(mapGet / pointRate).toFixed(1)}× slower`,
+  ],
 ]);
 printTable('Start-up', [
   ['step', 'value'],

@@ -6,7 +6,10 @@ import type { AddressInfo } from 'node:net';
 const size = Number(process.argv[2] ?? 64);
 const body = JSON.stringify({ padding: 'x'.repeat(Math.max(0, size - 15)) });
 const server = createServer((_req, res) => {
-  res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+  res.writeHead(200, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+  });
   res.end(body);
 });
 server.listen(0, '127.0.0.1', () => {
