@@ -19,6 +19,9 @@ export interface ApiResult {
   readonly etag?: string;
   /** Already-serialised body (a cache hit): skips JSON.stringify. */
   readonly json?: string;
+  /** A body that is not JSON (e.g. a CSV export), sent as is with `contentType`. */
+  readonly text?: string;
+  /** Content type of `text` (or of `json`/`body` when not plain JSON). */
   readonly contentType?: string;
   readonly headers?: Readonly<Record<string, string>>;
 }
@@ -41,6 +44,11 @@ export interface ApiHandlerOptions<C> {
   /** Seconds shared caches may keep version-stamped answers. */
   readonly cacheSeconds: number;
   readonly corsOrigins: readonly string[];
+  /**
+   * Runs before routing on every request (CORS preflights excepted): throws to refuse it, e.g.
+   * UnauthorizedError for the admin API, so unauthenticated callers learn nothing about routes.
+   */
+  readonly guard?: (event: APIGatewayProxyEvent) => void | Promise<void>;
 }
 
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -55,19 +63,24 @@ function requestIdOf(request: ApiRequest): string {
   return request.event.requestContext?.requestId ?? request.context?.awsRequestId ?? 'local';
 }
 
-/** One log line per request with method, path, status and duration; errors ≥ 500 with the cause. */
+/**
+ * One log line per request with method, route, status and duration; errors ≥ 500 with the cause.
+ * The route TEMPLATE is logged, never the concrete path: paths carry postcodes, which are personal
+ * data in a family-services context.
+ */
 function accessLog(
   logger: Logger,
+  router: Router,
 ): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context, Internal> {
   return {
     before: (request) => {
       request.internal.startedAt = performance.now();
     },
     after: (request) => {
-      if (logger.enabled('info')) logger.info('request', fieldsOf(request));
+      if (logger.enabled('info')) logger.info('request', fieldsOf(request, router));
     },
     onError: (request) => {
-      const fields = fieldsOf(request);
+      const fields = fieldsOf(request, router);
       if ((request.response?.statusCode ?? 500) >= 500) {
         logger.error('request failed', { ...fields, error: request.error?.stack ?? String(request.error) });
       } else logger.info('request', fields);
@@ -75,12 +88,12 @@ function accessLog(
   };
 }
 
-function fieldsOf(request: ApiRequest): Record<string, unknown> {
+function fieldsOf(request: ApiRequest, router: Router): Record<string, unknown> {
   const started = request.internal.startedAt ?? performance.now();
   return {
     requestId: requestIdOf(request),
     method: request.event.httpMethod,
-    path: request.event.path,
+    route: router.templateOf(request.event.path) ?? '(no route)',
     status: request.response?.statusCode,
     ms: Math.round((performance.now() - started) * 100) / 100,
   };
@@ -114,7 +127,7 @@ export function createApiHandler<C>(options: ApiHandlerOptions<C>): ApiHandler {
   const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context, Internal>({
     timeoutEarlyInMillis: 0,
   })
-    .use(accessLog(logger))
+    .use(accessLog(logger, router))
     .use(
       httpCors({
         origins: [...options.corsOrigins],
@@ -128,6 +141,7 @@ export function createApiHandler<C>(options: ApiHandlerOptions<C>): ApiHandler {
     )
     .use(problemResponses())
     .handler(async (event): Promise<APIGatewayProxyResult> => {
+      if (options.guard) await options.guard(event);
       // A 404/405 from matching is a typed error like any other, rendered by problemResponses.
       const { route, params } = router.match(event.httpMethod, event.path);
       const result = await operations[route.operationId]!(
@@ -158,7 +172,7 @@ function shapeResponse(
       return { statusCode: 304, headers, body: '' };
     }
   }
-  const body = result.json ?? (route.successStatus === 204 ? '' : JSON.stringify(result.body));
+  const body = result.text ?? result.json ?? (route.successStatus === 204 ? '' : JSON.stringify(result.body));
   return { statusCode: route.successStatus, headers, body: event.httpMethod === 'HEAD' ? '' : body };
 }
 

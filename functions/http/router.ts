@@ -32,6 +32,12 @@ export class Router<R extends ApiRoute = ApiRoute> {
     return this.compiled.filter((c) => matchSegments(c, parts) !== null).map((c) => c.route.method);
   }
 
+  /** The path template a path matches (for logs that must not carry parameters), or null. */
+  templateOf(path: string): string | null {
+    const parts = splitPath(path);
+    return this.compiled.find((c) => matchSegments(c, parts) !== null)?.route.path ?? null;
+  }
+
   match(method: string, path: string): RouteMatch<R> {
     const parts = splitPath(path);
     let allowed: string[] | null = null;

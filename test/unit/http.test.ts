@@ -84,3 +84,31 @@ describe('OpenAPI document', () => {
     expect(JSON.parse(committed), 'docs/openapi.json is stale: run npm run openapi').toEqual(buildOpenApiDocument());
   });
 });
+
+describe('access log', () => {
+  it('logs the route template, never the postcode in the path', async () => {
+    const { createApiHandler } = await import('../../functions/http/api.js');
+    const { createLogger } = await import('../../functions/http/logger.js');
+    const lines: string[] = [];
+    const routes = ROUTES.filter((r) => r.operationId === 'lookupPostcode');
+    const handler = createApiHandler({
+      router: new Router(routes),
+      operations: { lookupPostcode: () => ({ body: { ok: true } }) },
+      context: () => ({}),
+      logger: createLogger('info', (line) => lines.push(line)),
+      cacheSeconds: 0,
+      corsOrigins: ['*'],
+    });
+    const event = {
+      httpMethod: 'GET',
+      path: '/v1/postcodes/GL50%201AD',
+      headers: {},
+      requestContext: { requestId: 'r1' },
+    } as unknown as Parameters<typeof handler>[0];
+    const response = await handler(event, {} as Parameters<typeof handler>[1]);
+    expect(response.statusCode).toBe(200);
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ route: '/v1/postcodes/{postcode}', status: 200, requestId: 'r1' });
+    expect(lines[0]).not.toMatch(/GL50/);
+  });
+});
