@@ -1,0 +1,463 @@
+// `catchments align`: how well two boundary layers line up (e.g. HV patches and CoC midwifery teams),
+// where they do not, and what to move — with a third layer, the three-way report with the hub
+// catchments. The engine is functions/core/alignment; semantics and the --json schema: docs/alignment.md.
+import { readFile, writeFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
+import type { FeatureCollection, MultiPolygon } from 'geojson';
+import { type AlignmentResult, alignLayers } from '../../core/alignment/align.js';
+import type { WeightedPoint } from '../../core/alignment/points.js';
+import { alignThreeWay, type ThreeWayResult } from '../../core/alignment/three-way.js';
+import { checkLayer, type LayerCrs, parseLayerCrs } from '../../core/layer-validation.js';
+import type { Layer } from '../../core/model.js';
+import { DEFAULT_OVERLAY_LIMITS } from '../../core/overlay/prepared.js';
+import {
+  type CliCommand,
+  type CommandInput,
+  EXIT_FINDINGS,
+  EXIT_OK,
+  flag,
+  formatTable,
+  numberOption,
+  requiredOption,
+  stringOption,
+  UsageError,
+} from '../framework.js';
+
+/** Layers big enough for England-scale runs; the engine's own caps still apply. */
+const CLI_LAYER_LIMITS = {
+  maxVerticesPerPolygon: DEFAULT_OVERLAY_LIMITS.maxVerticesPerFeature,
+  maxVerticesPerLayer: DEFAULT_OVERLAY_LIMITS.maxVerticesPerLayer,
+  maxFeatures: 100_000,
+};
+
+async function readText(file: string): Promise<string> {
+  const bytes = await readFile(file);
+  return (file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
+}
+
+/**
+ * Reads a GeoJSON layer and runs the upload checks on it (functions/core/layer-validation.ts), which
+ * normalise properties.id / properties.name. Blocking problems are a usage error (exit 2).
+ */
+export async function readLayerFile(
+  io: CommandInput['io'],
+  file: string,
+  idProperty: string,
+  nameProperty: string | undefined,
+  crs?: LayerCrs,
+): Promise<Layer> {
+  const parsed: unknown = JSON.parse(await readText(file));
+  const checked = checkLayer(parsed, { idProperty, nameProperty, limits: CLI_LAYER_LIMITS, crs });
+  if (!checked.layer) {
+    const lines = checked.problems.slice(0, 10).map((p) => `  - ${p.kind}: ${p.message}`);
+    const more = checked.problems.length > 10 ? `\n  (${checked.problems.length - 10} more)` : '';
+    throw new UsageError(`${file} cannot be used:\n${lines.join('\n')}${more}`);
+  }
+  for (const p of checked.problems.slice(0, 5)) io.stderr.write(`note: ${file}: ${p.kind}: ${p.message}\n`);
+  return checked.layer;
+}
+
+/** The --crs option: EPSG:4326 (default) or EPSG:27700, whose layers are reprojected on reading. */
+export function crsOption(input: CommandInput): LayerCrs | undefined {
+  const text = stringOption(input, 'crs');
+  if (text === undefined) return undefined;
+  const crs = parseLayerCrs(text);
+  if (!crs)
+    throw new UsageError(
+      `--crs must be EPSG:4326 (WGS84 lng/lat) or EPSG:27700 (British National Grid), got "${text}"`,
+    );
+  return crs;
+}
+
+/** Splits one CSV line, honouring double quotes. */
+function csvFields(line: string): string[] {
+  if (!line.includes('"')) return line.split(',');
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cur += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+
+/** Reads points from a CSV (optionally gzipped): named lat/lng columns, optional weight and row filter. */
+export async function readPointsFile(
+  file: string,
+  columns: { lat: string; lng: string; weight?: string; filter?: string },
+): Promise<WeightedPoint[]> {
+  const lines = (await readText(file)).split(/\r?\n/);
+  const header = csvFields(lines[0] ?? '').map((h) => h.trim());
+  const col = (name: string) => {
+    const i = header.indexOf(name);
+    if (i < 0) throw new UsageError(`${file} has no column "${name}" (columns: ${header.join(', ')})`);
+    return i;
+  };
+  const iLat = col(columns.lat);
+  const iLng = col(columns.lng);
+  const iW = columns.weight ? col(columns.weight) : -1;
+  let filterCol = -1;
+  let filterValue = '';
+  if (columns.filter) {
+    const eq = columns.filter.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--filter takes column=value, got "${columns.filter}"`);
+    filterCol = col(columns.filter.slice(0, eq));
+    filterValue = columns.filter.slice(eq + 1);
+  }
+  const points: WeightedPoint[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line === '') continue;
+    const f = csvFields(line);
+    if (filterCol >= 0 && f[filterCol] !== filterValue) continue;
+    const lat = f[iLat] === '' ? Number.NaN : Number(f[iLat]);
+    const lng = f[iLng] === '' ? Number.NaN : Number(f[iLng]);
+    points.push(iW >= 0 ? { lat, lng, weight: Number(f[iW]) } : { lat, lng });
+  }
+  return points;
+}
+
+const NOUNS: Readonly<Record<string, string>> = {
+  'hv-patches': 'patch',
+  'coc-teams': 'team',
+  catchments: 'catchment',
+  outline: 'outline',
+};
+
+/** A unit noun from a file name: hv-patches.geojson → "patch". */
+function nounFor(file: string, fallback: string): string {
+  const base = file
+    .split(/[\\/]/)
+    .pop()!
+    .replace(/\.geojson(\.gz)?$|\.json(\.gz)?$/, '');
+  return NOUNS[base] ?? fallback;
+}
+
+/** patch → patches, team → teams, A unit → A units. */
+function plural(noun: string): string {
+  return /(ch|sh|s|x)$/.test(noun) ? `${noun}es` : `${noun}s`;
+}
+
+const n0 = (x: number) => Math.round(x).toLocaleString('en-GB');
+const score = (x: number | null) => (x === null ? '—' : x.toFixed(3));
+function area(m2: number): string {
+  if (m2 >= 1e6) return `${(m2 / 1e6).toFixed(2)} km²`;
+  if (m2 >= 1e4) return `${(m2 / 1e4).toFixed(1)} ha`;
+  return `${m2 < 10 ? m2.toFixed(1) : Math.round(m2)} m²`;
+}
+
+export function describeAlignment(
+  r: AlignmentResult,
+  nouns: { a: string; b: string },
+  labels: { a: string; b: string },
+): string {
+  const out: string[] = [];
+  const pts = r.points;
+  out.push(
+    `Alignment of ${labels.a} (${r.a.units} ${plural(nouns.a)}) with ${labels.b} (${r.b.units} ${plural(nouns.b)})` +
+      (pts ? `, weighted by ${n0(pts.inBoth)} of ${n0(pts.given)} points` : ', by area (no points given)'),
+  );
+  out.push('');
+  const nestedA = r.unitsA.filter((u) => u.nested).length;
+  const nestedB = r.unitsB.filter((u) => u.nested).length;
+  out.push(
+    formatTable(
+      [
+        ['score', 'by postcodes', 'by area', 'nested units'],
+        [
+          `coterminosity (${r.scores.basis})`,
+          r.scores.basis === 'postcodes' ? score(r.scores.coterminosity) : '—',
+          r.scores.basis === 'area' ? score(r.scores.coterminosity) : '—',
+          '',
+        ],
+        [
+          `${nouns.a} in ${nouns.b} (A→B)`,
+          score(r.scores.aInB.byPostcodes),
+          score(r.scores.aInB.byArea),
+          `${nestedA} of ${r.a.units}`,
+        ],
+        [
+          `${nouns.b} in ${nouns.a} (B→A)`,
+          score(r.scores.bInA.byPostcodes),
+          score(r.scores.bInA.byArea),
+          `${nestedB} of ${r.b.units}`,
+        ],
+      ],
+      [1, 2],
+    ),
+  );
+  out.push(
+    `Nested: share in the best fit ≥ ${r.threshold}. Coterminosity: share in pieces where either unit is the other's best fit.`,
+  );
+  out.push('');
+  if (r.fragments.features.length === 0) {
+    out.push(`No misaligned fragments: every ${nouns.a} lies in one ${nouns.b}, slivers aside.`);
+  } else {
+    out.push(
+      `Misaligned fragments (${r.fragments.features.length}; parts of a ${nouns.a} outside its best ${nouns.b}), most postcodes first:`,
+    );
+    out.push(
+      formatTable(
+        [
+          [nouns.a, `lies in ${nouns.b}`, `best ${nouns.b}`, 'postcodes', 'area', `share of ${nouns.a}`],
+          ...r.fragments.features.slice(0, 15).map((f) => {
+            const p = f.properties;
+            return [
+              p.aName,
+              p.bName,
+              p.bestFitOfA ?? '—',
+              n0(p.postcodes),
+              area(p.areaM2),
+              `${(p.shareOfA * 100).toFixed(1)}%`,
+            ];
+          }),
+        ],
+        [3, 4, 5],
+      ),
+    );
+    if (r.fragments.features.length > 15)
+      out.push(`(${r.fragments.features.length - 15} more in --json / --fragments)`);
+  }
+  out.push('');
+  if (r.fixes.length > 0) {
+    out.push('Suggested fixes, best first:');
+    for (const f of r.fixes) out.push(`  ${f.rank}. [${f.layer === 'a' ? labels.a : labels.b}] ${f.summary}`);
+    out.push('');
+  }
+  const split = r.unitsA.filter((u) => !u.nested);
+  if (split.length > 0) {
+    out.push(`${plural(nouns.a)} not nested in one ${nouns.b} (${split.length}):`);
+    out.push(
+      formatTable(
+        [
+          [nouns.a, `best ${nouns.b}`, 'share (postcodes)', 'share (area)', 'also in'],
+          ...split
+            .slice(0, 20)
+            .map((u) => [
+              u.name,
+              u.bestFit ?? '—',
+              score(u.shareByPostcodes),
+              score(u.shareByArea),
+              u.splits.map((s) => `${s.id} (${n0(s.postcodes)})`).join(', '),
+            ]),
+        ],
+        [2, 3],
+      ),
+    );
+  }
+  out.push(
+    `Slivers (digitising noise, no postcodes, < ${(r.sliverRule.maxShare * 100).toFixed(0)}% of a unit and < ${area(r.sliverRule.maxAreaM2)}): ` +
+      `${r.slivers.count} pieces, ${area(r.slivers.areaM2)} in all, largest ${area(r.slivers.largestM2)}.`,
+  );
+  if (r.stats.fallbacks.length > 0) {
+    out.push(
+      `Pairs measured by the polyclip fallback or not at all (invalid geometry): ${r.stats.fallbacks.map((f) => `${f.a}×${f.b} (${f.method})`).join(', ')}`,
+    );
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function describeThreeWay(r: ThreeWayResult): string {
+  const out: string[] = [];
+  out.push(`Three-way alignment: hub catchments ↔ HV patches ↔ CoC teams (weighted by ${r.basis})`);
+  out.push('');
+  out.push(
+    formatTable(
+      [
+        ['pair', 'coterminosity', 'A→B', 'B→A'],
+        ...Object.entries(r.scores).map(([k, s]) => [
+          k,
+          score(s.coterminosity),
+          score(s.aInB.byPostcodes ?? s.aInB.byArea),
+          score(s.bInA.byPostcodes ?? s.bInA.byArea),
+        ]),
+      ],
+      [1, 2, 3],
+    ),
+  );
+  out.push(`All three agree on ${(r.agreement * 100).toFixed(1)}% of the ${r.basis}.`);
+  out.push('');
+  if (r.places.length === 0) out.push('No place where the three disagree.');
+  else {
+    out.push(`Places where the three disagree (${r.places.length}), most postcodes first:`);
+    out.push(
+      formatTable(
+        [
+          ['postcodes', 'area', 'near (lat, lng)', 'what disagrees'],
+          ...r.places.map((p) => [
+            n0(p.postcodes),
+            area(p.areaM2),
+            p.location ? `${p.location[1].toFixed(4)}, ${p.location[0].toFixed(4)}` : '—',
+            p.description,
+          ]),
+        ],
+        [0, 1],
+      ),
+    );
+  }
+  return `${out.join('\n')}\n`;
+}
+
+export const alignCommand: CliCommand = {
+  name: 'align',
+  summary:
+    'How well two boundary layers align (e.g. HV patches vs CoC teams): scores, misaligned pieces, fixes',
+  options: {
+    a: { type: 'string', valueName: 'geojson', description: 'Layer A, e.g. hv-patches.geojson (required)' },
+    'a-id': {
+      type: 'string',
+      valueName: 'property',
+      description: "Property holding A's feature ids (required)",
+    },
+    'a-name': {
+      type: 'string',
+      valueName: 'property',
+      description: "Property holding A's names (default: name)",
+    },
+    b: { type: 'string', valueName: 'geojson', description: 'Layer B, e.g. coc-teams.geojson (required)' },
+    'b-id': {
+      type: 'string',
+      valueName: 'property',
+      description: "Property holding B's feature ids (required)",
+    },
+    'b-name': {
+      type: 'string',
+      valueName: 'property',
+      description: "Property holding B's names (default: name)",
+    },
+    c: {
+      type: 'string',
+      valueName: 'geojson',
+      description: 'Hub catchments: gives the three-way report (A = patches, B = teams)',
+    },
+    'c-id': { type: 'string', valueName: 'property', description: "Property holding C's feature ids" },
+    'c-name': {
+      type: 'string',
+      valueName: 'property',
+      description: "Property holding C's names (default: name)",
+    },
+    crs: {
+      type: 'string',
+      valueName: 'crs',
+      description: 'Coordinates of the layers: EPSG:4326 (default) or EPSG:27700 (reprojected)',
+    },
+    points: {
+      type: 'string',
+      valueName: 'csv[.gz]',
+      description: 'Postcode points to weight by (CSV with a header)',
+    },
+    lat: { type: 'string', valueName: 'column', description: 'Latitude column of --points (default: lat)' },
+    lng: { type: 'string', valueName: 'column', description: 'Longitude column of --points (default: lng)' },
+    weight: {
+      type: 'string',
+      valueName: 'column',
+      description: 'Numeric weight column of --points (e.g. births)',
+    },
+    filter: {
+      type: 'string',
+      valueName: 'col=value',
+      description: 'Keep only points rows where col equals value (e.g. status=live)',
+    },
+    threshold: {
+      type: 'string',
+      valueName: 'share',
+      description: 'Share in the best fit that counts as nested (default 0.95)',
+    },
+    'max-fixes': { type: 'string', valueName: 'n', description: 'Suggested fixes to list (default 10)' },
+    json: { type: 'boolean', description: 'Print the full result as JSON (schema in docs/alignment.md)' },
+    fragments: {
+      type: 'string',
+      valueName: 'out.geojson',
+      description: 'Write the misaligned fragments (or three-way places) as GeoJSON',
+    },
+  },
+  details: `Examples:
+  catchments align --a data/gloucestershire/hv-patches.geojson --a-id id --b data/gloucestershire/coc-teams.geojson --b-id id \\
+      --points data/gloucestershire/postcodes.csv.gz --filter status=live
+  catchments align --a lsoa.geojson --a-id LSOA11CD --a-name LSOA11NM --b msoa.geojson --b-id MSOA11CD --json
+  catchments align --a hv-patches.geojson --a-id id --b coc-teams.geojson --b-id id --c catchments.geojson --c-id id --points pc.csv
+Exit codes: 0 aligned (no misaligned piece beyond slivers), 1 misaligned pieces found, 2 bad usage or input.`,
+  async run(input) {
+    if (input.positionals.length > 0) throw new UsageError(`unexpected argument "${input.positionals[0]}"`);
+    const aFile = requiredOption(input, 'a');
+    const bFile = requiredOption(input, 'b');
+    const threshold = numberOption(input, 'threshold', 0.95);
+    if (!(threshold > 0 && threshold <= 1))
+      throw new UsageError(`--threshold must be in (0, 1], got ${threshold}`);
+    const maxFixes = numberOption(input, 'max-fixes', 10);
+    const crs = crsOption(input);
+    const layerA = await readLayerFile(
+      input.io,
+      aFile,
+      requiredOption(input, 'a-id'),
+      stringOption(input, 'a-name'),
+      crs,
+    );
+    const layerB = await readLayerFile(
+      input.io,
+      bFile,
+      requiredOption(input, 'b-id'),
+      stringOption(input, 'b-name'),
+      crs,
+    );
+    const pointsFile = stringOption(input, 'points');
+    const points = pointsFile
+      ? await readPointsFile(pointsFile, {
+          lat: stringOption(input, 'lat') ?? 'lat',
+          lng: stringOption(input, 'lng') ?? 'lng',
+          weight: stringOption(input, 'weight'),
+          filter: stringOption(input, 'filter'),
+        })
+      : undefined;
+    const cFile = stringOption(input, 'c');
+    const out = stringOption(input, 'fragments');
+    if (cFile) {
+      const layerC = await readLayerFile(
+        input.io,
+        cFile,
+        requiredOption(input, 'c-id'),
+        stringOption(input, 'c-name'),
+        crs,
+      );
+      const r = alignThreeWay(
+        { hvPatches: layerA, cocTeams: layerB, catchments: layerC },
+        { points, threshold, maxFixes },
+      );
+      if (out) {
+        const fc: FeatureCollection<MultiPolygon | null> = {
+          type: 'FeatureCollection',
+          features: r.places.map(({ geometry, ...properties }) => ({
+            type: 'Feature',
+            geometry,
+            properties,
+          })),
+        };
+        await writeFile(out, `${JSON.stringify(fc)}\n`);
+      }
+      input.io.stdout.write(flag(input, 'json') ? `${JSON.stringify(r)}\n` : describeThreeWay(r));
+      return r.places.length > 0 ? EXIT_FINDINGS : EXIT_OK;
+    }
+    const nouns = { a: nounFor(aFile, 'A unit'), b: nounFor(bFile, 'B unit') };
+    const r = alignLayers(layerA, layerB, { points, threshold, maxFixes, nouns });
+    if (out) await writeFile(out, `${JSON.stringify(r.fragments)}\n`);
+    const label = (f: string) => f.split(/[\\/]/).pop()!;
+    input.io.stdout.write(
+      flag(input, 'json')
+        ? `${JSON.stringify(r)}\n`
+        : describeAlignment(r, nouns, { a: label(aFile), b: label(bFile) }),
+    );
+    return r.misalignedPieces > 0 ? EXIT_FINDINGS : EXIT_OK;
+  },
+};
