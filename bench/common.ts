@@ -20,7 +20,9 @@ export function seededRandom(seed: number): () => number {
 export function realDataDir(): string {
   const dir = process.env.CATCHMENTS_REAL_DATA;
   if (!dir || !existsSync(dir)) {
-    console.error('Set CATCHMENTS_REAL_DATA to the shared data folder (e.g. ../shared/data) to run the benchmarks.');
+    console.error(
+      'Set CATCHMENTS_REAL_DATA to the shared data folder (e.g. ../shared/data) to run the benchmarks.',
+    );
     process.exit(2);
   }
   return path.resolve(dir);

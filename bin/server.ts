@@ -1,5 +1,7 @@
-// `npm start`: the lookup API on http://127.0.0.1:3000 (PORT, HOST), serving the sample area in
-// data/ (or CATCHMENTS_DATA_DIR) with no AWS account.
+// `npm start`: the lookup API on http://127.0.0.1:3000 (PORT, HOST) with no AWS account. Boundary
+// sets live in the embedded store (CATCHMENTS_STORE_DIR, default .local-store/), seeded on first
+// start with the sample area in data/ (or CATCHMENTS_DATA_DIR). With CATCHMENTS_ADMIN_TOKEN set,
+// the admin API (drafts, publish, rollback) is on too.
 import { ConfigError, loadConfig } from '../functions/config.js';
 import { startLocalApp } from '../functions/local-app.js';
 
@@ -7,10 +9,15 @@ try {
   const config = loadConfig();
   const started = performance.now();
   const app = await startLocalApp(config);
-  const areas = app.catalog.areas.map((a) => `${a.area.id} v${a.version}`).join(', ');
+  const catalog = app.catalog;
+  const areas = catalog
+    ? catalog.areas.map((a) => `${a.area.id} v${a.version}`).join(', ')
+    : 'nothing published yet';
   console.log(
     [
-      `family-hub-catchments listening on ${app.url}  (${areas}; ${app.catalog.postcodeCount} postcodes; ready in ${Math.round(performance.now() - started)} ms)`,
+      `family-hub-catchments listening on ${app.url}  (${areas}; ${catalog?.postcodeCount ?? 0} postcodes; ready in ${Math.round(performance.now() - started)} ms)`,
+      `  store: ${app.storeDescription}${app.seeded.length > 0 ? ` (seeded ${app.seeded.join(', ')})` : ''}`,
+      `  admin API: ${app.admin ? `on at ${app.url}/v1/admin/ (Authorization: Bearer $CATCHMENTS_ADMIN_TOKEN)` : 'off (set CATCHMENTS_ADMIN_TOKEN to turn it on)'}`,
       `  try: curl ${app.url}/v1/postcodes/GL1%201AD`,
       `       curl '${app.url}/v1/locations?lat=51.8998&lng=-2.0789'`,
       `       curl ${app.url}/openapi.json`,

@@ -21,13 +21,50 @@ export interface ServiceConfig {
   readonly cacheSeconds: number;
   /** Allowed CORS origins, comma-separated (`CATCHMENTS_CORS_ORIGINS`, default `*`). */
   readonly corsOrigins: readonly string[];
+  /** Where boundary sets live. */
+  readonly store: {
+    /** DynamoDB table (`CATCHMENTS_TABLE_NAME`); when set the DynamoDB store is used. */
+    readonly tableName: string | undefined;
+    /** Embedded store folder (`CATCHMENTS_STORE_DIR`, default `.local-store`; `:memory:` keeps nothing). */
+    readonly dir: string;
+  };
+  /** Seconds between checks of the active pointers (`CATCHMENTS_REFRESH_SECONDS`; 0 = every request). */
+  readonly refreshSeconds: number;
+  readonly admin: {
+    /** Bearer token the local admin API requires (`CATCHMENTS_ADMIN_TOKEN`); admin routes are off without it. */
+    readonly token: string | undefined;
+    /** `token` (compare the bearer token) or `iam` (API Gateway's authorizer has checked the caller). */
+    readonly auth: 'token' | 'iam';
+    /** Admin request body bytes (`CATCHMENTS_ADMIN_MAX_BODY_BYTES`): layers are big, API Gateway takes 10 MB. */
+    readonly maxBodyBytes: number;
+  };
+  /** Catchment overlaps up to this many m² are slivers, a warning (`CATCHMENTS_SLIVER_TOLERANCE_M2`). */
+  readonly sliverToleranceM2: number;
+  /** EventBridge bus for publish/rollback events (`CATCHMENTS_EVENT_BUS_NAME`); unset: events are only logged. */
+  readonly eventBusName: string | undefined;
+  /** Amazon Location fallback for well-formed postcodes missing from the directory; off without an index. */
+  readonly geocoder: {
+    /** Place index name (`CATCHMENTS_PLACE_INDEX_NAME`). */
+    readonly placeIndexName: string | undefined;
+    /** Budget for one search, retries included (`CATCHMENTS_GEOCODER_TIMEOUT_MS`). */
+    readonly timeoutMs: number;
+  };
+  /** Area ids this deployment serves (`CATCHMENTS_AREAS`, comma-separated); empty: every area in the store. */
+  readonly areas: readonly string[];
 }
 
 export const LIMITS = {
   bulkItems: { default: 100, min: 1, max: 1000 },
   bodyBytes: { default: 1_048_576, min: 1024, max: 6_291_456 },
   cacheSeconds: { default: 60, min: 0, max: 86_400 },
+  refreshSeconds: { default: 30, min: 0, max: 3_600 },
+  adminBodyBytes: { default: 5_242_880, min: 1024, max: 10_485_760 },
+  sliverToleranceM2: { default: 100, min: 0, max: 100_000 },
+  geocoderTimeoutMs: { default: 1500, min: 100, max: 5000 },
 } as const;
+
+/** Shorter admin tokens are refused: a guessable token guards the power to redraw every boundary. */
+export const MIN_ADMIN_TOKEN_LENGTH = 16;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -68,5 +105,58 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
       .split(',')
       .map((o) => o.trim())
       .filter(Boolean),
+    store: {
+      tableName: env.CATCHMENTS_TABLE_NAME?.trim() || undefined,
+      dir: env.CATCHMENTS_STORE_DIR?.trim() || '.local-store',
+    },
+    refreshSeconds: intVar(env, 'CATCHMENTS_REFRESH_SECONDS', LIMITS.refreshSeconds),
+    admin: {
+      token: adminToken(env.CATCHMENTS_ADMIN_TOKEN),
+      auth: adminAuth(env.CATCHMENTS_ADMIN_AUTH),
+      maxBodyBytes: intVar(env, 'CATCHMENTS_ADMIN_MAX_BODY_BYTES', LIMITS.adminBodyBytes),
+    },
+    sliverToleranceM2: intVar(env, 'CATCHMENTS_SLIVER_TOLERANCE_M2', LIMITS.sliverToleranceM2),
+    eventBusName: env.CATCHMENTS_EVENT_BUS_NAME?.trim() || undefined,
+    geocoder: {
+      placeIndexName: env.CATCHMENTS_PLACE_INDEX_NAME?.trim() || undefined,
+      timeoutMs: intVar(env, 'CATCHMENTS_GEOCODER_TIMEOUT_MS', LIMITS.geocoderTimeoutMs),
+    },
+    areas: areaIds(env.CATCHMENTS_AREAS),
   };
+}
+
+function areaIds(raw: string | undefined): string[] {
+  const ids = (raw ?? '')
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
+  for (const id of ids) {
+    if (!/^[a-z][a-z0-9-]*$/.test(id)) {
+      throw new ConfigError(
+        `CATCHMENTS_AREAS has "${id}": give area ids such as "gloucestershire", comma-separated.`,
+      );
+    }
+  }
+  return ids;
+}
+
+function adminToken(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length < MIN_ADMIN_TOKEN_LENGTH || raw.trim() !== raw) {
+    throw new ConfigError(
+      `CATCHMENTS_ADMIN_TOKEN must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters with no surrounding spaces ` +
+        '(e.g. the output of `openssl rand -hex 24`).',
+    );
+  }
+  return raw;
+}
+
+function adminAuth(raw: string | undefined): 'token' | 'iam' {
+  const value = (raw ?? 'token').trim().toLowerCase();
+  if (value !== 'token' && value !== 'iam') {
+    throw new ConfigError(
+      `CATCHMENTS_ADMIN_AUTH=${raw} must be "token" (local bearer token) or "iam" (API Gateway authorizer).`,
+    );
+  }
+  return value;
 }

@@ -1,49 +1,134 @@
-// Composition root for local runs (npm start, e2e tests, the HTTP benchmark): the embedded file
-// store, the same Lambda handlers as on AWS, served over node:http.
+// Composition root for local runs (npm start, e2e tests, the HTTP benchmark): the embedded store
+// (seeded from data/ on first start), the same Lambda handlers as on AWS, served over node:http.
+// The admin routes are mounted only when CATCHMENTS_ADMIN_TOKEN is set.
 import type { AddressInfo } from 'node:net';
-import { loadFileCatalog } from './adapters/file-catalog.js';
+import { fileURLToPath } from 'node:url';
+import { CatalogProvider } from './adapters/catalog-provider.js';
+import { MemoryEventPublisher } from './adapters/events/event-publisher.js';
+import { BoundarySetService } from './adapters/store/boundary-set-service.js';
+import type { BoundaryStore } from './adapters/store/boundary-store.js';
+import { openBoundaryStore, seedStore } from './adapters/store/open-store.js';
 import type { ServiceConfig } from './config.js';
 import type { LookupCatalog } from './core/lookup/catalog.js';
-import { createPublicApiHandler, publicContext } from './handlers/public-api.js';
-import { createLocalServer } from './http/local-server.js';
+import { createAdminApiHandler } from './handlers/admin-api.js';
+import { createPublicApiHandler, type PublicContext, publicContext } from './handlers/public-api.js';
+import { createLocalServer, type Mount } from './http/local-server.js';
 import { createLogger, type Logger } from './http/logger.js';
+import { createStaticFileHandler, withPages } from './http/static-files.js';
 
 export interface LocalApp {
   readonly url: string;
-  readonly catalog: LookupCatalog;
+  /** The catalog being served now (null until a boundary set is published). */
+  readonly catalog: LookupCatalog | null;
+  readonly store: BoundaryStore;
+  /** Where the store lives: a folder, `memory`, or `dynamodb:<table>`. */
+  readonly storeDescription: string;
+  readonly service: BoundarySetService;
+  readonly provider: CatalogProvider<PublicContext>;
+  /** Events published since start (also logged). */
+  readonly events: MemoryEventPublisher;
+  /** True when the admin routes are mounted (CATCHMENTS_ADMIN_TOKEN set). */
+  readonly admin: boolean;
+  /** Areas seeded into an empty store at start. */
+  readonly seeded: readonly string[];
   close(): Promise<void>;
 }
+
+/** The built web pages, served beside the API (see functions/http/static-files.ts). */
+const WEB_ROOT = fileURLToPath(new URL('../web/dist', import.meta.url));
 
 export async function startLocalApp(
   config: ServiceConfig,
   logger: Logger = createLogger(config.logLevel),
 ): Promise<LocalApp> {
-  const catalog = await loadFileCatalog(config.dataDir);
-  const context = publicContext(catalog, config.limits);
-  const publicApi = createPublicApiHandler({
-    context: () => context,
-    logger,
-    cacheSeconds: config.cacheSeconds,
-    corsOrigins: config.corsOrigins,
-  });
-  const server = createLocalServer({
-    mounts: [{ prefix: '/', handler: publicApi }],
-    maxBodyBytes: config.limits.maxBodyBytes,
-    logger,
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  return {
-    url: `http://${host}:${port}`,
-    catalog,
-    close: () =>
-      new Promise((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
-  };
+  const opened = await openBoundaryStore(config);
+  try {
+    const { store } = opened;
+    const events = new MemoryEventPublisher(logger);
+    const service = new BoundarySetService({
+      store,
+      events,
+      sliverToleranceM2: config.sliverToleranceM2,
+      logger,
+    });
+    const seeded = opened.embedded ? await seedStore(service, store, config.dataDir, logger) : [];
+    const provider = new CatalogProvider<PublicContext>({
+      store,
+      refreshMs: config.refreshSeconds * 1000,
+      makeContext: (catalog, exports) => ({ ...publicContext(catalog, config.limits), exports }),
+      logger,
+      areas: config.areas,
+    });
+    await provider.check();
+    if (!provider.catalog) logger.warn('no boundary set is published yet: lookups answer 503 until one is');
+    const publicApi = createPublicApiHandler({
+      context: () => provider.context(),
+      logger,
+      cacheSeconds: config.cacheSeconds,
+      corsOrigins: config.corsOrigins,
+    });
+    const mounts: Mount[] = [];
+    const token = config.admin.token;
+    if (token) {
+      const adminApi = createAdminApiHandler({
+        // A local publish is served at once: this process knows it happened.
+        context: () => ({
+          service,
+          maxBodyBytes: config.admin.maxBodyBytes,
+          onChange: () => provider.invalidate(),
+        }),
+        logger,
+        corsOrigins: config.corsOrigins,
+        auth: { mode: 'token', token },
+      });
+      mounts.push({ prefix: '/v1/admin/', handler: adminApi, maxBodyBytes: config.admin.maxBodyBytes });
+    } else {
+      logger.info(
+        'admin API off: set CATCHMENTS_ADMIN_TOKEN (16+ characters) to draft, publish and roll back',
+      );
+    }
+    // The web pages (web/dist, built by `npm run build:web`): `/` and `/planner`, their assets and MapLibre.
+    const web = createStaticFileHandler({
+      root: WEB_ROOT,
+      pages: { '/': 'index.html', '/planner': 'planner.html' },
+      missingHint: 'The web pages are not built: run `npm run build:web` (npm start does it first).',
+      logger,
+    });
+    mounts.push(
+      { prefix: '/assets/', handler: web },
+      { prefix: '/vendor/', handler: web },
+      { prefix: '/planner', handler: web },
+    );
+    mounts.push({ prefix: '/', handler: withPages(web, publicApi, ['/', '/index.html']) });
+    const server = createLocalServer({ mounts, maxBodyBytes: config.limits.maxBodyBytes, logger });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    return {
+      url: `http://${host}:${port}`,
+      get catalog() {
+        return provider.catalog;
+      },
+      store,
+      storeDescription: opened.description,
+      service,
+      provider,
+      events,
+      admin: token !== undefined,
+      seeded,
+      close: async () => {
+        await new Promise<void>((resolve, reject) => {
+          server.closeAllConnections();
+          server.close((error) => (error ? reject(error) : resolve()));
+        });
+        await opened.close();
+      },
+    };
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
 }

@@ -1,12 +1,16 @@
 // Lambda entry point for the public, read-only lookup API (and the local server's public routes).
 // Thin: each operation parses its input, calls the core, and returns data; middy does the rest.
-import { HubNotFoundError, InvalidRequestError, safeEcho } from '../core/errors.js';
+import { type AssignmentExports, CatalogProvider } from '../adapters/catalog-provider.js';
+import { openBoundaryStore } from '../adapters/store/open-store.js';
+import { loadConfig } from '../config.js';
+import { HubNotFoundError, InvalidRequestError, NotFoundError, safeEcho, truncate } from '../core/errors.js';
 import { type LookupAnswer, pointAnswer, postcodeAnswer, siteAnswer } from '../core/lookup/answer.js';
-import type { AreaLookup } from '../core/lookup/area-lookup.js';
+import { type AreaLookup, compareIds } from '../core/lookup/area-lookup.js';
 import type { LookupCatalog } from '../core/lookup/catalog.js';
-import { type ApiHandler, type ApiResult, createApiHandler, type Operation } from '../http/api.js';
+import { LAYER_NAMES, type LayerName } from '../core/model.js';
 import { AnswerCache } from '../http/answer-cache.js';
-import type { Logger } from '../http/logger.js';
+import { type ApiHandler, type ApiResult, createApiHandler, type Operation } from '../http/api.js';
+import { createLogger, type Logger } from '../http/logger.js';
 import { openApiJson } from '../http/openapi.js';
 import { type Problem, problemBody } from '../http/problem.js';
 import { isJsonObject, jsonBody, latLng, onlyKnownMembers, queryParam } from '../http/request.js';
@@ -19,6 +23,8 @@ export interface PublicContext {
   readonly limits: { readonly maxBulkItems: number; readonly maxBodyBytes: number };
   /** Serialised postcode answers of this catalog (a new catalog comes with a new cache). */
   readonly postcodeAnswers: AnswerCache;
+  /** Full answers of published versions (absent when serving plain files, which have no versions). */
+  readonly exports?: AssignmentExports;
 }
 
 type Op = Operation<PublicContext>;
@@ -157,6 +163,75 @@ const listHubs: Op = ({ params }, { catalog }) => {
   };
 };
 
+/** Map data is the same for every request of a version: serialised once per AreaLookup. */
+const mapJson = new WeakMap<AreaLookup, Map<string, string>>();
+
+function cachedMapJson(lookup: AreaLookup, key: string, build: () => unknown): string {
+  let entries = mapJson.get(lookup);
+  if (!entries) {
+    entries = new Map();
+    mapJson.set(lookup, entries);
+  }
+  let json = entries.get(key);
+  if (json === undefined) {
+    json = JSON.stringify(build());
+    entries.set(key, json);
+  }
+  return json;
+}
+
+const GEOJSON = 'application/geo+json';
+
+/** Hubs then spokes (each by id) as GeoJSON points; `area` and `version` as foreign members (RFC 7946 §6.1). */
+const getAreaSites: Op = ({ params }, { catalog }) => {
+  const lookup = catalog.area(params.area ?? '');
+  const json = cachedMapJson(lookup, 'sites', () => ({
+    type: 'FeatureCollection',
+    area: lookup.area.id,
+    version: lookup.version,
+    features: [...lookup.set.sites]
+      .sort((a, b) => (a.kind === b.kind ? compareIds(a.id, b.id) : a.kind === 'hub' ? -1 : 1))
+      .map((site) => {
+        const { location, ...properties } = siteAnswer(site);
+        return {
+          type: 'Feature',
+          id: site.id,
+          geometry: { type: 'Point', coordinates: [location.lng, location.lat] },
+          properties,
+        };
+      }),
+  }));
+  return { body: null, json, contentType: GEOJSON, etag: catalog.etagFor(lookup) };
+};
+
+/** The active version's polygon layer as stored, with `area`, `version` and `layer` as foreign members. */
+const getAreaLayer: Op = ({ params }, { catalog }) => {
+  const lookup = catalog.area(params.area ?? '');
+  const name = params.layer ?? '';
+  if (!(LAYER_NAMES as readonly string[]).includes(name)) {
+    throw new NotFoundError(
+      `No layer "${truncate(name, 40)}": a boundary set's layers are ${LAYER_NAMES.join(', ')}.`,
+      {
+        received: truncate(name, 40),
+      },
+    );
+  }
+  const layer = lookup.set.layers[name as LayerName];
+  if (!layer) {
+    throw new NotFoundError(
+      `Area "${lookup.area.id}" has no ${name} layer in version ${lookup.version ?? 'draft'} (it is optional).`,
+      { received: name },
+    );
+  }
+  const json = cachedMapJson(lookup, `layer:${name}`, () => ({
+    ...layer,
+    area: lookup.area.id,
+    version: lookup.version,
+    layer: name,
+  }));
+  return { body: null, json, contentType: GEOJSON, etag: catalog.etagFor(lookup) };
+};
+
 const getHub: Op = ({ params }, { catalog }) => {
   const lookup = catalog.area(params.area ?? '');
   const hub = hubWithSpokes(lookup, params.hubId ?? '');
@@ -164,6 +239,27 @@ const getHub: Op = ({ params }, { catalog }) => {
   return {
     body: { area: lookup.area.id, version: lookup.version, ...hub, catchment: catchment ?? null },
     etag: catalog.etagFor(lookup),
+  };
+};
+
+const exportAssignments: Op = async ({ params }, { catalog, exports }) => {
+  const area = catalog.area(params.area ?? '').area.id;
+  const raw = params.version ?? '';
+  if (!/^\d{1,9}$/.test(raw) || Number(raw) < 1) {
+    throw new InvalidRequestError(`"${truncate(raw, 20)}" is not a version number (1, 2, 3...).`);
+  }
+  if (!exports)
+    throw new NotFoundError(
+      'This deployment serves plain files, which have no published versions to export.',
+    );
+  const version = Number(raw);
+  return {
+    body: null,
+    text: await exports.assignmentsCsv(area, version),
+    contentType: 'text/csv; charset=utf-8',
+    // A published version never changes, so neither does its export.
+    etag: `"${area}.v${version}.assignments"`,
+    headers: { 'Content-Disposition': `attachment; filename="${area}-v${version}-assignments.csv"` },
   };
 };
 
@@ -177,6 +273,9 @@ export const publicOperations: Readonly<Record<string, Op>> = {
   getArea,
   listHubs,
   getHub,
+  getAreaSites,
+  getAreaLayer,
+  exportAssignments,
 };
 
 export interface PublicApiOptions {
@@ -201,5 +300,37 @@ export function publicContext(
 
 /** ~2 KB each: 50,000 answers is ~100 MB at most, enough for a county's whole directory. */
 export const DEFAULT_CACHED_ANSWERS = 50_000;
+
+// The Lambda entry point. Configuration, the store (DynamoDB when CATCHMENTS_TABLE_NAME is set,
+// else the embedded store) and the catalog provider are built once per container, on the first
+// invocation; the provider re-checks the active pointers at most every CATCHMENTS_REFRESH_SECONDS.
+let lambda: Promise<ApiHandler> | undefined;
+
+export const handler: ApiHandler = async (event, context) => {
+  lambda ??= buildLambda().catch((error: unknown) => {
+    lambda = undefined;
+    throw error;
+  });
+  return (await lambda)(event, context);
+};
+
+async function buildLambda(): Promise<ApiHandler> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const { store } = await openBoundaryStore(config);
+  const provider = new CatalogProvider({
+    store,
+    refreshMs: config.refreshSeconds * 1000,
+    makeContext: (catalog, exports) => ({ ...publicContext(catalog, config.limits), exports }),
+    logger,
+    areas: config.areas,
+  });
+  return createPublicApiHandler({
+    context: () => provider.context(),
+    logger,
+    cacheSeconds: config.cacheSeconds,
+    corsOrigins: config.corsOrigins,
+  });
+}
 
 export type { ApiResult };

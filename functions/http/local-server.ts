@@ -13,6 +13,8 @@ export interface Mount {
   /** Path prefix the handler serves, e.g. `/v1/admin/`; the first matching mount wins. */
   readonly prefix: string;
   readonly handler: ApiHandler;
+  /** Body limit for this mount (the admin API takes whole layers); default the server's. */
+  readonly maxBodyBytes?: number;
 }
 
 export interface LocalServerOptions {
@@ -49,14 +51,16 @@ export function createLocalServer(options: LocalServerOptions): Server {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomUUID();
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const body = await readBody(req, maxBodyBytes);
+    const mount = mounts.find((m) => url.pathname.startsWith(m.prefix)) ?? mounts[mounts.length - 1]!;
+    const limit = mount.maxBodyBytes ?? maxBodyBytes;
+    const body = await readBody(req, limit);
     if (body === null) {
       res.setHeader('Connection', 'close');
       send(
         res,
         problemResult(
-          new PayloadTooLargeError(`The body is larger than ${maxBodyBytes} bytes. Split the request.`, {
-            limitBytes: maxBodyBytes,
+          new PayloadTooLargeError(`The body is larger than ${limit} bytes. Split the request.`, {
+            limitBytes: limit,
           }),
           requestId,
         ),
@@ -64,7 +68,6 @@ export function createLocalServer(options: LocalServerOptions): Server {
       return;
     }
     const event = toEvent(req, url, body, requestId);
-    const mount = mounts.find((m) => url.pathname.startsWith(m.prefix)) ?? mounts[mounts.length - 1]!;
     const result = await mount.handler(event, { ...LAMBDA_CONTEXT, awsRequestId: requestId });
     send(res, result);
   }

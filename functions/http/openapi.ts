@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document, built from the route table plus per-operation details. A test checks
 // every route is documented and every response the e2e suite sees validates against its schema;
 // CI fails when docs/openapi.json (the committed copy) drifts from this.
+import { ANALYSIS_OPERATION_DOCS, ANALYSIS_SCHEMAS } from './analysis-openapi.js';
 import { ROUTES } from './routes.js';
 
 type Schema = Record<string, unknown>;
@@ -223,6 +224,241 @@ const schemas: Record<string, Schema> = {
     required: ['type', 'geometry', 'properties'],
     properties: { type: { const: 'Feature' }, geometry: { type: 'object' }, properties: { type: 'object' } },
   },
+  FeatureCollection: {
+    type: 'object',
+    description: 'A GeoJSON FeatureCollection (RFC 7946), WGS84 [lng, lat].',
+    required: ['type', 'features'],
+    properties: {
+      type: { const: 'FeatureCollection' },
+      features: { type: 'array', items: ref('GeoJsonFeature') },
+    },
+  },
+  AreaInfo: {
+    type: 'object',
+    required: ['id', 'name', 'illustrative', 'attribution'],
+    properties: {
+      id: { type: 'string' },
+      name: { type: 'string' },
+      description: { type: 'string' },
+      illustrative: { type: 'boolean' },
+      attribution: { type: 'array', items: { type: 'string' } },
+    },
+  },
+  DraftPart: {
+    type: 'object',
+    required: ['bytes', 'sha256', 'updatedAt', 'updatedBy'],
+    properties: {
+      bytes: { type: 'integer', description: 'Size of the stored JSON text.' },
+      sha256: {
+        type: 'string',
+        description: 'SHA-256 of the stored JSON text: equal hashes, equal content.',
+      },
+      updatedAt: { type: 'string', format: 'date-time' },
+      updatedBy: { type: 'string' },
+      features: { type: 'integer' },
+      hubs: { type: 'integer' },
+      spokes: { type: 'integer' },
+    },
+  },
+  Draft: {
+    type: 'object',
+    description: 'A mutable boundary set. Its ETag is "<area>.draft.r<revision>" (If-Match on edits).',
+    required: [
+      'area',
+      'draftId',
+      'revision',
+      'baseVersion',
+      'areaInfo',
+      'createdAt',
+      'createdBy',
+      'updatedAt',
+      'updatedBy',
+      'layers',
+      'sites',
+      'publishedAs',
+    ],
+    properties: {
+      area: { type: 'string' },
+      draftId: { type: 'string' },
+      revision: { type: 'integer', minimum: 1 },
+      baseVersion: {
+        type: ['integer', 'null'],
+        description: 'The active version when the draft was created.',
+      },
+      areaInfo: ref('AreaInfo'),
+      createdAt: { type: 'string', format: 'date-time' },
+      createdBy: { type: 'string' },
+      updatedAt: { type: 'string', format: 'date-time' },
+      updatedBy: { type: 'string' },
+      layers: { type: 'object', additionalProperties: ref('DraftPart') },
+      sites: nullable(ref('DraftPart')),
+      publishedAs: {
+        type: ['integer', 'null'],
+        description: 'Set once published: a published draft no longer changes and is not published again.',
+      },
+    },
+  },
+  VersionCounts: {
+    type: 'object',
+    required: [
+      'hubs',
+      'spokes',
+      'catchments',
+      'hvPatches',
+      'cocTeams',
+      'spokeCatchments',
+      'postcodes',
+      'postcodesInGaps',
+    ],
+    properties: Object.fromEntries(
+      [
+        'hubs',
+        'spokes',
+        'catchments',
+        'hvPatches',
+        'cocTeams',
+        'spokeCatchments',
+        'postcodes',
+        'postcodesInGaps',
+      ].map((k) => [k, { type: 'integer', minimum: 0 }]),
+    ),
+  },
+  Version: {
+    type: 'object',
+    description: 'One published, immutable version: who, when, why, and what it holds.',
+    required: [
+      'area',
+      'version',
+      'publishedAt',
+      'publishedBy',
+      'message',
+      'basedOn',
+      'counts',
+      'hubChanges',
+      'directoryStamp',
+      'draft',
+    ],
+    properties: {
+      area: { type: 'string' },
+      version: { type: 'integer', minimum: 1 },
+      publishedAt: { type: 'string', format: 'date-time' },
+      publishedBy: { type: 'string' },
+      message: { type: 'string' },
+      basedOn: { type: ['integer', 'null'], description: 'The version active when this one was published.' },
+      counts: ref('VersionCounts'),
+      hubChanges: { type: 'integer', description: "Postcodes whose hub differs from basedOn's answer." },
+      directoryStamp: { type: ['string', 'null'] },
+      draft: nullable({
+        type: 'object',
+        required: ['id', 'revision'],
+        properties: { id: { type: 'string' }, revision: { type: 'integer' } },
+      }),
+      active: { type: 'boolean' },
+    },
+  },
+  PointerChange: {
+    type: 'object',
+    required: ['id', 'seq', 'area', 'kind', 'from', 'to', 'at', 'by', 'message'],
+    properties: {
+      id: { type: 'string' },
+      seq: { type: 'integer', minimum: 1 },
+      area: { type: 'string' },
+      kind: { enum: ['publish', 'rollback'] },
+      from: { type: ['integer', 'null'] },
+      to: { type: 'integer' },
+      at: { type: 'string', format: 'date-time' },
+      by: { type: 'string' },
+      message: { type: 'string' },
+    },
+  },
+  EventSummary: {
+    type: 'object',
+    required: ['id', 'type', 'changedPostcodeCount', 'changedPostcodesTruncated'],
+    properties: {
+      id: { type: 'string' },
+      type: { enum: ['boundary-set.published', 'boundary-set.rolled-back'] },
+      changedPostcodeCount: { type: 'integer' },
+      changedPostcodesTruncated: { type: 'boolean' },
+    },
+  },
+  Validation: {
+    type: 'object',
+    description:
+      'Every problem as a GeoJSON Feature (an overlap as its polygon, others as a Point, unlocated ones with a null ' +
+      'geometry) with properties kind, severity (error blocks publishing; warning; info) and message; the summary ' +
+      'rides along as foreign members.',
+    required: [
+      'type',
+      'features',
+      'area',
+      'draftRevision',
+      'publishable',
+      'errors',
+      'warnings',
+      'coverage',
+      'postcodes',
+    ],
+    properties: {
+      type: { const: 'FeatureCollection' },
+      features: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['type', 'geometry', 'properties'],
+          properties: {
+            type: { const: 'Feature' },
+            geometry: { oneOf: [{ type: 'object' }, { type: 'null' }] },
+            properties: {
+              type: 'object',
+              required: ['kind', 'severity', 'message'],
+              properties: {
+                kind: { type: 'string' },
+                severity: { enum: ['error', 'warning', 'info'] },
+                message: { type: 'string' },
+                layer: { type: 'string' },
+                feature: { type: 'string' },
+                otherFeature: { type: 'string' },
+                areaM2: { type: 'number' },
+              },
+            },
+          },
+        },
+      },
+      area: { type: 'string' },
+      draftRevision: { type: 'integer' },
+      publishable: { type: 'boolean' },
+      errors: { type: 'integer' },
+      warnings: { type: 'integer' },
+      coverage: nullable({
+        type: 'object',
+        required: [
+          'outlineAreaM2',
+          'coveredAreaM2',
+          'uncoveredAreaM2',
+          'coveredShare',
+          'outsideOutlineAreaM2',
+          'overlapAreaM2',
+        ],
+        properties: {
+          outlineAreaM2: { type: 'number' },
+          coveredAreaM2: { type: 'number' },
+          uncoveredAreaM2: { type: 'number' },
+          coveredShare: { type: 'number', minimum: 0, maximum: 1 },
+          outsideOutlineAreaM2: { type: 'number' },
+          overlapAreaM2: { type: 'number' },
+        },
+      }),
+      postcodes: {
+        type: 'object',
+        required: ['assigned', 'inGaps', 'directoryStamp'],
+        properties: {
+          assigned: { type: 'integer' },
+          inGaps: { type: 'integer' },
+          directoryStamp: { type: ['string', 'null'] },
+        },
+      },
+    },
+  },
 };
 
 interface OperationDoc {
@@ -241,6 +477,60 @@ const areaParam = {
   example: 'gloucestershire',
 };
 const common4xx = { '404': problem('Unknown area or resource.') };
+
+const geojson = (schema: Schema) => ({ 'application/geo+json': { schema } });
+const layerParam = {
+  name: 'layer',
+  in: 'path',
+  required: true,
+  schema: { enum: ['outline', 'catchments', 'hv-patches', 'coc-teams', 'spoke-catchments'] },
+  example: 'catchments',
+};
+const versionParam = {
+  name: 'version',
+  in: 'path',
+  required: true,
+  schema: { type: 'integer', minimum: 1 },
+  example: 2,
+};
+const authorHeader = {
+  name: 'X-Author',
+  in: 'header',
+  required: false,
+  schema: { type: 'string', maxLength: 100 },
+  description:
+    'Who is acting, for the history (locally one token is shared; on AWS the caller identity is recorded too).',
+};
+const draftIfMatch = {
+  name: 'If-Match',
+  in: 'header',
+  required: false,
+  schema: { type: 'string' },
+  description:
+    'The draft ETag ("<area>.draft.r<revision>"): apply the edit only at that revision (else 409).',
+};
+const activeIfMatch = {
+  name: 'If-Match',
+  in: 'header',
+  required: false,
+  schema: { type: 'string' },
+  example: '3',
+  description:
+    'The active version you are changing: its number (3 or v3) or the ETag of GET /v1/areas/{area}. Required, unless ' +
+    'If-None-Match: * says the area has no version yet. Missing: 428. Not the active version: 409.',
+};
+const ifNoneMatchStar = {
+  name: 'If-None-Match',
+  in: 'header',
+  required: false,
+  schema: { const: '*' },
+  description: 'For the first version of an area: publish only if it has no active version.',
+};
+const admin4xx = {
+  '401': problem('No admin token, or a wrong one (Authorization: Bearer <token>).'),
+  '404': problem('Unknown area, draft, layer or version.'),
+};
+const draftOk = (description: string) => ok(description, ref('Draft'));
 
 export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
   getHealth: {
@@ -381,6 +671,394 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
       ...common4xx,
     },
   },
+  getAreaSites: {
+    tags: ['areas'],
+    description:
+      'Every hub and spoke of the active version as GeoJSON points (hubs first, each by id), for maps. ' +
+      'Properties are those of a Site without `location` (the geometry says where); `area` and `version` are ' +
+      'foreign members of the collection.',
+    parameters: [areaParam],
+    responses: {
+      '200': {
+        description: 'The sites.',
+        headers: { ETag: { $ref: '#/components/headers/ETag' } },
+        content: {
+          'application/geo+json': {
+            schema: {
+              type: 'object',
+              required: ['type', 'area', 'version', 'features'],
+              properties: {
+                type: { const: 'FeatureCollection' },
+                area: { type: 'string' },
+                version: { type: ['integer', 'null'] },
+                features: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['type', 'id', 'geometry', 'properties'],
+                    properties: {
+                      type: { const: 'Feature' },
+                      id: { type: 'string' },
+                      geometry: {
+                        type: 'object',
+                        required: ['type', 'coordinates'],
+                        properties: {
+                          type: { const: 'Point' },
+                          coordinates: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
+                        },
+                      },
+                      properties: {
+                        type: 'object',
+                        required: ['id', 'kind', 'name', 'services', 'openingHours'],
+                        properties: {
+                          id: { type: 'string' },
+                          kind: { enum: ['hub', 'spoke'] },
+                          name: { type: 'string' },
+                          hubId: { type: 'string' },
+                          services: { type: 'array', items: ref('Service') },
+                          openingHours: { type: 'string' },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      ...common4xx,
+    },
+  },
+  getAreaLayer: {
+    tags: ['areas'],
+    description:
+      "One polygon layer of the area's active version exactly as published (`outline`, `catchments`, " +
+      '`hv-patches`, `coc-teams`, or the optional `spoke-catchments`), for maps. Each feature has `id` and ' +
+      '`name` properties; `area`, `version` and `layer` are foreign members of the collection. An unknown layer ' +
+      'name, or an optional layer the version does not have, is 404.',
+    parameters: [
+      areaParam,
+      {
+        name: 'layer',
+        in: 'path',
+        required: true,
+        schema: { enum: ['outline', 'catchments', 'hv-patches', 'coc-teams', 'spoke-catchments'] },
+        example: 'catchments',
+      },
+    ],
+    responses: {
+      '200': {
+        description: 'The layer.',
+        headers: { ETag: { $ref: '#/components/headers/ETag' } },
+        content: {
+          'application/geo+json': {
+            schema: {
+              type: 'object',
+              required: ['type', 'area', 'version', 'layer', 'features'],
+              properties: {
+                type: { const: 'FeatureCollection' },
+                area: { type: 'string' },
+                version: { type: ['integer', 'null'] },
+                layer: { type: 'string' },
+                features: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['type', 'geometry', 'properties'],
+                    properties: {
+                      type: { const: 'Feature' },
+                      geometry: {
+                        type: 'object',
+                        required: ['type', 'coordinates'],
+                        properties: { type: { enum: ['Polygon', 'MultiPolygon'] } },
+                      },
+                      properties: {
+                        type: 'object',
+                        required: ['id', 'name'],
+                        properties: { id: { type: 'string' }, name: { type: 'string' } },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      '304': { description: 'Not modified (If-None-Match matched the version ETag).' },
+      ...common4xx,
+    },
+  },
+  exportAssignments: {
+    tags: ['areas'],
+    description:
+      'One row per located postcode of the area directory, as precomputed when the version was published: ' +
+      'postcode, hub_id, hub_name, hv_patch_id, coc_team_id, match (inside, boundary, gap, outside). RFC 4180, CRLF. ' +
+      'A published version never changes, so neither does its export.',
+    parameters: [areaParam, versionParam],
+    responses: {
+      '200': {
+        description: 'The CSV.',
+        headers: { ETag: { $ref: '#/components/headers/ETag' } },
+        content: { 'text/csv': { schema: { type: 'string' } } },
+      },
+      '304': { description: 'Not modified.' },
+      '400': problem('Not a version number.'),
+      '404': problem('Unknown area or version.'),
+    },
+  },
+  createDraft: {
+    tags: ['admin'],
+    description:
+      'Starts a draft: {"from": "active"} (the default) copies the active version; {"from": "empty", "area": {"name": ...}} ' +
+      'starts from nothing (a new area needs "area"). An unpublished draft is replaced only with "replace": true.',
+    parameters: [areaParam, authorHeader],
+    requestBody: {
+      required: false,
+      content: json({
+        type: 'object',
+        properties: {
+          from: { enum: ['active', 'empty'] },
+          area: { type: 'object', description: 'name, description, illustrative, attribution' },
+          replace: { type: 'boolean' },
+        },
+        additionalProperties: false,
+      }),
+    },
+    responses: {
+      '201': draftOk('The new draft.'),
+      '400': problem('A body of the wrong shape, or a new area without "area".'),
+      ...admin4xx,
+      '409': problem('An unpublished draft exists (delete it or send "replace": true).'),
+    },
+  },
+  getDraft: {
+    tags: ['admin'],
+    parameters: [areaParam],
+    responses: {
+      '200': draftOk('The draft (layer and site summaries; GET a layer for its features).'),
+      ...admin4xx,
+    },
+  },
+  deleteDraft: {
+    tags: ['admin'],
+    parameters: [areaParam],
+    responses: { '204': { description: 'Deleted.' }, ...admin4xx },
+  },
+  getDraftLayer: {
+    tags: ['admin'],
+    parameters: [areaParam, layerParam],
+    responses: {
+      '200': { description: 'The layer.', content: geojson(ref('FeatureCollection')) },
+      ...admin4xx,
+    },
+  },
+  putDraftLayer: {
+    tags: ['admin'],
+    description:
+      "Replaces one layer with a GeoJSON FeatureCollection after the layer checks (docs/layer-checks.md). Each feature's " +
+      'id comes from ?idProperty= (for catchments: the hub id); ?crs=EPSG:27700 reprojects British National Grid. ' +
+      'Any problem: 422 listing every located problem, and nothing is saved.',
+    parameters: [
+      areaParam,
+      layerParam,
+      { name: 'idProperty', in: 'query', required: true, schema: { type: 'string' }, example: 'hub_id' },
+      { name: 'nameProperty', in: 'query', required: false, schema: { type: 'string' }, example: 'name' },
+      { name: 'crs', in: 'query', required: false, schema: { type: 'string' }, example: 'EPSG:27700' },
+      draftIfMatch,
+      authorHeader,
+    ],
+    requestBody: {
+      required: true,
+      content: { ...json(ref('FeatureCollection')), ...geojson(ref('FeatureCollection')) },
+    },
+    responses: {
+      '200': draftOk('The draft, with the new layer.'),
+      '400': problem('No idProperty, an unknown crs, or a body that is not JSON.'),
+      ...admin4xx,
+      '409': problem('The draft is at another revision (If-Match), or it has been published.'),
+      '413': problem('The body is larger than the admin limit (5 MiB by default).'),
+      '415': problem('The body is not sent as JSON.'),
+      '422': problem('The layer has problems; `problems` lists each with its kind, place and what to do.'),
+    },
+  },
+  deleteDraftLayer: {
+    tags: ['admin'],
+    parameters: [areaParam, layerParam, draftIfMatch, authorHeader],
+    responses: {
+      '200': draftOk('The draft without the layer.'),
+      ...admin4xx,
+      '409': problem('The draft is at another revision (If-Match), or it has been published.'),
+    },
+  },
+  putDraftSites: {
+    tags: ['admin'],
+    description:
+      'Replaces the hubs and spokes: an array of sites, or {"sites": [...], "area"?: {...}} (the area.json of a ' +
+      'boundary-set folder; "area" also updates the description).',
+    parameters: [areaParam, draftIfMatch, authorHeader],
+    requestBody: {
+      required: true,
+      content: json({
+        oneOf: [
+          { type: 'array', items: ref('Site') },
+          {
+            type: 'object',
+            required: ['sites'],
+            properties: { sites: { type: 'array', items: ref('Site') }, area: { type: 'object' } },
+          },
+        ],
+      }),
+    },
+    responses: {
+      '200': draftOk('The draft with the new sites.'),
+      '400': problem('Sites with problems (`problems` lists each); nothing is saved.'),
+      ...admin4xx,
+      '409': problem('The draft is at another revision (If-Match), or it has been published.'),
+      '413': problem('The body is larger than the admin limit.'),
+      '415': problem('The body is not sent as JSON.'),
+    },
+  },
+  validateDraft: {
+    tags: ['admin'],
+    description:
+      'Runs every publish-time check: the layer checks, every hub has exactly one catchment (and every catchment a ' +
+      'hub), no catchment overlaps beyond the sliver tolerance, coverage of the outline, and which directory ' +
+      'postcodes would fall in a gap.',
+    parameters: [areaParam],
+    responses: {
+      '200': { description: 'The problems and the summary.', content: geojson(ref('Validation')) },
+      ...admin4xx,
+    },
+  },
+  publishDraft: {
+    tags: ['admin'],
+    description:
+      "Validates the draft, precomputes every directory postcode's answer, and makes it the next version, active, " +
+      'with one conditional write: of concurrent publishes exactly one succeeds, the others get 409 and leave ' +
+      'nothing behind. The public API serves it within CATCHMENTS_REFRESH_SECONDS (at once locally).',
+    parameters: [areaParam, activeIfMatch, ifNoneMatchStar, authorHeader],
+    requestBody: {
+      required: true,
+      content: json({
+        type: 'object',
+        required: ['message'],
+        properties: {
+          message: { type: 'string', description: 'Why: kept in the history.' },
+          draftRevision: {
+            type: 'integer',
+            description: 'Publish only if the draft is still at this revision.',
+          },
+        },
+        additionalProperties: false,
+      }),
+    },
+    responses: {
+      '201': ok(
+        'The new version, now active.',
+        {
+          type: 'object',
+          required: ['version', 'event'],
+          properties: { version: ref('Version'), event: ref('EventSummary') },
+        },
+        false,
+      ),
+      '400': problem('No message, or a malformed If-Match.'),
+      ...admin4xx,
+      '409': problem(
+        'The active version is not the one If-Match named (someone published or rolled back), or the draft was already published.',
+      ),
+      '422': problem('The draft has validation errors; `problems` lists them (see GET …/draft/validation).'),
+      '428': problem('No If-Match (or If-None-Match: * for a first version).'),
+    },
+  },
+  rollback: {
+    tags: ['admin'],
+    description: 'Makes another published version active (one conditional write, like a publish).',
+    parameters: [areaParam, activeIfMatch, authorHeader],
+    requestBody: {
+      required: true,
+      content: json({
+        type: 'object',
+        required: ['version', 'message'],
+        properties: { version: { type: 'integer', minimum: 1 }, message: { type: 'string' } },
+        additionalProperties: false,
+      }),
+    },
+    responses: {
+      '200': ok(
+        'The pointer change and the version now active.',
+        {
+          type: 'object',
+          required: ['change', 'version', 'event'],
+          properties: { change: ref('PointerChange'), version: ref('Version'), event: ref('EventSummary') },
+        },
+        false,
+      ),
+      '400': problem('No message, no version, or the version is already active.'),
+      ...admin4xx,
+      '409': problem('The active version is not the one If-Match named.'),
+      '428': problem('No If-Match.'),
+    },
+  },
+  listVersions: {
+    tags: ['admin'],
+    parameters: [areaParam],
+    responses: {
+      '200': ok(
+        'Every version, newest first, and every pointer change (publishes and rollbacks), newest first.',
+        {
+          type: 'object',
+          required: ['area', 'active', 'latest', 'versions', 'changes'],
+          properties: {
+            area: { type: 'string' },
+            active: { type: ['integer', 'null'] },
+            latest: { type: 'integer' },
+            versions: { type: 'array', items: ref('Version') },
+            changes: { type: 'array', items: ref('PointerChange') },
+          },
+        },
+        false,
+      ),
+      ...admin4xx,
+    },
+  },
+  getVersion: {
+    tags: ['admin'],
+    parameters: [areaParam, versionParam],
+    responses: {
+      '200': ok('The version.', ref('Version'), false),
+      '400': problem('Not a version number.'),
+      ...admin4xx,
+    },
+  },
+  putDirectory: {
+    tags: ['admin'],
+    description:
+      'Replaces the area postcode directory: the text format written by `catchments import-postcodes` ' +
+      '(postcode,lat,lng,status,terminated). Answers change at the next publish (postcodes new since the active ' +
+      'version are assigned on load meanwhile).',
+    parameters: [areaParam, authorHeader],
+    requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string' } } } },
+    responses: {
+      '200': ok(
+        'The stored directory.',
+        {
+          type: 'object',
+          required: ['area', 'stamp', 'postcodes'],
+          properties: { area: { type: 'string' }, stamp: { type: 'string' }, postcodes: { type: 'integer' } },
+        },
+        false,
+      ),
+      '400': problem('A malformed directory.'),
+      ...admin4xx,
+      '413': problem('The body is larger than the admin limit.'),
+      '415': problem('The body is not text/csv.'),
+    },
+  },
+  // Redraw impact and alignment (functions/http/analysis-openapi.ts).
+  ...ANALYSIS_OPERATION_DOCS,
 };
 
 export function buildOpenApiDocument(): Record<string, unknown> {
@@ -420,10 +1098,18 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       { name: 'lookups', description: 'Postcode and point lookups (public, read-only).' },
       { name: 'areas', description: 'Areas, hubs and spokes (public, read-only).' },
       { name: 'service', description: 'Health and this document.' },
+      {
+        name: 'admin',
+        description: 'Planners: drafts, validation, publish, rollback, history (admin token).',
+      },
+      {
+        name: 'analysis',
+        description: 'Redraw impact and boundary alignment (admin token), and the public alignment summary.',
+      },
     ],
     paths,
     components: {
-      schemas,
+      schemas: { ...schemas, ...ANALYSIS_SCHEMAS },
       headers: {
         ETag: {
           description: 'Changes when the boundary-set version or the postcode directory changes.',

@@ -39,6 +39,27 @@ export function jsonBody(event: APIGatewayProxyEvent, maxBytes: number): unknown
       `Send the body as JSON with "Content-Type: application/json"${contentType ? `, not "${truncate(contentType, 60)}"` : ''}.`,
     );
   }
+  const text = bodyText(event, maxBytes);
+  if (text.trim() === '') throw new InvalidRequestError('The request body is empty; send a JSON object.');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new InvalidRequestError(`The body is not valid JSON (${truncate((error as Error).message, 120)}).`);
+  }
+}
+
+/** A text body of one of the given media types (e.g. text/csv), size-checked. */
+export function textBody(event: APIGatewayProxyEvent, maxBytes: number, mediaType: string): string {
+  const contentType = header(event, 'content-type');
+  if (!contentType || contentType.split(';')[0]!.trim().toLowerCase() !== mediaType) {
+    throw new UnsupportedMediaTypeError(
+      `Send the body as "Content-Type: ${mediaType}"${contentType ? `, not "${truncate(contentType, 60)}"` : ''}.`,
+    );
+  }
+  return bodyText(event, maxBytes);
+}
+
+function bodyText(event: APIGatewayProxyEvent, maxBytes: number): string {
   const raw = event.body ?? '';
   // Characters <= bytes, so a cheap length check catches most oversize bodies before encoding.
   const bytes = event.isBase64Encoded
@@ -54,13 +75,7 @@ export function jsonBody(event: APIGatewayProxyEvent, maxBytes: number): unknown
       },
     );
   }
-  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-  if (text.trim() === '') throw new InvalidRequestError('The request body is empty; send a JSON object.');
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new InvalidRequestError(`The body is not valid JSON (${truncate((error as Error).message, 120)}).`);
-  }
+  return event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
 }
 
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;

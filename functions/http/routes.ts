@@ -65,10 +65,143 @@ export const PUBLIC_ROUTES: readonly ApiRoute[] = [
   publicRoute('GET', '/v1/areas/{area}/hubs', 'listHubs', "An area's hubs with their spokes and services"),
   publicRoute(
     'GET',
+    '/v1/areas/{area}/sites',
+    'getAreaSites',
+    "An area's hubs and spokes as a GeoJSON FeatureCollection of points (for maps)",
+  ),
+  publicRoute(
+    'GET',
+    '/v1/areas/{area}/layers/{layer}',
+    'getAreaLayer',
+    "One polygon layer of an area's active version as GeoJSON (for maps)",
+  ),
+  publicRoute(
+    'GET',
     '/v1/areas/{area}/hubs/{hubId}',
     'getHub',
     'One hub with its spokes, services and catchment',
   ),
+  publicRoute(
+    'GET',
+    '/v1/areas/{area}/versions/{version}/assignments.csv',
+    'exportAssignments',
+    "Every postcode's hub, HV patch and CoC team in one published version (CSV)",
+  ),
 ];
 
-export const ROUTES: readonly ApiRoute[] = [...PUBLIC_ROUTES];
+const adminRoute = (
+  method: HttpMethod,
+  path: string,
+  operationId: string,
+  summary: string,
+  successStatus: ApiRoute['successStatus'] = 200,
+): ApiRoute => ({
+  method,
+  path: `/v1/admin/areas/{area}${path}`,
+  operationId,
+  summary,
+  group: 'admin',
+  auth: 'admin',
+  successStatus,
+  cache: 'no-store',
+});
+
+/** Planners' API: drafts, validation, publish, rollback, history. Bearer token locally; IAM on AWS. */
+export const ADMIN_ROUTES: readonly ApiRoute[] = [
+  adminRoute('POST', '/draft', 'createDraft', 'Start a draft: a copy of the active version, or empty', 201),
+  adminRoute('GET', '/draft', 'getDraft', "The draft's revision, layers and sites (summaries)"),
+  adminRoute('DELETE', '/draft', 'deleteDraft', 'Throw the draft away', 204),
+  adminRoute('GET', '/draft/layers/{layer}', 'getDraftLayer', 'One layer of the draft as GeoJSON'),
+  adminRoute(
+    'PUT',
+    '/draft/layers/{layer}',
+    'putDraftLayer',
+    'Replace one layer of the draft (checked first)',
+  ),
+  adminRoute(
+    'DELETE',
+    '/draft/layers/{layer}',
+    'deleteDraftLayer',
+    'Remove an optional layer from the draft',
+  ),
+  adminRoute(
+    'PUT',
+    '/draft/sites',
+    'putDraftSites',
+    'Replace the hubs and spokes of the draft (checked first)',
+  ),
+  adminRoute('GET', '/draft/validation', 'validateDraft', 'Every problem publishing would meet, as GeoJSON'),
+  adminRoute(
+    'POST',
+    '/draft/publish',
+    'publishDraft',
+    'Publish the draft as the next version and make it active',
+    201,
+  ),
+  adminRoute('POST', '/rollback', 'rollback', 'Make an earlier (or later) published version active again'),
+  adminRoute('GET', '/versions', 'listVersions', 'Every version (who, when, why, counts) and pointer change'),
+  adminRoute('GET', '/versions/{version}', 'getVersion', "One version's history entry"),
+  adminRoute('PUT', '/directory', 'putDirectory', "Replace the area's postcode directory (CSV)"),
+];
+
+const analysisRoute = (
+  path: string,
+  operationId: string,
+  summary: string,
+  auth: ApiRoute['auth'] = 'admin',
+): ApiRoute => ({
+  method: 'GET',
+  path,
+  operationId,
+  summary,
+  group: 'analysis',
+  auth,
+  successStatus: 200,
+  cache: auth === 'none' ? 'version' : 'no-store',
+});
+
+/**
+ * Redraw impact and alignment (functions/handlers/analysis-api.ts): heavy, read-only, their own
+ * Lambda. The admin ones follow the one-draft-per-area model (`…/draft/…`); the public summary
+ * serves the active version's scores only, cached per version. Semantics: docs/impact.md.
+ */
+export const ANALYSIS_ROUTES: readonly ApiRoute[] = [
+  analysisRoute(
+    '/v1/admin/areas/{area}/draft/impact',
+    'getDraftImpact',
+    'What publishing the draft would change: validation, postcodes moving hub/patch/team, caseloads, alignment before and after',
+  ),
+  analysisRoute(
+    '/v1/admin/areas/{area}/draft/alignment',
+    'getDraftAlignment',
+    "Alignment of two of the draft's layers (default HV patches vs CoC teams): scores, fragments, fixes",
+  ),
+  analysisRoute(
+    '/v1/admin/areas/{area}/draft/alignment/three-way',
+    'getDraftThreeWay',
+    "The draft's hub catchments ↔ HV patches ↔ CoC teams, and the places where the three disagree",
+  ),
+  analysisRoute(
+    '/v1/admin/areas/{area}/versions/{version}/impact',
+    'getVersionImpact',
+    'What a published version changed against another (default: the version it was published over)',
+  ),
+  analysisRoute(
+    '/v1/admin/areas/{area}/versions/{version}/alignment',
+    'getVersionAlignment',
+    "Alignment of two of a published version's layers",
+  ),
+  analysisRoute(
+    '/v1/admin/areas/{area}/versions/{version}/alignment/three-way',
+    'getVersionThreeWay',
+    "A published version's three-way alignment report",
+  ),
+  analysisRoute(
+    '/v1/areas/{area}/alignment',
+    'getAlignmentSummary',
+    "Alignment scores of an area's active version: HV patches, CoC teams and hub catchments",
+    'none',
+  ),
+];
+
+export const ROUTES: readonly ApiRoute[] = [...PUBLIC_ROUTES, ...ADMIN_ROUTES, ...ANALYSIS_ROUTES];

@@ -1,9 +1,11 @@
 // The public API over real HTTP (node:http + the same middy handlers Lambda runs), on the
 // Testshire fixture whose answers are known. Every response is checked against the OpenAPI document.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PUBLIC_ROUTES } from '../../functions/http/routes.js';
 import type { LocalApp } from '../../functions/local-app.js';
-import { FIXTURE_AREAS_DIR } from '../support/fixtures.js';
+import { FIXTURE_AREAS_DIR, TESTSHIRE_DIR } from '../support/fixtures.js';
 import { call, startTestApp } from '../support/local-app.js';
 import { seen } from '../support/openapi-validator.js';
 
@@ -196,6 +198,83 @@ describe('areas and hubs', () => {
     expect(area.status).toBe(404);
     expect((area.json as { detail: string }).detail).toContain('testshire');
     expect((await ok('/v1/areas/testshire/hubs/hub-z')).status).toBe(404);
+  });
+});
+
+describe('map data: GET /v1/areas/{area}/sites and /v1/areas/{area}/layers/{layer}', () => {
+  const fixture = (name: string) => JSON.parse(readFileSync(join(TESTSHIRE_DIR, name), 'utf8'));
+
+  it('serves the sites as GeoJSON points, hubs first, matching the published set', async () => {
+    const r = await ok('/v1/areas/testshire/sites');
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toBe('application/geo+json');
+    expect(r.headers.get('etag')).toMatch(/^"testshire\.v1\./);
+    const body = r.json as {
+      area: string;
+      version: number;
+      features: {
+        id: string;
+        geometry: { coordinates: number[] };
+        properties: { kind: string; hubId?: string };
+      }[];
+    };
+    expect(body).toMatchObject({ type: 'FeatureCollection', area: 'testshire', version: 1 });
+    const sites = (
+      fixture('area.json') as {
+        sites: { id: string; kind: string; location: { lat: number; lng: number } }[];
+      }
+    ).sites;
+    expect(body.features.map((f) => f.id)).toEqual(['hub-a', 'hub-b', 'spoke-a1', 'spoke-a2', 'spoke-b1']);
+    for (const f of body.features) {
+      const site = sites.find((s) => s.id === f.id)!;
+      expect(f.geometry.coordinates).toEqual([site.location.lng, site.location.lat]);
+      expect(f.properties.kind).toBe(site.kind);
+    }
+  });
+
+  it('serves each published layer as stored, and 404s unknown or absent layers', async () => {
+    for (const layer of ['outline', 'catchments', 'hv-patches', 'coc-teams']) {
+      const r = await ok(`/v1/areas/testshire/layers/${layer}`);
+      expect(r.status, layer).toBe(200);
+      expect(r.headers.get('content-type')).toBe('application/geo+json');
+      const body = r.json as { layer: string; features: { properties: { id: string }; geometry: unknown }[] };
+      expect(body.layer).toBe(layer);
+      const expected = fixture(`${layer}.geojson`) as typeof body;
+      const byId = (fc: typeof body) =>
+        Object.fromEntries(fc.features.map((f) => [String(f.properties.id), f.geometry]));
+      expect(byId(body)).toEqual(byId(expected));
+    }
+    const unknown = await ok('/v1/areas/testshire/layers/wards');
+    expect(unknown.status).toBe(404);
+    expect((unknown.json as { detail: string }).detail).toContain('catchments');
+    expect((await ok('/v1/areas/testshire/layers/spoke-catchments')).status).toBe(404);
+    expect((await ok('/v1/areas/nowhere/layers/catchments')).status).toBe(404);
+    expect((await ok('/v1/areas/nowhere/sites')).status).toBe(404);
+  });
+});
+
+describe('GET /v1/areas/{area}/versions/{version}/assignments.csv', () => {
+  it('exports the answers precomputed at publish, ONS-lookup style', async () => {
+    const r = await ok('/v1/areas/testshire/versions/1/assignments.csv');
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(r.headers.get('etag')).toBe('"testshire.v1.assignments"');
+    expect(r.headers.get('content-disposition')).toContain('testshire-v1-assignments.csv');
+    const rows = r.text.trimEnd().split('\r\n');
+    expect(rows).toEqual([
+      'postcode,hub_id,hub_name,hv_patch_id,coc_team_id,match',
+      'TE1 1AA,hub-a,Ayton Family Hub,patch-a1,team-1,inside',
+      'TE1 1AB,hub-a,Ayton Family Hub,patch-a1,team-1,boundary',
+      'TE1 1AD,,,,team-1,gap',
+      'TE1 1AE,,,,,outside',
+      'TE2 2AA,hub-b,Bee Town Family Hub,patch-b1,team-1,inside',
+    ]);
+  });
+
+  it('answers 404 for a version that does not exist and 400 for one that is not a number', async () => {
+    expect((await ok('/v1/areas/testshire/versions/9/assignments.csv')).status).toBe(404);
+    expect((await ok('/v1/areas/testshire/versions/abc/assignments.csv')).status).toBe(400);
+    expect((await ok('/v1/areas/nowhere/versions/1/assignments.csv')).status).toBe(404);
   });
 });
 

@@ -3,8 +3,17 @@ import { loadConfig } from '../../functions/config.js';
 import { type LocalApp, startLocalApp } from '../../functions/local-app.js';
 import { checkAgainstOpenApi } from './openapi-validator.js';
 
+/** Each app gets its own in-memory store (seeded from CATCHMENTS_DATA_DIR) unless env says otherwise. */
 export async function startTestApp(env: Record<string, string> = {}): Promise<LocalApp> {
-  return startLocalApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env }));
+  return startLocalApp(
+    loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      CATCHMENTS_STORE_DIR: ':memory:',
+      ...env,
+    }),
+  );
 }
 
 export interface CallResult {

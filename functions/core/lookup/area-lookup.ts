@@ -35,6 +35,12 @@ export interface SiteDistance {
   readonly distanceM: number;
 }
 
+/** WGS84 semi-major axis (m) and first eccentricity squared, for the nearest-hub screen. */
+const A = 6_378_137;
+const E2 = 0.006_694_379_990_14;
+/** Beyond this the planar screen is not trusted and every hub is measured. */
+const SCREEN_MAX_M = 200_000;
+
 /** How many spokes an answer lists, nearest first. */
 export const DEFAULT_SPOKES_PER_ANSWER = 3;
 
@@ -161,9 +167,41 @@ export class AreaLookup {
     };
   }
 
+  /**
+   * The hub nearest the point (geodesic; ties to the lowest hub id). With many hubs a planar
+   * screen first keeps only the hubs whose approximate distance (equirectangular at the pair's
+   * mean latitude, WGS84 radii of curvature) is within 1% (+1 m) of the smallest; within 200 km
+   * that approximation is within 0.02% of the geodesic, so the exhaustive answer always survives
+   * the screen. Farther away every hub is measured. (2,001 hubs: ~7 s of 22k searches -> < 1 s.)
+   */
   nearestHub(lng: number, lat: number): SiteDistance | null {
+    const hubs = this.hubs;
+    let candidates: readonly Site[] = hubs;
+    if (hubs.length > 16 && Number.isFinite(lng) && Number.isFinite(lat)) {
+      const approx = new Float64Array(hubs.length);
+      let min = Number.POSITIVE_INFINITY;
+      for (let i = 0; i < hubs.length; i++) {
+        const { location } = hubs[i]!;
+        // Meridional (m) and prime-vertical (n) radii of curvature at the pair's mean latitude.
+        const phi = ((lat + location.lat) * Math.PI) / 360;
+        const w = Math.sqrt(1 - E2 * Math.sin(phi) ** 2);
+        const m = (A * (1 - E2)) / (w * w * w);
+        const n = (A / w) * Math.cos(phi);
+        let dLng = location.lng - lng;
+        if (dLng > 180) dLng -= 360;
+        else if (dLng < -180) dLng += 360;
+        const dx = ((dLng * Math.PI) / 180) * n;
+        const dy = (((location.lat - lat) * Math.PI) / 180) * m;
+        approx[i] = Math.hypot(dx, dy);
+        if (approx[i]! < min) min = approx[i]!;
+      }
+      if (min < SCREEN_MAX_M) {
+        const limit = min * 1.01 + 1;
+        candidates = hubs.filter((_, i) => approx[i]! <= limit);
+      }
+    }
     let best: SiteDistance | null = null;
-    for (const hub of this.hubs) {
+    for (const hub of candidates) {
       const distanceM = this.distanceTo(hub, lng, lat);
       if (!best || distanceM < best.distanceM) best = { site: hub, distanceM };
     }

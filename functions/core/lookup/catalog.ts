@@ -5,7 +5,8 @@
 import { AreaNotFoundError, PostcodeNotFoundError, PostcodeWithoutLocationError } from '../errors.js';
 import type { LatLng, PostcodeRecord } from '../model.js';
 import { assertPostcode } from '../postcode.js';
-import type { AreaLookup, Assignment } from './area-lookup.js';
+import { type AreaLookup, type Assignment, compareIds } from './area-lookup.js';
+import type { AssignmentRow } from './assignment-table.js';
 
 /** A point resolved against the catalog: which area answered, and where the point falls in it. */
 export interface PointResolution {
@@ -25,26 +26,58 @@ export interface PostcodeSource {
 
 type PrecomputedEntry = PostcodeResolution | { readonly record: PostcodeRecord; readonly lookup: null };
 
+/** One area at its published version, with the postcode answers stored at publish. */
+export interface PrecomputedArea {
+  readonly lookup: AreaLookup;
+  /** The version's assignment table keyed by postcode (see assignment-table.ts). */
+  readonly assignments: ReadonlyMap<string, AssignmentRow>;
+}
+
+/** How a catalog's postcode answers were obtained (for logs, tests and benchmarks). */
+export interface CatalogBuildStats {
+  /** Answers read from a stored assignment table: no point-in-polygon work. */
+  readonly fromTable: number;
+  /** Answers computed with the in-memory index (postcodes new or moved since publish). */
+  readonly computed: number;
+  /** Directory postcodes without a location (answered 404 postcode-without-location). */
+  readonly withoutLocation: number;
+}
+
 export class LookupCatalog {
   private readonly byId: ReadonlyMap<string, AreaLookup>;
   private readonly postcodes: ReadonlyMap<string, PrecomputedEntry>;
   private readonly etags = new Map<AreaLookup, string>();
+  readonly stats: CatalogBuildStats;
 
   private constructor(
     readonly areas: readonly AreaLookup[],
     directory: PostcodeSource,
     /** Identifies the directory's content (e.g. its import date or checksum); part of every ETag. */
     readonly directoryStamp: string,
+    tables: readonly PrecomputedArea[] = [],
   ) {
     this.byId = new Map(areas.map((a) => [a.area.id, a]));
     const postcodes = new Map<string, PrecomputedEntry>();
+    let fromTable = 0;
+    let computed = 0;
+    let withoutLocation = 0;
     for (const record of directory.records()) {
-      postcodes.set(
-        record.postcode,
-        record.location ? { record, ...this.resolvePoint(record.location) } : { record, lookup: null },
-      );
+      if (!record.location) {
+        withoutLocation++;
+        postcodes.set(record.postcode, { record, lookup: null });
+        continue;
+      }
+      const stored = tables.length > 0 ? storedAnswer(tables, record) : null;
+      if (stored) {
+        fromTable++;
+        postcodes.set(record.postcode, { record, location: record.location, ...stored });
+      } else {
+        computed++;
+        postcodes.set(record.postcode, { record, ...this.resolvePoint(record.location) });
+      }
     }
     this.postcodes = postcodes;
+    this.stats = { fromTable, computed, withoutLocation };
   }
 
   /**
@@ -58,9 +91,30 @@ export class LookupCatalog {
   ): LookupCatalog {
     if (areas.length === 0) throw new Error('A lookup catalog needs at least one area');
     return new LookupCatalog(
-      [...areas].sort((a, b) => (a.area.id < b.area.id ? -1 : a.area.id > b.area.id ? 1 : 0)),
+      [...areas].sort((a, b) => compareIds(a.area.id, b.area.id)),
       directory,
       directoryStamp,
+    );
+  }
+
+  /**
+   * Builds the catalog from published versions and their stored assignment tables: a directory
+   * postcode whose stored row has the same point is answered from the table (no polygon work);
+   * one that is new or has moved since publish is assigned with the in-memory index, as is one
+   * whose only stored rows say `outside` (another area may cover it). See `storedAnswer`.
+   */
+  static fromPrecomputed(
+    areas: readonly PrecomputedArea[],
+    directory: PostcodeSource,
+    directoryStamp = 'directory',
+  ): LookupCatalog {
+    if (areas.length === 0) throw new Error('A lookup catalog needs at least one area');
+    const sorted = [...areas].sort((a, b) => compareIds(a.lookup.area.id, b.lookup.area.id));
+    return new LookupCatalog(
+      sorted.map((a) => a.lookup),
+      directory,
+      directoryStamp,
+      sorted,
     );
   }
 
@@ -140,4 +194,29 @@ export class LookupCatalog {
   get postcodeCount(): number {
     return this.postcodes.size;
   }
+}
+
+/**
+ * The stored answer for a located directory record: the first area (by id) whose table holds the
+ * postcode at the same point with a match other than `outside` (with a single area, `outside` is
+ * final too). Null when no table does, so the caller assigns the point afresh: the same answer as
+ * `resolvePoint` whenever areas do not overlap.
+ */
+function storedAnswer(
+  tables: readonly PrecomputedArea[],
+  record: PostcodeRecord,
+): { lookup: AreaLookup; assignment: Assignment } | null {
+  const { lat, lng } = record.location!;
+  for (const table of tables) {
+    const row = table.assignments.get(record.postcode);
+    if (
+      row &&
+      row.lat === lat &&
+      row.lng === lng &&
+      (row.assignment.match !== 'outside' || tables.length === 1)
+    ) {
+      return { lookup: table.lookup, assignment: row.assignment };
+    }
+  }
+  return null;
 }

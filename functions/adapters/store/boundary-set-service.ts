@@ -1,0 +1,566 @@
+// What planners do with boundary sets — draft, validate, publish, roll back, read the history —
+// on top of the store port, the pure core (layer checks, set validation, lookups) and the events
+// port. The admin handler and the CLI (through the admin API) use this; so does the local seed.
+//
+// Publishing: validate the draft (errors block), assign every located postcode of the area's
+// directory with the draft's index (the precomputed answers), diff them against the active
+// version's answers (history `hubChanges`, the event's changed postcodes), then hand the version
+// to the store, which stages it and commits with one conditional write. Only then is the event
+// published: an event always describes a version that is live.
+import {
+  boundedPrefix,
+  type ChangedPostcode,
+  changedPostcodes,
+  hubMoves,
+} from '../../core/boundary-set/changes.js';
+import { versionCounts } from '../../core/boundary-set/counts.js';
+import { problemFeatures, problemSummaries } from '../../core/boundary-set/problems.js';
+import { checkAreaInfo, checkSites } from '../../core/boundary-set/sites.js';
+import {
+  type CoverageReport,
+  type DraftSet,
+  draftToBoundarySet,
+  postcodeGapProblems,
+  validateDraftSet,
+} from '../../core/boundary-set/validate.js';
+import {
+  InvalidGeometryError,
+  InvalidRequestError,
+  NotFoundError,
+  truncate,
+  VersionConflictError,
+} from '../../core/errors.js';
+import { checkLayer, type LayerCrs } from '../../core/layer-validation.js';
+import { AreaLookup } from '../../core/lookup/area-lookup.js';
+import {
+  type AssignmentRow,
+  assignmentMap,
+  assignmentsCsv,
+  decodeAssignmentTable,
+  encodeAssignmentTable,
+} from '../../core/lookup/assignment-table.js';
+import type { AreaInfo, BoundarySet, Layer, LayerName } from '../../core/model.js';
+import { DirectoryFormatError, PostcodeDirectory } from '../../core/postcode-directory.js';
+import type { Logger } from '../../http/logger.js';
+import type { BoundarySetEvent, EventPublisher } from '../events/event-publisher.js';
+import type { BoundaryStore, DraftMeta, PointerChange, VersionHeader } from './boundary-store.js';
+
+export interface BoundarySetServiceOptions {
+  readonly store: BoundaryStore;
+  readonly events: EventPublisher;
+  /** Overlaps of two catchments up to this many m² are slivers (a warning), above it an error. */
+  readonly sliverToleranceM2: number;
+  readonly clock?: () => Date;
+  readonly logger?: Logger;
+  /** Unreferenced blobs older than this are swept after each publish (default 1 h: > any Lambda run). */
+  readonly sweepAfterMs?: number;
+}
+
+export interface LayerUpload {
+  readonly idProperty: string;
+  readonly nameProperty?: string;
+  readonly crs?: LayerCrs;
+  readonly expectedRevision?: number;
+}
+
+export interface DraftValidationView {
+  readonly area: string;
+  readonly draftRevision: number;
+  readonly publishable: boolean;
+  readonly errors: number;
+  readonly warnings: number;
+  readonly coverage: CoverageReport | null;
+  readonly postcodes: {
+    readonly assigned: number;
+    readonly inGaps: number;
+    readonly directoryStamp: string | null;
+  };
+  readonly problems: ReturnType<typeof problemFeatures>;
+}
+
+export interface HistoryView {
+  readonly area: string;
+  readonly active: number | null;
+  readonly latest: number;
+  readonly versions: readonly (VersionHeader & { readonly active: boolean })[];
+  readonly changes: readonly PointerChange[];
+}
+
+/** Inline changed postcodes in an event stay under these (EventBridge takes 256 KB an entry). */
+export const EVENT_CHANGES_BUDGET_BYTES = 160_000;
+export const EVENT_CHANGES_MAX_ITEMS = 2_000;
+export const EVENT_MOVES_BUDGET_BYTES = 40_000;
+
+const MAX_MESSAGE = 1_000;
+
+export class BoundarySetService {
+  private readonly store: BoundaryStore;
+  private readonly events: EventPublisher;
+  private readonly clock: () => Date;
+  private readonly tables = new Map<string, Promise<ReadonlyMap<string, AssignmentRow>>>();
+
+  constructor(private readonly options: BoundarySetServiceOptions) {
+    this.store = options.store;
+    this.events = options.events;
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Drafts
+
+  async createDraft(
+    area: string,
+    input: { readonly from: 'active' | 'empty'; readonly areaInfo?: unknown; readonly replace?: boolean },
+    by: string,
+  ): Promise<DraftMeta> {
+    const pointer = await this.store.pointer(area);
+    const active = pointer?.active ?? null;
+    const at = this.now();
+    let areaInfo: AreaInfo | undefined;
+    if (input.areaInfo !== undefined) {
+      const checked = checkAreaInfo(input.areaInfo, area);
+      if (!checked.area)
+        throw new InvalidRequestError(checked.problems.map((p) => p.message).join(' '), {
+          problems: checked.problems,
+        });
+      areaInfo = checked.area;
+    }
+    if (input.from === 'active') {
+      if (active === null) {
+        throw new NotFoundError(
+          `Area "${area}" has no active version to copy. Create an empty draft instead: {"from": "empty", "area": {"name": …}}.`,
+        );
+      }
+      const { set } = await this.store.version(area, active);
+      return this.store.createDraft(
+        area,
+        { areaInfo: areaInfo ?? set.area, baseVersion: active, layers: set.layers, sites: set.sites, at, by },
+        { replace: input.replace === true },
+      );
+    }
+    if (!areaInfo && active !== null) areaInfo = (await this.store.version(area, active)).set.area;
+    if (!areaInfo) {
+      throw new InvalidRequestError(
+        `Area "${area}" is new: describe it in the draft, e.g. {"from": "empty", "area": {"name": "Gloucestershire"}}.`,
+      );
+    }
+    return this.store.createDraft(
+      area,
+      { areaInfo, baseVersion: active, layers: {}, sites: [], at, by },
+      {
+        replace: input.replace === true,
+      },
+    );
+  }
+
+  async draft(area: string): Promise<DraftMeta> {
+    const meta = await this.store.draftMeta(area);
+    if (!meta) throw noDraft(area);
+    return meta;
+  }
+
+  async draftLayer(area: string, layer: LayerName): Promise<Layer> {
+    const content = await this.store.draftLayer(area, layer);
+    if (!content) {
+      if (!(await this.store.draftMeta(area))) throw noDraft(area);
+      throw new NotFoundError(`The draft of area "${area}" has no ${layer} layer yet.`);
+    }
+    return content;
+  }
+
+  /** Checks an uploaded layer (the foundation's checks) and stores it; 422 with located problems if not. */
+  async putDraftLayer(
+    area: string,
+    layer: LayerName,
+    upload: unknown,
+    options: LayerUpload,
+    by: string,
+  ): Promise<DraftMeta> {
+    const checked = checkLayer(upload, {
+      idProperty: options.idProperty,
+      ...(options.nameProperty ? { nameProperty: options.nameProperty } : {}),
+      ...(options.crs ? { crs: options.crs } : {}),
+    });
+    if (!checked.layer) {
+      throw new InvalidGeometryError(
+        `The ${layer} layer has ${checked.problems.length} problem${checked.problems.length === 1 ? '' : 's'}; nothing was saved. ` +
+          'Each problem says where it is and what to do; fix them and upload the layer again.',
+        checked.problems,
+      );
+    }
+    return this.store.putDraftLayer(area, layer, checked.layer, this.edit(by, options.expectedRevision));
+  }
+
+  async deleteDraftLayer(
+    area: string,
+    layer: LayerName,
+    expectedRevision: number | undefined,
+    by: string,
+  ): Promise<DraftMeta> {
+    return this.store.putDraftLayer(area, layer, null, this.edit(by, expectedRevision));
+  }
+
+  async putDraftSites(
+    area: string,
+    upload: unknown,
+    expectedRevision: number | undefined,
+    by: string,
+  ): Promise<DraftMeta> {
+    const checked = checkSites(upload, area);
+    if (!checked.sites) {
+      throw new InvalidRequestError(
+        `The sites have ${checked.problems.length} problem${checked.problems.length === 1 ? '' : 's'}; nothing was saved. ${truncate(checked.problems[0]?.message ?? '', 300)}`,
+        { problems: problemSummaries(checked.problems) },
+      );
+    }
+    return this.store.putDraftSites(
+      area,
+      checked.sites,
+      checked.area ?? null,
+      this.edit(by, expectedRevision),
+    );
+  }
+
+  async deleteDraft(area: string): Promise<void> {
+    if (!(await this.store.deleteDraft(area))) throw noDraft(area);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Validation and publishing
+
+  async validateDraft(area: string): Promise<DraftValidationView> {
+    const draft = await this.store.draft(area);
+    if (!draft) throw noDraft(area);
+    const result = await this.check(area, draft);
+    return {
+      area,
+      draftRevision: draft.meta.revision,
+      publishable: result.validation.publishable,
+      errors: result.validation.errors,
+      warnings: result.validation.warnings + result.gapProblems.length,
+      coverage: result.validation.coverage,
+      postcodes: {
+        assigned: result.rows?.length ?? 0,
+        inGaps: result.rows?.filter((r) => r.assignment.match === 'gap').length ?? 0,
+        directoryStamp: result.directoryStamp,
+      },
+      problems: problemFeatures([...result.validation.problems, ...result.gapProblems]),
+    };
+  }
+
+  async publish(
+    area: string,
+    request: {
+      readonly expectedActive: number | null;
+      readonly message: unknown;
+      readonly by: string;
+      readonly draftRevision?: number;
+    },
+  ): Promise<{ header: VersionHeader; event: BoundarySetEvent }> {
+    const message = requireMessage(request.message, 'publish');
+    const draft = await this.store.draft(area);
+    if (!draft) throw noDraft(area);
+    if (draft.meta.publishedAs !== null) {
+      throw new VersionConflictError(
+        `This draft of area "${area}" was already published as version ${draft.meta.publishedAs}. Create a new draft to publish again.`,
+        { publishedAs: draft.meta.publishedAs },
+      );
+    }
+    if (request.draftRevision !== undefined && request.draftRevision !== draft.meta.revision) {
+      throw new VersionConflictError(
+        `The draft is at revision ${draft.meta.revision}, not ${request.draftRevision}: it changed since you validated it. Validate it again, then publish.`,
+        { draftRevision: draft.meta.revision },
+      );
+    }
+    // Fail fast on a stale If-Match before the expensive part (the store checks again atomically).
+    const pointer = await this.store.pointer(area);
+    const active = pointer?.active ?? null;
+    if (active !== request.expectedActive) {
+      throw new VersionConflictError(
+        `The active boundary set of area "${area}" is ${active === null ? 'no version' : `version ${active}`}, not ${
+          request.expectedActive === null ? 'no version' : `version ${request.expectedActive}`
+        } as If-Match said. Check the versions, validate your draft again and publish with If-Match: ${active ?? '(If-None-Match: *)'}.`,
+        { active, expected: request.expectedActive },
+      );
+    }
+
+    const result = await this.check(area, draft);
+    if (!result.validation.publishable || !result.set || !result.rows) {
+      const errors = result.validation.problems.filter((p) => p.severity === 'error');
+      throw new InvalidGeometryError(
+        `The draft has ${errors.length} validation error${errors.length === 1 ? '' : 's'}; nothing was published. ` +
+          `See GET /v1/admin/areas/${area}/draft/validation for every problem on a map.`,
+        problemSummaries(errors),
+      );
+    }
+    const rows = result.rows;
+    const after = assignmentMap(rows);
+    const before = request.expectedActive === null ? null : await this.table(area, request.expectedActive);
+    const changes = changedPostcodes(before, after);
+    const at = this.now();
+    const { header, change } = await this.store.publish(
+      area,
+      {
+        set: result.set,
+        assignments: encodeAssignmentTable(rows),
+        meta: {
+          publishedAt: at,
+          publishedBy: request.by,
+          message,
+          basedOn: request.expectedActive,
+          counts: versionCounts(result.set, rows),
+          hubChanges: changes.length,
+          directoryStamp: result.directoryStamp,
+          draft: { id: draft.meta.draftId, revision: draft.meta.revision },
+        },
+      },
+      { active: request.expectedActive },
+    );
+    this.tables.set(`${area}@${header.version}`, Promise.resolve(after));
+    const event = boundarySetEvent('boundary-set.published', change, header, changes);
+    await this.emit(event);
+    await this.sweep(area);
+    return { header, event };
+  }
+
+  async rollback(
+    area: string,
+    request: {
+      readonly to: number;
+      readonly expectedActive: number | null;
+      readonly message: unknown;
+      readonly by: string;
+    },
+  ): Promise<{ change: PointerChange; header: VersionHeader; event: BoundarySetEvent }> {
+    const message = requireMessage(request.message, 'rollback');
+    const change = await this.store.rollback(
+      area,
+      request.to,
+      { active: request.expectedActive },
+      {
+        at: this.now(),
+        by: request.by,
+        message,
+      },
+    );
+    const [before, after, headers] = await Promise.all([
+      change.from === null ? Promise.resolve(null) : this.table(area, change.from),
+      this.table(area, change.to),
+      this.store.versions(area),
+    ]);
+    const header = headers.find((h) => h.version === change.to)!;
+    const event = boundarySetEvent(
+      'boundary-set.rolled-back',
+      change,
+      header,
+      changedPostcodes(before, after),
+    );
+    await this.emit(event);
+    return { change, header, event };
+  }
+
+  async history(area: string): Promise<HistoryView> {
+    const pointer = await this.store.pointer(area);
+    if (!pointer) throw new NotFoundError(`No area "${area}" in the store.`);
+    const [versions, changes] = await Promise.all([this.store.versions(area), this.store.changes(area)]);
+    return {
+      area,
+      active: pointer.active,
+      latest: pointer.latest,
+      versions: versions.map((v) => ({ ...v, active: v.version === pointer.active })),
+      changes,
+    };
+  }
+
+  /** The public export of one version's answers (ONS-lookup style CSV). */
+  async assignmentsCsv(area: string, version: number): Promise<string> {
+    const stored = await this.store.version(area, version);
+    const names = new Map(stored.set.sites.map((s) => [s.id, s.name]));
+    return assignmentsCsv(decodeAssignmentTable(stored.assignments), (id) => names.get(id));
+  }
+
+  /** Replaces the area's postcode directory (the text format of core/postcode-directory.ts). */
+  async putDirectory(area: string, csv: string, by: string): Promise<{ stamp: string; postcodes: number }> {
+    let directory: PostcodeDirectory;
+    try {
+      directory = PostcodeDirectory.fromCsv(csv); // validates before anything is stored
+    } catch (error) {
+      if (error instanceof DirectoryFormatError) {
+        throw new InvalidRequestError(
+          `The postcode directory is not in the directory format (${truncate(error.message, 200)}). ` +
+            'Write it with `catchments import-postcodes`: header postcode,lat,lng,status,terminated.',
+        );
+      }
+      throw error;
+    }
+    const { stamp } = await this.store.putDirectory(area, csv, { at: this.now(), by });
+    return { stamp, postcodes: directory.size };
+  }
+
+  /** Publishes a complete set in one go (the local seed): a draft, validated, then published. */
+  async importSet(set: BoundarySet, by: string, message: string): Promise<VersionHeader> {
+    const area = set.area.id;
+    const pointer = await this.store.pointer(area);
+    await this.store.createDraft(
+      area,
+      {
+        areaInfo: set.area,
+        baseVersion: pointer?.active ?? null,
+        layers: set.layers,
+        sites: set.sites,
+        at: this.now(),
+        by,
+      },
+      { replace: true },
+    );
+    const { header } = await this.publish(area, { expectedActive: pointer?.active ?? null, message, by });
+    await this.store.deleteDraft(area);
+    return header;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Internals
+
+  /** Validation plus the precomputed answers (which also reveal the postcodes in gaps). */
+  private async check(area: string, draft: NonNullable<Awaited<ReturnType<BoundaryStore['draft']>>>) {
+    const draftSet: DraftSet = { area: draft.meta.areaInfo, layers: draft.layers, sites: draft.sites };
+    const validation = validateDraftSet(draftSet, { sliverToleranceM2: this.options.sliverToleranceM2 });
+    const directory = await this.store.directory(area);
+    let set: BoundarySet | null = null;
+    let rows: AssignmentRow[] | null = null;
+    // The answers are computed even for a draft with errors, when it can be indexed at all: the
+    // postcodes in gaps are what a planner most needs to see while fixing it.
+    if (draft.layers.outline && draft.layers.catchments && draft.layers.catchments.features.length > 0) {
+      try {
+        set = draftToBoundarySet(draftSet, null);
+        rows = assignAll(set, directory ? PostcodeDirectory.fromCsv(directory.csv) : null);
+      } catch (error) {
+        // A draft too broken to index is reported by validation already; never publish it.
+        if (validation.publishable) throw error;
+        set = null;
+        rows = null;
+      }
+    }
+    const gapProblems = rows ? postcodeGapProblems(rows) : [];
+    if (!directory) {
+      gapProblems.push({
+        kind: 'no-postcode-directory',
+        severity: 'warning',
+        message: `Area "${area}" has no postcode directory in the store, so no postcode answers can be precomputed: postcode lookups will fail until one is loaded.`,
+      });
+    }
+    return { validation, set, rows, gapProblems, directoryStamp: directory?.stamp ?? null };
+  }
+
+  private table(area: string, version: number): Promise<ReadonlyMap<string, AssignmentRow>> {
+    const key = `${area}@${version}`;
+    let table = this.tables.get(key);
+    if (!table) {
+      table = this.store
+        .version(area, version)
+        .then((v) => assignmentMap(decodeAssignmentTable(v.assignments)));
+      table.catch(() => this.tables.delete(key));
+      this.tables.set(key, table);
+      // Versions are immutable, so entries never go stale; keep only a few (they are ~5 MB each).
+      while (this.tables.size > 4) this.tables.delete(this.tables.keys().next().value!);
+    }
+    return table;
+  }
+
+  private async emit(event: BoundarySetEvent): Promise<void> {
+    try {
+      await this.events.publish(event);
+    } catch (error) {
+      // The version is live whatever happens here; the change log (GET …/versions) stays the
+      // record, and consumers reconcile from it using `seq`.
+      this.options.logger?.error('event publish failed', {
+        id: event.id,
+        area: event.area,
+        error: (error as Error)?.message ?? String(error),
+      });
+    }
+  }
+
+  private async sweep(area: string): Promise<void> {
+    try {
+      await this.store.sweep(area, {
+        now: this.clock().getTime(),
+        olderThanMs: this.options.sweepAfterMs ?? 3_600_000,
+      });
+    } catch (error) {
+      this.options.logger?.warn('sweep failed', { area, error: (error as Error)?.message ?? String(error) });
+    }
+  }
+
+  private edit(by: string, expectedRevision: number | undefined) {
+    return { at: this.now(), by, ...(expectedRevision !== undefined ? { expectedRevision } : {}) };
+  }
+
+  private now(): string {
+    return this.clock().toISOString();
+  }
+}
+
+/**
+ * The event for a pointer change. The changed postcodes ride inline while they fit the budget
+ * (EVENT_CHANGES_BUDGET_BYTES, EVENT_CHANGES_MAX_ITEMS); beyond that the event says it is truncated
+ * and points at both versions' full exports (docs/events.md).
+ */
+export function boundarySetEvent(
+  type: BoundarySetEvent['type'],
+  change: PointerChange,
+  header: VersionHeader,
+  changes: readonly ChangedPostcode[],
+): BoundarySetEvent {
+  const inline = boundedPrefix(changes, EVENT_CHANGES_BUDGET_BYTES, EVENT_CHANGES_MAX_ITEMS);
+  const url = (v: number) => `/v1/areas/${change.area}/versions/${v}/assignments.csv`;
+  return {
+    schema: 1,
+    type,
+    id: change.id,
+    area: change.area,
+    fromVersion: change.from,
+    toVersion: change.to,
+    seq: change.seq,
+    at: change.at,
+    by: change.by,
+    message: change.message,
+    counts: header.counts,
+    changedPostcodeCount: changes.length,
+    changedPostcodes: inline,
+    changedPostcodesTruncated: inline.length < changes.length,
+    hubMoves: boundedPrefix(hubMoves(changes), EVENT_MOVES_BUDGET_BYTES, EVENT_CHANGES_MAX_ITEMS),
+    assignments: { from: change.from === null ? null : url(change.from), to: url(change.to) },
+  };
+}
+
+/** Every located postcode of the directory, assigned with the set's index, sorted by postcode. */
+export function assignAll(set: BoundarySet, directory: PostcodeDirectory | null): AssignmentRow[] {
+  if (!directory) return [];
+  const lookup = AreaLookup.build(set);
+  const rows: AssignmentRow[] = [];
+  for (const record of directory.records()) {
+    if (!record.location) continue;
+    const { lat, lng } = record.location;
+    rows.push({ postcode: record.postcode, lat, lng, assignment: lookup.assign(lng, lat) });
+  }
+  return rows;
+}
+
+function requireMessage(value: unknown, what: string): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new InvalidRequestError(
+      `Say why: a ${what} needs a "message" (e.g. "Move Hempsted into the Gloucester City catchment"). It is kept in the version history.`,
+    );
+  }
+  if (value.length > MAX_MESSAGE) {
+    throw new InvalidRequestError(`The message is ${value.length} characters; keep it under ${MAX_MESSAGE}.`);
+  }
+  return value.trim();
+}
+
+function noDraft(area: string): NotFoundError {
+  return new NotFoundError(
+    `Area "${area}" has no draft. Create one with POST /v1/admin/areas/${area}/draft ({"from": "active"} copies the active version).`,
+  );
+}

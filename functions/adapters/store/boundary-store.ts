@@ -1,0 +1,196 @@
+// The boundary store port: versioned boundary sets per area — mutable drafts, immutable numbered
+// versions, the active pointer, history, and each area's postcode directory. The handlers and the
+// boundary-set service use only this interface. Adapters: DynamoBoundaryStore (AWS) and
+// EmbeddedBoundaryStore (local folder or memory); both run the same contract test suite
+// (test/integration/boundary-store.contract.ts). Semantics and the table design: docs/storage.md.
+import type { VersionCounts } from '../../core/boundary-set/counts.js';
+import type { AreaInfo, BoundarySet, Layer, LayerName, Site } from '../../core/model.js';
+
+/** Area ids are URL path segments and key parts: lower-case slugs. */
+export const AREA_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+
+/** What the store knows about an area's pointers (one cheap read for every area at once). */
+export interface AreaPointer {
+  readonly area: string;
+  /** The version being served, or null before the first publish. */
+  readonly active: number | null;
+  /** Highest version number published (0 before the first publish). */
+  readonly latest: number;
+  /** Pointer changes so far (publishes and rollbacks). */
+  readonly seq: number;
+  /** Content stamp of the area's postcode directory, or null when it has none. */
+  readonly directoryStamp: string | null;
+}
+
+/** One published version, as the history lists it. Immutable once written. */
+export interface VersionHeader {
+  readonly area: string;
+  readonly version: number;
+  readonly publishedAt: string;
+  readonly publishedBy: string;
+  /** Why: required on every publish. */
+  readonly message: string;
+  /** The version that was active when this one was published (null for the first). */
+  readonly basedOn: number | null;
+  readonly counts: VersionCounts;
+  /** Postcodes whose hub differs from `basedOn`'s answer. */
+  readonly hubChanges: number;
+  /** The postcode directory the answers were computed from. */
+  readonly directoryStamp: string | null;
+  /** The draft it came from. */
+  readonly draft: { readonly id: string; readonly revision: number } | null;
+}
+
+/** A change of the active pointer: a publish or a rollback. Numbered per area from 1. */
+export interface PointerChange {
+  readonly id: string;
+  readonly seq: number;
+  readonly area: string;
+  readonly kind: 'publish' | 'rollback';
+  readonly from: number | null;
+  readonly to: number;
+  readonly at: string;
+  readonly by: string;
+  readonly message: string;
+}
+
+/** What a caller hands the store to publish: the set, its precomputed answers and its history entry. */
+export interface VersionCandidate {
+  readonly set: BoundarySet;
+  /** The encoded assignment table (functions/core/lookup/assignment-table.ts). */
+  readonly assignments: string;
+  readonly meta: Omit<VersionHeader, 'area' | 'version'>;
+}
+
+export interface StoredVersion {
+  readonly header: VersionHeader;
+  /** The set, with `version` set to the header's number. */
+  readonly set: BoundarySet;
+  readonly assignments: string;
+}
+
+export interface DraftPartInfo {
+  /** Bytes of the part's JSON text, and its SHA-256 (hex): equal hashes mean equal content. */
+  readonly bytes: number;
+  readonly sha256: string;
+  readonly updatedAt: string;
+  readonly updatedBy: string;
+}
+
+export interface DraftLayerInfo extends DraftPartInfo {
+  readonly features: number;
+}
+
+export interface DraftSitesInfo extends DraftPartInfo {
+  readonly hubs: number;
+  readonly spokes: number;
+}
+
+export interface DraftMeta {
+  readonly area: string;
+  /** Unique per draft: a new draft (even of the same area) gets a new id. */
+  readonly draftId: string;
+  /** Starts at 1, +1 on every change. */
+  readonly revision: number;
+  /** The active version when the draft was created (what it was copied from, or null). */
+  readonly baseVersion: number | null;
+  readonly areaInfo: AreaInfo;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly updatedAt: string;
+  readonly updatedBy: string;
+  readonly layers: Readonly<Partial<Record<LayerName, DraftLayerInfo>>>;
+  readonly sites: DraftSitesInfo | null;
+  /** Set once the draft has been published: a published draft is spent (no edits, no re-publish). */
+  readonly publishedAs: number | null;
+}
+
+export interface DraftContent {
+  readonly meta: DraftMeta;
+  readonly layers: Readonly<Partial<Record<LayerName, Layer>>>;
+  readonly sites: readonly Site[];
+}
+
+export interface DraftInit {
+  readonly areaInfo: AreaInfo;
+  readonly baseVersion: number | null;
+  readonly layers: Readonly<Partial<Record<LayerName, Layer>>>;
+  readonly sites: readonly Site[];
+  readonly at: string;
+  readonly by: string;
+}
+
+export interface DraftEdit {
+  readonly at: string;
+  readonly by: string;
+  /** When given, the edit applies only at this revision (If-Match); else it applies to the latest. */
+  readonly expectedRevision?: number;
+}
+
+export interface DirectoryInfo {
+  readonly stamp: string;
+  /** The directory text format (functions/core/postcode-directory.ts). */
+  readonly csv: string;
+}
+
+export interface SweepResult {
+  /** Blobs (staged versions, replaced draft parts, old directories) no item refers to, removed. */
+  readonly removedBlobs: number;
+}
+
+export interface BoundaryStore {
+  /** Every area's pointers, in area id order: one strongly consistent query. */
+  pointers(): Promise<AreaPointer[]>;
+  pointer(area: string): Promise<AreaPointer | null>;
+
+  /** Creates the draft; a draft that exists and is unpublished is replaced only with `replace`. */
+  createDraft(area: string, init: DraftInit, options: { replace: boolean }): Promise<DraftMeta>;
+  draftMeta(area: string): Promise<DraftMeta | null>;
+  draft(area: string): Promise<DraftContent | null>;
+  draftLayer(area: string, layer: LayerName): Promise<Layer | null>;
+  /** Replaces (or, with null, removes) one layer of the draft. */
+  putDraftLayer(area: string, layer: LayerName, content: Layer | null, edit: DraftEdit): Promise<DraftMeta>;
+  putDraftSites(
+    area: string,
+    sites: readonly Site[],
+    areaInfo: AreaInfo | null,
+    edit: DraftEdit,
+  ): Promise<DraftMeta>;
+  deleteDraft(area: string): Promise<boolean>;
+
+  /**
+   * Makes the candidate version latest+1 and active, if the active version is still
+   * `expected.active` (and the draft, when named, has not been published). Exactly one of any
+   * number of concurrent publishes wins; the others throw VersionConflictError and leave nothing
+   * readers can see. Throws VersionConflictError, NotFoundError.
+   */
+  publish(
+    area: string,
+    candidate: VersionCandidate,
+    expected: { readonly active: number | null },
+  ): Promise<{ header: VersionHeader; change: PointerChange }>;
+  /** Points the area at an earlier (or later) published version, if `expected.active` still holds. */
+  rollback(
+    area: string,
+    to: number,
+    expected: { readonly active: number | null },
+    meta: { readonly at: string; readonly by: string; readonly message: string },
+  ): Promise<PointerChange>;
+  /** Every version's header, newest first. */
+  versions(area: string): Promise<VersionHeader[]>;
+  /** Pointer changes, newest first. */
+  changes(area: string, limit?: number): Promise<PointerChange[]>;
+  /** One version whole (NotFoundError when there is no such version). */
+  version(area: string, version: number): Promise<StoredVersion>;
+
+  /** Replaces the area's postcode directory; returns its stamp (a content hash). */
+  putDirectory(
+    area: string,
+    csv: string,
+    meta: { readonly at: string; readonly by: string },
+  ): Promise<{ stamp: string }>;
+  directory(area: string): Promise<DirectoryInfo | null>;
+
+  /** Removes unreferenced blobs older than `olderThanMs` (crashed or lost publishes; replaced parts). */
+  sweep(area: string, options: { readonly now: number; readonly olderThanMs: number }): Promise<SweepResult>;
+}

@@ -1,0 +1,1006 @@
+// The boundary-store protocol, written once over the ItemTable primitive (item-table.ts) and shared
+// by the DynamoDB and embedded adapters. docs/storage.md describes the items, the access patterns
+// and the failure modes; the short version:
+//
+// - Every area has a HEAD item (pk AREAS, sk <area>#HEAD) holding the active and latest version
+//   numbers, the blob each one lives in, a change counter and the last change. It is the ONLY item
+//   a publish or rollback commits: one conditional put on its `rev`. Readers follow HEAD -> blob.
+// - Version content (layers, sites, the precomputed assignment table) is written first, as a blob:
+//   its own partition of gzipped chunks (< 400 KB each) plus a manifest with each part's SHA-256,
+//   under a fresh random id. Until HEAD names it, no reader can reach it.
+// - After the commit, the version header and change record are written ("materialised") from
+//   what HEAD and the blob manifest hold; if that is interrupted, the next reader or writer
+//   repairs it, because HEAD still describes the latest version and the last change.
+// - Every blob is registered (sk BLOB#<id> in the area's partition) before its chunks are written,
+//   so a crashed or lost publish leaves a registered orphan that `sweep` removes.
+import { createHash, randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
+import {
+  AreaNotFoundError,
+  InvalidRequestError,
+  NotFoundError,
+  VersionConflictError,
+} from '../../core/errors.js';
+import { type AreaInfo, LAYER_NAMES, type Layer, type LayerName, type Site } from '../../core/model.js';
+import {
+  AREA_ID_PATTERN,
+  type AreaPointer,
+  type BoundaryStore,
+  type DirectoryInfo,
+  type DraftContent,
+  type DraftEdit,
+  type DraftInit,
+  type DraftLayerInfo,
+  type DraftMeta,
+  type PointerChange,
+  type StoredVersion,
+  type SweepResult,
+  type VersionCandidate,
+  type VersionHeader,
+} from './boundary-store.js';
+import { ConditionFailedError, type Item, type ItemTable } from './item-table.js';
+
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
+
+/** DynamoDB's item limit is 400 KB including names and keys: chunks stay well below it. */
+export const DEFAULT_CHUNK_BYTES = 350_000;
+
+export interface TableBoundaryStoreOptions {
+  /** Largest chunk of a blob part, in (gzipped) bytes. Tests lower it to exercise chunking. */
+  readonly chunkBytes?: number;
+  /** Random ids for blobs, drafts and changes (injectable for tests). */
+  readonly newId?: () => string;
+  /** Wall clock (ms) for blob registration times, which `sweep` ages by. */
+  readonly now?: () => number;
+}
+
+const AREAS_PK = 'AREAS';
+const areaPk = (area: string) => `AREA#${area}`;
+const blobPk = (area: string, blob: string) => `BLOB#${area}#${blob}`;
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+const versionSk = (n: number) => `VERSION#${pad(n, 10)}`;
+const changeSk = (seq: number) => `CHANGE#${pad(seq, 10)}`;
+const DRAFT_SK = 'DRAFT';
+const MANIFEST_SK = 'MANIFEST';
+
+interface HeadBody {
+  readonly active: number | null;
+  readonly activeBlob: string | null;
+  readonly latest: number;
+  readonly latestBlob: string | null;
+  readonly seq: number;
+  readonly lastChange: PointerChange | null;
+  /** `<draftId>:<revision>` of the latest publish: a draft revision is published at most once. */
+  readonly lastDraft: string | null;
+  readonly createdAt: string;
+}
+
+interface Head {
+  readonly rev: number;
+  readonly body: HeadBody;
+}
+
+interface DraftBody {
+  readonly meta: DraftMeta;
+  readonly blobs: {
+    readonly layers: Readonly<Partial<Record<LayerName, string>>>;
+    readonly sites: string | null;
+  };
+}
+
+interface DirectoryBody {
+  readonly stamp: string;
+  readonly blob: string;
+  readonly updatedAt: string;
+  readonly updatedBy: string;
+}
+
+interface PartManifest {
+  readonly bytes: number;
+  readonly sha256: string;
+  readonly chunks: number;
+}
+
+interface ManifestBody {
+  readonly purpose: string;
+  readonly createdAt: string;
+  readonly parts: Readonly<Record<string, PartManifest>>;
+  readonly meta: Readonly<Record<string, unknown>>;
+}
+
+/** A blob's content, part by part, as text. */
+interface BlobContent {
+  readonly meta: Readonly<Record<string, unknown>>;
+  readonly parts: ReadonlyMap<string, string>;
+}
+
+/** Stored content that fails its own checks (a missing chunk, a hash mismatch): never served. */
+export class StoreIntegrityError extends Error {
+  override readonly name = 'StoreIntegrityError';
+}
+
+export class TableBoundaryStore implements BoundaryStore {
+  private readonly chunkBytes: number;
+  private readonly newId: () => string;
+  private readonly now: () => number;
+
+  constructor(
+    protected readonly table: ItemTable,
+    options: TableBoundaryStoreOptions = {},
+  ) {
+    this.chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+    this.newId = options.newId ?? (() => randomBytes(12).toString('hex'));
+    this.now = options.now ?? Date.now;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Pointers
+
+  async pointers(): Promise<AreaPointer[]> {
+    const items = await this.table.query(AREAS_PK);
+    const byArea = new Map<string, { head?: HeadBody; directory?: DirectoryBody }>();
+    for (const item of items) {
+      const cut = item.sk.lastIndexOf('#');
+      const area = item.sk.slice(0, cut);
+      const entry = byArea.get(area) ?? {};
+      if (item.sk.endsWith('#HEAD')) entry.head = item.body as unknown as HeadBody;
+      else if (item.sk.endsWith('#DIRECTORY')) entry.directory = item.body as unknown as DirectoryBody;
+      byArea.set(area, entry);
+    }
+    return [...byArea.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([area, { head, directory }]) => pointerOf(area, head, directory));
+  }
+
+  async pointer(area: string): Promise<AreaPointer | null> {
+    checkArea(area);
+    const [head, directory] = await Promise.all([
+      this.head(area),
+      this.table.get(AREAS_PK, `${area}#DIRECTORY`),
+    ]);
+    if (!head && !directory) return null;
+    return pointerOf(area, head?.body, directory?.body as DirectoryBody | undefined);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Drafts
+
+  async createDraft(area: string, init: DraftInit, options: { replace: boolean }): Promise<DraftMeta> {
+    checkArea(area);
+    await this.ensureHead(area, init.at);
+    const existing = await this.table.get(areaPk(area), DRAFT_SK);
+    const existingBody = existing?.body as DraftBody | undefined;
+    if (existingBody && existingBody.meta.publishedAs === null && !options.replace) {
+      const m = existingBody.meta;
+      throw new VersionConflictError(
+        `Area "${area}" already has an unpublished draft (revision ${m.revision}, last changed by ${m.updatedBy} at ${m.updatedAt}). ` +
+          'Edit it, delete it (DELETE …/draft), or create a new one with "replace": true.',
+        { draftRevision: m.revision },
+      );
+    }
+    const layerBlobs: Partial<Record<LayerName, string>> = {};
+    const layerInfo: Partial<Record<LayerName, DraftLayerInfo>> = {};
+    const written: string[] = [];
+    try {
+      for (const name of LAYER_NAMES) {
+        const layer = init.layers[name];
+        if (!layer) continue;
+        const { blob, info } = await this.writeDraftLayer(area, name, layer, init);
+        written.push(blob);
+        layerBlobs[name] = blob;
+        layerInfo[name] = info;
+      }
+      const sites = await this.writeDraftSites(area, init.sites, init);
+      written.push(sites.blob);
+      const meta: DraftMeta = {
+        area,
+        draftId: this.newId(),
+        revision: 1,
+        baseVersion: init.baseVersion,
+        areaInfo: init.areaInfo,
+        createdAt: init.at,
+        createdBy: init.by,
+        updatedAt: init.at,
+        updatedBy: init.by,
+        layers: layerInfo,
+        sites: sites.info,
+        publishedAs: null,
+      };
+      const body: DraftBody = { meta, blobs: { layers: layerBlobs, sites: sites.blob } };
+      await this.table.put(
+        { pk: areaPk(area), sk: DRAFT_SK, rev: (existing?.rev ?? 0) + 1, body: asBody(body) },
+        existing ? { rev: existing.rev ?? 0 } : { absent: true },
+      );
+      if (existingBody) await this.deleteBlobsQuietly(area, draftBlobs(existingBody));
+      return meta;
+    } catch (error) {
+      await this.deleteBlobsQuietly(area, written);
+      if (error instanceof ConditionFailedError) {
+        throw new VersionConflictError(
+          `The draft of area "${area}" changed while this one was being created. Try again.`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  async draftMeta(area: string): Promise<DraftMeta | null> {
+    checkArea(area);
+    const item = await this.table.get(areaPk(area), DRAFT_SK);
+    return item ? (item.body as unknown as DraftBody).meta : null;
+  }
+
+  async draft(area: string): Promise<DraftContent | null> {
+    checkArea(area);
+    // A concurrent edit may delete a part between our reads: read again from the new meta.
+    for (let attempt = 0; ; attempt++) {
+      const item = await this.table.get(areaPk(area), DRAFT_SK);
+      if (!item) return null;
+      const body = item.body as unknown as DraftBody;
+      try {
+        const layers: Partial<Record<LayerName, Layer>> = {};
+        const reads = Object.entries(body.blobs.layers).map(async ([name, blob]) => {
+          layers[name as LayerName] = JSON.parse(await this.readPart(area, blob!, 'layer')) as Layer;
+        });
+        const sitesRead = body.blobs.sites
+          ? this.readPart(area, body.blobs.sites, 'sites').then((t) => JSON.parse(t) as Site[])
+          : Promise.resolve([] as Site[]);
+        const [sites] = await Promise.all([sitesRead, ...reads]);
+        return { meta: body.meta, layers, sites };
+      } catch (error) {
+        if (!(error instanceof StoreIntegrityError) || attempt >= 2) throw error;
+      }
+    }
+  }
+
+  async draftLayer(area: string, layer: LayerName): Promise<Layer | null> {
+    checkArea(area);
+    for (let attempt = 0; ; attempt++) {
+      const item = await this.table.get(areaPk(area), DRAFT_SK);
+      const blob = (item?.body as DraftBody | undefined)?.blobs.layers[layer];
+      if (!blob) return null;
+      try {
+        return JSON.parse(await this.readPart(area, blob, 'layer')) as Layer;
+      } catch (error) {
+        if (!(error instanceof StoreIntegrityError) || attempt >= 2) throw error;
+      }
+    }
+  }
+
+  async putDraftLayer(
+    area: string,
+    layer: LayerName,
+    content: Layer | null,
+    edit: DraftEdit,
+  ): Promise<DraftMeta> {
+    checkArea(area);
+    const written = content ? await this.writeDraftLayer(area, layer, content, edit) : null;
+    try {
+      return await this.editDraft(area, edit, (body) => {
+        const layers = { ...body.meta.layers };
+        const blobs = { ...body.blobs.layers };
+        const old = blobs[layer];
+        if (written) {
+          layers[layer] = written.info;
+          blobs[layer] = written.blob;
+        } else {
+          delete layers[layer];
+          delete blobs[layer];
+        }
+        return {
+          body: { meta: { ...body.meta, layers }, blobs: { ...body.blobs, layers: blobs } },
+          replaced: old ? [old] : [],
+        };
+      });
+    } catch (error) {
+      if (written) await this.deleteBlobsQuietly(area, [written.blob]);
+      throw error;
+    }
+  }
+
+  async putDraftSites(
+    area: string,
+    sites: readonly Site[],
+    areaInfo: AreaInfo | null,
+    edit: DraftEdit,
+  ): Promise<DraftMeta> {
+    checkArea(area);
+    const written = await this.writeDraftSites(area, sites, edit);
+    try {
+      return await this.editDraft(area, edit, (body) => ({
+        body: {
+          meta: { ...body.meta, sites: written.info, ...(areaInfo ? { areaInfo } : {}) },
+          blobs: { ...body.blobs, sites: written.blob },
+        },
+        replaced: body.blobs.sites ? [body.blobs.sites] : [],
+      }));
+    } catch (error) {
+      await this.deleteBlobsQuietly(area, [written.blob]);
+      throw error;
+    }
+  }
+
+  async deleteDraft(area: string): Promise<boolean> {
+    checkArea(area);
+    for (let attempt = 0; ; attempt++) {
+      const item = await this.table.get(areaPk(area), DRAFT_SK);
+      if (!item) return false;
+      try {
+        await this.table.delete(areaPk(area), DRAFT_SK, { rev: item.rev ?? 0 });
+      } catch (error) {
+        if (error instanceof ConditionFailedError && attempt < 4) continue;
+        throw error;
+      }
+      await this.deleteBlobsQuietly(area, draftBlobs(item.body as unknown as DraftBody));
+      return true;
+    }
+  }
+
+  /** Read-modify-write of the draft item with optimistic concurrency (retried unless If-Match). */
+  private async editDraft(
+    area: string,
+    edit: DraftEdit,
+    change: (body: DraftBody) => { body: DraftBody; replaced: string[] },
+  ): Promise<DraftMeta> {
+    for (let attempt = 0; ; attempt++) {
+      const item = await this.table.get(areaPk(area), DRAFT_SK);
+      if (!item) {
+        throw new NotFoundError(
+          `Area "${area}" has no draft. Create one with POST /v1/admin/areas/${area}/draft (copied from the active version or empty).`,
+        );
+      }
+      const body = item.body as unknown as DraftBody;
+      if (body.meta.publishedAs !== null) {
+        throw new VersionConflictError(
+          `The draft of area "${area}" was published as version ${body.meta.publishedAs}; it can no longer change. Create a new draft to continue.`,
+          { publishedAs: body.meta.publishedAs },
+        );
+      }
+      if (edit.expectedRevision !== undefined && edit.expectedRevision !== body.meta.revision) {
+        throw draftRevisionConflict(area, edit.expectedRevision, body.meta);
+      }
+      const next = change(body);
+      const meta: DraftMeta = {
+        ...next.body.meta,
+        revision: body.meta.revision + 1,
+        updatedAt: edit.at,
+        updatedBy: edit.by,
+      };
+      try {
+        await this.table.put(
+          { pk: areaPk(area), sk: DRAFT_SK, rev: (item.rev ?? 0) + 1, body: asBody({ ...next.body, meta }) },
+          { rev: item.rev ?? 0 },
+        );
+      } catch (error) {
+        // Someone else changed the draft between our read and write. Without If-Match the edit
+        // simply applies on top of theirs; with it, their change is a conflict.
+        if (error instanceof ConditionFailedError && edit.expectedRevision === undefined && attempt < 4)
+          continue;
+        if (error instanceof ConditionFailedError) {
+          throw draftRevisionConflict(area, edit.expectedRevision ?? body.meta.revision, body.meta);
+        }
+        throw error;
+      }
+      await this.deleteBlobsQuietly(area, next.replaced);
+      return meta;
+    }
+  }
+
+  private async writeDraftLayer(
+    area: string,
+    name: LayerName,
+    layer: Layer,
+    by: { at: string; by: string },
+  ): Promise<{ blob: string; info: DraftLayerInfo }> {
+    const text = JSON.stringify(layer);
+    const blob = await this.writeBlob(area, 'draft-layer', [['layer', text]], { layer: name }, by.at);
+    return {
+      blob,
+      info: {
+        features: layer.features.length,
+        bytes: Buffer.byteLength(text),
+        sha256: sha256(text),
+        updatedAt: by.at,
+        updatedBy: by.by,
+      },
+    };
+  }
+
+  private async writeDraftSites(area: string, sites: readonly Site[], by: { at: string; by: string }) {
+    const text = JSON.stringify(sites);
+    const blob = await this.writeBlob(area, 'draft-sites', [['sites', text]], {}, by.at);
+    return {
+      blob,
+      info: {
+        hubs: sites.filter((s) => s.kind === 'hub').length,
+        spokes: sites.filter((s) => s.kind === 'spoke').length,
+        bytes: Buffer.byteLength(text),
+        sha256: sha256(text),
+        updatedAt: by.at,
+        updatedBy: by.by,
+      },
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Publish, rollback, history
+
+  async publish(
+    area: string,
+    candidate: VersionCandidate,
+    expected: { readonly active: number | null },
+  ): Promise<{ header: VersionHeader; change: PointerChange }> {
+    checkArea(area);
+    const { meta } = candidate;
+    const head = await this.ensureHead(area, meta.publishedAt);
+    if (head.body.active !== expected.active) throw activeConflict(area, head.body, expected.active);
+    const draftKey = meta.draft ? `${meta.draft.id}:${meta.draft.revision}` : null;
+    if (draftKey && head.body.lastDraft === draftKey) {
+      throw new VersionConflictError(
+        `This draft revision of area "${area}" has already been published (as version ${head.body.latest}).`,
+        { active: head.body.active },
+      );
+    }
+    await this.materialise(area, head.body);
+
+    // 1. Stage: everything the version needs, under a fresh blob id nobody refers to yet.
+    const { set } = candidate;
+    const parts: [string, string][] = [
+      ['area', JSON.stringify(set.area)],
+      ['sites', JSON.stringify(set.sites)],
+      ['assignments', candidate.assignments],
+    ];
+    for (const name of LAYER_NAMES) {
+      const layer = set.layers[name];
+      if (layer) parts.push([`layer:${name}`, JSON.stringify(layer)]);
+    }
+    const blob = await this.writeBlob(
+      area,
+      'version',
+      parts,
+      meta as unknown as Record<string, unknown>,
+      meta.publishedAt,
+    );
+
+    // 2. Commit: one conditional write of HEAD. Whoever changed HEAD first wins.
+    const version = head.body.latest + 1;
+    const change: PointerChange = {
+      id: this.newId(),
+      seq: head.body.seq + 1,
+      area,
+      kind: 'publish',
+      from: head.body.active,
+      to: version,
+      at: meta.publishedAt,
+      by: meta.publishedBy,
+      message: meta.message,
+    };
+    const next: HeadBody = {
+      ...head.body,
+      active: version,
+      activeBlob: blob,
+      latest: version,
+      latestBlob: blob,
+      seq: change.seq,
+      lastChange: change,
+      lastDraft: draftKey ?? head.body.lastDraft,
+    };
+    try {
+      await this.table.put(headItem(area, head.rev + 1, next), { rev: head.rev });
+    } catch (error) {
+      // A lost response can hide a successful write (and an SDK retry of it then fails the
+      // condition): look before deciding.
+      const now = await this.head(area).catch(() => null);
+      const committed =
+        now?.body.latestBlob === blob ||
+        ((now?.body.latest ?? 0) >= version &&
+          (await this.table.get(areaPk(area), versionSk(version)).catch(() => null))?.body?.blob === blob);
+      if (!committed) {
+        if (error instanceof ConditionFailedError) {
+          // HEAD moved on, so no retry of our write can land any more: the blob is garbage.
+          await this.deleteBlobsQuietly(area, [blob]);
+          throw activeConflict(area, now?.body ?? head.body, expected.active, true);
+        }
+        // Unknown outcome (e.g. a timeout): leave the staged blob for sweep, which only removes
+        // blobs older than any request can live.
+        throw error;
+      }
+    }
+
+    // 3. Materialise (best effort; repaired from HEAD by the next reader or writer if lost).
+    const header: VersionHeader = { area, version, ...meta };
+    await this.quietly(() => this.writeHeader(area, header, blob));
+    await this.quietly(() => this.writeChange(area, change));
+    await this.quietly(() => this.table.delete(areaPk(area), `BLOB#${blob}`));
+    if (meta.draft) await this.quietly(() => this.markDraftPublished(area, meta.draft!.id, version));
+    return { header, change };
+  }
+
+  async rollback(
+    area: string,
+    to: number,
+    expected: { readonly active: number | null },
+    meta: { readonly at: string; readonly by: string; readonly message: string },
+  ): Promise<PointerChange> {
+    checkArea(area);
+    const head = await this.head(area);
+    if (!head)
+      throw new AreaNotFoundError(
+        area,
+        (await this.pointers()).map((p) => p.area),
+      );
+    if (head.body.active !== expected.active) throw activeConflict(area, head.body, expected.active);
+    if (!Number.isInteger(to) || to < 1 || to > head.body.latest) {
+      throw new NotFoundError(
+        head.body.latest === 0
+          ? `Area "${area}" has no published version yet.`
+          : `Area "${area}" has no version ${to}: its versions are 1 to ${head.body.latest}.`,
+      );
+    }
+    if (to === head.body.active) {
+      throw new InvalidRequestError(`Version ${to} of area "${area}" is already active.`);
+    }
+    await this.materialise(area, head.body);
+    const target = await this.table.get(areaPk(area), versionSk(to));
+    const blob = (target?.body as { blob?: string } | undefined)?.blob;
+    if (!blob) throw new StoreIntegrityError(`Version ${to} of area ${area} has no header item`);
+    const change: PointerChange = {
+      id: this.newId(),
+      seq: head.body.seq + 1,
+      area,
+      kind: 'rollback',
+      from: head.body.active,
+      to,
+      at: meta.at,
+      by: meta.by,
+      message: meta.message,
+    };
+    const next: HeadBody = {
+      ...head.body,
+      active: to,
+      activeBlob: blob,
+      seq: change.seq,
+      lastChange: change,
+    };
+    try {
+      await this.table.put(headItem(area, head.rev + 1, next), { rev: head.rev });
+    } catch (error) {
+      const now = await this.head(area).catch(() => null);
+      if (now?.body.lastChange?.id !== change.id) {
+        if (error instanceof ConditionFailedError) {
+          throw activeConflict(area, now?.body ?? head.body, expected.active, true);
+        }
+        throw error;
+      }
+    }
+    await this.quietly(() => this.writeChange(area, change));
+    return change;
+  }
+
+  async versions(area: string): Promise<VersionHeader[]> {
+    checkArea(area);
+    const [head, items] = await Promise.all([
+      this.head(area),
+      this.table.query(areaPk(area), { prefix: 'VERSION#', descending: true }),
+    ]);
+    const headers = items.map((i) => (i.body as { header: VersionHeader }).header);
+    if (head && head.body.latest > 0 && headers[0]?.version !== head.body.latest) {
+      const header = await this.latestHeader(area, head.body);
+      await this.quietly(() => this.writeHeader(area, header, head.body.latestBlob!));
+      headers.unshift(header);
+    }
+    return headers;
+  }
+
+  async changes(area: string, limit = 100): Promise<PointerChange[]> {
+    checkArea(area);
+    const [head, items] = await Promise.all([
+      this.head(area),
+      this.table.query(areaPk(area), { prefix: 'CHANGE#', descending: true, limit }),
+    ]);
+    const changes = items.map((i) => (i.body as { change: PointerChange }).change);
+    const last = head?.body.lastChange;
+    if (last && changes[0]?.seq !== last.seq) {
+      await this.quietly(() => this.writeChange(area, last));
+      changes.unshift(last);
+    }
+    return changes.slice(0, limit);
+  }
+
+  async version(area: string, version: number): Promise<StoredVersion> {
+    checkArea(area);
+    const item =
+      Number.isInteger(version) && version > 0
+        ? await this.table.get(areaPk(area), versionSk(version))
+        : null;
+    let header: VersionHeader;
+    let blob: string;
+    if (item) {
+      ({ header, blob } = item.body as unknown as { header: VersionHeader; blob: string });
+    } else {
+      const head = await this.head(area);
+      if (!head || head.body.latest !== version || !head.body.latestBlob) {
+        throw new NotFoundError(
+          head && head.body.latest > 0
+            ? `Area "${area}" has no version ${version}: its versions are 1 to ${head.body.latest}.`
+            : `Area "${area}" has no published version ${version}.`,
+        );
+      }
+      header = await this.latestHeader(area, head.body);
+      blob = head.body.latestBlob;
+    }
+    const content = await this.readBlob(area, blob);
+    const part = (name: string) => {
+      const text = content.parts.get(name);
+      if (text === undefined)
+        throw new StoreIntegrityError(`Version ${version} of ${area} lacks part ${name}`);
+      return text;
+    };
+    const layers: Partial<Record<LayerName, Layer>> = {};
+    for (const name of LAYER_NAMES) {
+      const text = content.parts.get(`layer:${name}`);
+      if (text !== undefined) layers[name] = JSON.parse(text) as Layer;
+    }
+    if (!layers.outline || !layers.catchments) {
+      throw new StoreIntegrityError(`Version ${version} of ${area} lacks its outline or catchments`);
+    }
+    return {
+      header,
+      set: {
+        area: JSON.parse(part('area')) as AreaInfo,
+        version,
+        layers: { ...layers, outline: layers.outline, catchments: layers.catchments },
+        sites: JSON.parse(part('sites')) as Site[],
+      },
+      assignments: part('assignments'),
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Postcode directory
+
+  async putDirectory(
+    area: string,
+    csv: string,
+    meta: { at: string; by: string },
+  ): Promise<{ stamp: string }> {
+    checkArea(area);
+    const stamp = sha256(csv).slice(0, 16);
+    for (let attempt = 0; ; attempt++) {
+      const existing = await this.table.get(AREAS_PK, `${area}#DIRECTORY`);
+      const old = existing?.body as DirectoryBody | undefined;
+      if (old?.stamp === stamp) return { stamp };
+      const blob = await this.writeBlob(area, 'directory', [['directory', csv]], {}, meta.at);
+      const body: DirectoryBody = { stamp, blob, updatedAt: meta.at, updatedBy: meta.by };
+      try {
+        await this.table.put(
+          { pk: AREAS_PK, sk: `${area}#DIRECTORY`, rev: (existing?.rev ?? 0) + 1, body: asBody(body) },
+          existing ? { rev: existing.rev ?? 0 } : { absent: true },
+        );
+      } catch (error) {
+        await this.deleteBlobsQuietly(area, [blob]);
+        if (error instanceof ConditionFailedError && attempt < 4) continue;
+        throw error;
+      }
+      await this.quietly(() => this.table.delete(areaPk(area), `BLOB#${blob}`));
+      if (old) await this.deleteBlobsQuietly(area, [old.blob]);
+      return { stamp };
+    }
+  }
+
+  async directory(area: string): Promise<DirectoryInfo | null> {
+    checkArea(area);
+    for (let attempt = 0; ; attempt++) {
+      const item = await this.table.get(AREAS_PK, `${area}#DIRECTORY`);
+      if (!item) return null;
+      const body = item.body as unknown as DirectoryBody;
+      try {
+        return { stamp: body.stamp, csv: await this.readPart(area, body.blob, 'directory') };
+      } catch (error) {
+        if (!(error instanceof StoreIntegrityError) || attempt >= 2) throw error;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Maintenance
+
+  async sweep(area: string, options: { now: number; olderThanMs: number }): Promise<SweepResult> {
+    checkArea(area);
+    const [registry, head, versions, draft, directory] = await Promise.all([
+      this.table.query(areaPk(area), { prefix: 'BLOB#' }),
+      this.head(area),
+      this.table.query(areaPk(area), { prefix: 'VERSION#' }),
+      this.table.get(areaPk(area), DRAFT_SK),
+      this.table.get(AREAS_PK, `${area}#DIRECTORY`),
+    ]);
+    const owned = new Set<string>();
+    for (const v of versions) owned.add((v.body as { blob: string }).blob);
+    if (head?.body.activeBlob) owned.add(head.body.activeBlob);
+    if (head?.body.latestBlob) owned.add(head.body.latestBlob);
+    if (directory) owned.add((directory.body as unknown as DirectoryBody).blob);
+    const drafts = new Set(draft ? draftBlobs(draft.body as unknown as DraftBody) : []);
+    let removedBlobs = 0;
+    for (const entry of registry) {
+      const blob = entry.sk.slice('BLOB#'.length);
+      const createdAt = Date.parse(String(entry.body?.createdAt ?? ''));
+      if (!(createdAt < options.now - options.olderThanMs)) continue;
+      if (owned.has(blob)) await this.table.delete(areaPk(area), entry.sk);
+      else if (!drafts.has(blob)) {
+        await this.deleteBlob(area, blob);
+        removedBlobs++;
+      }
+    }
+    return { removedBlobs };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Internals
+
+  private async head(area: string): Promise<Head | null> {
+    const item = await this.table.get(AREAS_PK, `${area}#HEAD`);
+    return item ? { rev: item.rev ?? 0, body: item.body as unknown as HeadBody } : null;
+  }
+
+  private async ensureHead(area: string, at: string): Promise<Head> {
+    const head = await this.head(area);
+    if (head) return head;
+    const body: HeadBody = {
+      active: null,
+      activeBlob: null,
+      latest: 0,
+      latestBlob: null,
+      seq: 0,
+      lastChange: null,
+      lastDraft: null,
+      createdAt: at,
+    };
+    try {
+      await this.table.put(headItem(area, 1, body), { absent: true });
+      return { rev: 1, body };
+    } catch (error) {
+      if (!(error instanceof ConditionFailedError)) throw error;
+      return (await this.head(area))!;
+    }
+  }
+
+  /** Makes sure the latest version's header and the last change exist as items of their own. */
+  private async materialise(area: string, head: HeadBody): Promise<void> {
+    if (head.latest > 0 && head.latestBlob) {
+      const existing = await this.table.get(areaPk(area), versionSk(head.latest));
+      if (!existing) await this.writeHeader(area, await this.latestHeader(area, head), head.latestBlob);
+      await this.quietly(() => this.table.delete(areaPk(area), `BLOB#${head.latestBlob}`));
+    }
+    if (head.lastChange) {
+      const existing = await this.table.get(areaPk(area), changeSk(head.lastChange.seq));
+      if (!existing) await this.writeChange(area, head.lastChange);
+    }
+  }
+
+  /** The latest version's header, rebuilt from its blob manifest (written before the commit). */
+  private async latestHeader(area: string, head: HeadBody): Promise<VersionHeader> {
+    const manifest = await this.table.get(blobPk(area, head.latestBlob!), MANIFEST_SK);
+    if (!manifest)
+      throw new StoreIntegrityError(`The blob of version ${head.latest} of ${area} has no manifest`);
+    const meta = (manifest.body as unknown as ManifestBody).meta as unknown as Omit<
+      VersionHeader,
+      'area' | 'version'
+    >;
+    return { area, version: head.latest, ...meta };
+  }
+
+  private async writeHeader(area: string, header: VersionHeader, blob: string): Promise<void> {
+    try {
+      await this.table.put(
+        { pk: areaPk(area), sk: versionSk(header.version), body: asBody({ header, blob }) },
+        { absent: true },
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionFailedError)) throw error; // already there: immutable, same content
+    }
+  }
+
+  private async writeChange(area: string, change: PointerChange): Promise<void> {
+    try {
+      await this.table.put(
+        { pk: areaPk(area), sk: changeSk(change.seq), body: asBody({ change }) },
+        { absent: true },
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionFailedError)) throw error;
+    }
+  }
+
+  private async markDraftPublished(area: string, draftId: string, version: number): Promise<void> {
+    const item = await this.table.get(areaPk(area), DRAFT_SK);
+    const body = item?.body as DraftBody | undefined;
+    if (!item || !body || body.meta.draftId !== draftId) return;
+    const next: DraftBody = { ...body, meta: { ...body.meta, publishedAs: version } };
+    await this.table.put(
+      { pk: areaPk(area), sk: DRAFT_SK, rev: (item.rev ?? 0) + 1, body: asBody(next) },
+      { rev: item.rev ?? 0 },
+    );
+  }
+
+  /** Registers, then writes every chunk, then the manifest. Returns the new blob's id. */
+  private async writeBlob(
+    area: string,
+    purpose: string,
+    parts: readonly (readonly [string, string])[],
+    meta: Readonly<Record<string, unknown>>,
+    at: string,
+  ): Promise<string> {
+    const blob = this.newId();
+    // Registered with the store's own clock: sweep compares it with its `now`, not the caller's.
+    const registeredAt = new Date(this.now()).toISOString();
+    await this.table.put({
+      pk: areaPk(area),
+      sk: `BLOB#${blob}`,
+      body: { purpose, createdAt: registeredAt },
+    });
+    const manifests: Record<string, PartManifest> = {};
+    const chunks: Item[] = [];
+    for (const [name, text] of parts) {
+      const raw = Buffer.from(text, 'utf8');
+      const packed = await gzipAsync(raw);
+      const count = Math.max(1, Math.ceil(packed.length / this.chunkBytes));
+      for (let i = 0; i < count; i++) {
+        chunks.push({
+          pk: blobPk(area, blob),
+          sk: `PART#${name}#${pad(i, 5)}`,
+          data: packed.subarray(i * this.chunkBytes, (i + 1) * this.chunkBytes),
+        });
+      }
+      manifests[name] = { bytes: raw.length, sha256: sha256(raw), chunks: count };
+    }
+    await this.table.putMany(chunks);
+    const manifest: ManifestBody = { purpose, createdAt: at, parts: manifests, meta };
+    await this.table.put({ pk: blobPk(area, blob), sk: MANIFEST_SK, body: asBody(manifest) });
+    return blob;
+  }
+
+  /** Reads a whole blob (one query), checking every part against its manifest. */
+  private async readBlob(area: string, blob: string, only?: string): Promise<BlobContent> {
+    const items = await this.table.query(blobPk(area, blob), only ? { prefix: `PART#${only}#` } : {});
+    const manifestItem = only
+      ? await this.table.get(blobPk(area, blob), MANIFEST_SK)
+      : items.find((i) => i.sk === MANIFEST_SK);
+    if (!manifestItem)
+      throw new StoreIntegrityError(`Blob ${blob} of ${area} has no manifest (deleted or never finished)`);
+    const manifest = manifestItem.body as unknown as ManifestBody;
+    const chunksByPart = new Map<string, Uint8Array[]>();
+    for (const item of items) {
+      if (!item.sk.startsWith('PART#') || !item.data) continue;
+      const name = item.sk.slice('PART#'.length, item.sk.lastIndexOf('#'));
+      const list = chunksByPart.get(name) ?? [];
+      list.push(item.data); // the query returns chunks in sk (= chunk number) order
+      chunksByPart.set(name, list);
+    }
+    const parts = new Map<string, string>();
+    for (const [name, expected] of Object.entries(manifest.parts)) {
+      if (only && name !== only) continue;
+      const chunks = chunksByPart.get(name) ?? [];
+      if (chunks.length !== expected.chunks) {
+        throw new StoreIntegrityError(
+          `Blob ${blob} part ${name}: ${chunks.length} of ${expected.chunks} chunks`,
+        );
+      }
+      const raw = await gunzipAsync(Buffer.concat(chunks));
+      if (raw.length !== expected.bytes || sha256(raw) !== expected.sha256) {
+        throw new StoreIntegrityError(`Blob ${blob} part ${name} does not match its SHA-256`);
+      }
+      parts.set(name, raw.toString('utf8'));
+    }
+    return { meta: manifest.meta, parts };
+  }
+
+  private async readPart(area: string, blob: string, name: string): Promise<string> {
+    const content = await this.readBlob(area, blob, name);
+    const text = content.parts.get(name);
+    if (text === undefined) throw new StoreIntegrityError(`Blob ${blob} has no part ${name}`);
+    return text;
+  }
+
+  /** Raw bytes of one blob part as stored, for byte-identity checks (tests, tools). */
+  async blobPartBytes(area: string, blob: string, name: string): Promise<Buffer> {
+    return Buffer.from(await this.readPart(area, blob, name), 'utf8');
+  }
+
+  /** Blob ids behind a version (for tests and tools). */
+  async versionBlob(area: string, version: number): Promise<string> {
+    const item = await this.table.get(areaPk(area), versionSk(version));
+    const blob = (item?.body as { blob?: string } | undefined)?.blob;
+    if (blob) return blob;
+    const head = await this.head(area);
+    if (head?.body.latest === version && head.body.latestBlob) return head.body.latestBlob;
+    throw new NotFoundError(`No version ${version} of ${area}`);
+  }
+
+  private async deleteBlob(area: string, blob: string): Promise<void> {
+    // Manifest first: a blob without its manifest is unreadable, never half-readable.
+    await this.table.delete(blobPk(area, blob), MANIFEST_SK);
+    const keys = await this.table.query(blobPk(area, blob), { keysOnly: true });
+    await this.table.deleteMany(keys.map(({ pk, sk }) => ({ pk, sk })));
+    await this.table.delete(areaPk(area), `BLOB#${blob}`);
+  }
+
+  private async deleteBlobsQuietly(area: string, blobs: readonly string[]): Promise<void> {
+    for (const blob of blobs) await this.quietly(() => this.deleteBlob(area, blob));
+  }
+
+  /** Best-effort steps whose failure a later reader, writer or sweep repairs. */
+  private async quietly(step: () => Promise<unknown>): Promise<void> {
+    try {
+      await step();
+    } catch {
+      // Deliberately ignored: see the repair paths in materialise(), versions(), changes(), sweep().
+    }
+  }
+}
+
+function checkArea(area: string): void {
+  if (!AREA_ID_PATTERN.test(area)) {
+    throw new InvalidRequestError(
+      `"${area.slice(0, 80)}" is not an area id: use lower-case letters, digits and hyphens (e.g. "gloucestershire").`,
+    );
+  }
+}
+
+function pointerOf(
+  area: string,
+  head: HeadBody | undefined,
+  directory: DirectoryBody | undefined,
+): AreaPointer {
+  return {
+    area,
+    active: head?.active ?? null,
+    latest: head?.latest ?? 0,
+    seq: head?.seq ?? 0,
+    directoryStamp: directory?.stamp ?? null,
+  };
+}
+
+function headItem(area: string, rev: number, body: HeadBody): Item {
+  return { pk: AREAS_PK, sk: `${area}#HEAD`, rev, body: asBody(body) };
+}
+
+function draftBlobs(body: DraftBody): string[] {
+  return [...Object.values(body.blobs.layers), ...(body.blobs.sites ? [body.blobs.sites] : [])].filter(
+    (b): b is string => typeof b === 'string',
+  );
+}
+
+function activeConflict(
+  area: string,
+  head: HeadBody,
+  expected: number | null,
+  raced = false,
+): VersionConflictError {
+  const active = head.active === null ? 'no version' : `version ${head.active}`;
+  const wanted = expected === null ? 'no version' : `version ${expected}`;
+  return new VersionConflictError(
+    `${raced ? 'Another publish or rollback of' : 'The active boundary set of'} area "${area}" ${
+      raced
+        ? `won the race: ${active} is now active, not ${wanted}.`
+        : `is ${active}, not ${wanted} as expected.`
+    } Check the versions (GET /v1/admin/areas/${area}/versions), validate your draft again against what is active, and retry with If-Match: ${head.active ?? '(If-None-Match: *)'}.`,
+    { active: head.active, expected },
+  );
+}
+
+function draftRevisionConflict(area: string, expected: number, meta: DraftMeta): VersionConflictError {
+  return new VersionConflictError(
+    `The draft of area "${area}" is at revision ${meta.revision} (changed by ${meta.updatedBy} at ${meta.updatedAt}), not ${expected}. Get it again and reapply your change.`,
+    { draftRevision: meta.revision },
+  );
+}
+
+function sha256(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+function asBody(value: object): Record<string, unknown> {
+  return value as Record<string, unknown>;
+}
