@@ -3,17 +3,21 @@
 // The admin routes are mounted only when CATCHMENTS_ADMIN_TOKEN is set.
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { AnalysisService } from './adapters/analysis-service.js';
 import { CatalogProvider } from './adapters/catalog-provider.js';
 import { MemoryEventPublisher } from './adapters/events/event-publisher.js';
 import { BoundarySetService } from './adapters/store/boundary-set-service.js';
 import type { BoundaryStore } from './adapters/store/boundary-store.js';
-import { openBoundaryStore, seedStore } from './adapters/store/open-store.js';
+import { openBoundaryStore } from './adapters/store/open-store.js';
+import { seedStore } from './adapters/store/seed-store.js';
 import type { ServiceConfig } from './config.js';
 import type { LookupCatalog } from './core/lookup/catalog.js';
 import { createAdminApiHandler } from './handlers/admin-api.js';
+import { createAnalysisApiHandler, withRoutes } from './handlers/analysis-api.js';
 import { createPublicApiHandler, type PublicContext, publicContext } from './handlers/public-api.js';
 import { createLocalServer, type Mount } from './http/local-server.js';
 import { createLogger, type Logger } from './http/logger.js';
+import { ANALYSIS_ROUTES } from './http/routes.js';
 import { createStaticFileHandler, withPages } from './http/static-files.js';
 
 export interface LocalApp {
@@ -67,6 +71,22 @@ export async function startLocalApp(
       cacheSeconds: config.cacheSeconds,
       corsOrigins: config.corsOrigins,
     });
+    // Redraw impact and alignment (their own Lambda on AWS): the admin routes are served beside the
+    // admin API, the public alignment summary beside the public API.
+    const analysis = new AnalysisService({
+      store,
+      sliverToleranceM2: config.sliverToleranceM2,
+      refreshMs: config.refreshSeconds * 1000,
+      areas: config.areas,
+    });
+    const analysisApi = createAnalysisApiHandler({
+      context: () => ({ analysis }),
+      logger,
+      corsOrigins: config.corsOrigins,
+      cacheSeconds: config.cacheSeconds,
+      auth: config.admin.token ? { mode: 'token', token: config.admin.token } : { mode: 'off' },
+    });
+    const analysisRoutes = (auth: 'admin' | 'none') => ANALYSIS_ROUTES.filter((r) => r.auth === auth);
     const mounts: Mount[] = [];
     const token = config.admin.token;
     if (token) {
@@ -75,13 +95,20 @@ export async function startLocalApp(
         context: () => ({
           service,
           maxBodyBytes: config.admin.maxBodyBytes,
-          onChange: () => provider.invalidate(),
+          onChange: () => {
+            provider.invalidate();
+            analysis.invalidate();
+          },
         }),
         logger,
         corsOrigins: config.corsOrigins,
         auth: { mode: 'token', token },
       });
-      mounts.push({ prefix: '/v1/admin/', handler: adminApi, maxBodyBytes: config.admin.maxBodyBytes });
+      mounts.push({
+        prefix: '/v1/admin/',
+        handler: withRoutes(analysisRoutes('admin'), analysisApi, adminApi),
+        maxBodyBytes: config.admin.maxBodyBytes,
+      });
     } else {
       logger.info(
         'admin API off: set CATCHMENTS_ADMIN_TOKEN (16+ characters) to draft, publish and roll back',
@@ -99,7 +126,13 @@ export async function startLocalApp(
       { prefix: '/vendor/', handler: web },
       { prefix: '/planner', handler: web },
     );
-    mounts.push({ prefix: '/', handler: withPages(web, publicApi, ['/', '/index.html']) });
+    mounts.push({
+      prefix: '/',
+      handler: withPages(web, withRoutes(analysisRoutes('none'), analysisApi, publicApi), [
+        '/',
+        '/index.html',
+      ]),
+    });
     const server = createLocalServer({ mounts, maxBodyBytes: config.limits.maxBodyBytes, logger });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -1,24 +1,10 @@
 // Chooses the boundary store from configuration, once per process: DynamoDB when a table name is
-// configured (AWS), else the embedded store (local folder, or memory for `:memory:`). Also seeds an
-// empty embedded store from a folder of boundary sets (the sample area in data/ by default).
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
+// configured (AWS), else the embedded store (local folder, or memory for `:memory:`).
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ServiceConfig } from '../../config.js';
-import { checkLayer } from '../../core/layer-validation.js';
-import { LAYER_NAMES, type Layer, type LayerName } from '../../core/model.js';
-import type { Logger } from '../../http/logger.js';
-import { listAreaDirs, readBoundarySetDir, SAMPLE_DATA_DIR } from '../boundary-set-files.js';
-import { isGzip } from '../directory-file.js';
-import type { BoundarySetService } from './boundary-set-service.js';
 import type { BoundaryStore } from './boundary-store.js';
 import { DynamoBoundaryStore } from './dynamo-boundary-store.js';
 import { EmbeddedBoundaryStore } from './embedded-boundary-store.js';
-
-const gunzipAsync = promisify(gunzip);
 
 export interface OpenedStore {
   readonly store: BoundaryStore;
@@ -46,51 +32,4 @@ export async function openBoundaryStore(config: ServiceConfig): Promise<OpenedSt
     embedded: true,
     close: () => store.close(),
   };
-}
-
-/**
- * First start with an empty store: publish every area folder of `dataDir` as version 1 (author
- * "seed"), with its postcode directory. A store that knows any area is left alone. Returns the
- * areas seeded.
- */
-export async function seedStore(
-  service: BoundarySetService,
-  store: BoundaryStore,
-  dataDir: string = SAMPLE_DATA_DIR,
-  logger?: Logger,
-): Promise<string[]> {
-  if ((await store.pointers()).length > 0) return [];
-  const seeded: string[] = [];
-  for (const dir of listAreaDirs(dataDir)) {
-    const set = await readBoundarySetDir(dir, null);
-    // The files were written by our own tools, but the seed takes the same path as an upload.
-    const layers: Partial<Record<LayerName, Layer>> = {};
-    for (const name of LAYER_NAMES) {
-      const layer = set.layers[name];
-      if (!layer) continue;
-      const checked = checkLayer(layer, { idProperty: 'id' });
-      if (!checked.layer)
-        throw new Error(`${dir}: the ${name} layer fails its checks: ${checked.problems[0]?.message}`);
-      layers[name] = checked.layer;
-    }
-    const directoryFile = path.join(dir, 'postcodes.csv.gz');
-    if (existsSync(directoryFile)) {
-      const raw = await readFile(directoryFile);
-      const csv = (isGzip(raw) ? await gunzipAsync(raw) : raw).toString('utf8');
-      await service.putDirectory(set.area.id, csv, 'seed');
-    }
-    const message = set.area.illustrative ? 'Illustrative sample area' : `Seeded from ${path.basename(dir)}`;
-    const header = await service.importSet(
-      { ...set, layers: { ...layers, outline: layers.outline!, catchments: layers.catchments! } },
-      'seed',
-      message,
-    );
-    logger?.info('seeded area', {
-      area: set.area.id,
-      version: header.version,
-      postcodes: header.counts.postcodes,
-    });
-    seeded.push(set.area.id);
-  }
-  return seeded;
 }
