@@ -3,7 +3,11 @@
 // intersect/difference/union) is tried on coordinates rounded to 6 dp (~0.1 m), which removes the
 // 1e-12° float noise that makes it fail, then on the raw coordinates; if both throw ("Unable to complete
 // output ring" and friends) the caller gets `null` and reports the pair without geometry. Never throws.
-import { difference, featureCollection, feature as geoFeature, intersect, union } from '@turf/turf';
+// Per-module turf imports keep the Lambda bundles small (Turf's own advice; whole-@turf/turf is ~600 KB).
+import { difference } from '@turf/difference';
+import { featureCollection, feature as geoFeature } from '@turf/helpers';
+import { intersect } from '@turf/intersect';
+import { union } from '@turf/union';
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
 import { geometryAreaM2 } from '../geo/area.js';
 import type { AreaGeometry } from '../model.js';
