@@ -1,0 +1,485 @@
+// Redraw impact and alignment over the boundary store: reads a draft or a published version and the
+// area's postcode directory, runs the pure core (functions/core/impact, functions/core/alignment),
+// and caches every result per (area, draft revision or version, directory stamp, parameters) in the
+// container. Results are pure functions of immutable inputs — a version never changes, a draft
+// revision never changes, a directory is named by its content hash — so a cached answer is never
+// stale; only which draft revision or active version to use is read from the store on each request.
+// The analysis Lambda (functions/handlers/analysis-api.ts) and the local server use this.
+import { type AlignmentResult, alignLayers, DEFAULT_THRESHOLD } from '../core/alignment/align.js';
+import type { WeightedPoint } from '../core/alignment/points.js';
+import { alignThreeWay, type ThreeWayResult } from '../core/alignment/three-way.js';
+import { problemSummaries } from '../core/boundary-set/problems.js';
+import { type DraftSet, draftToBoundarySet, validateDraftSet } from '../core/boundary-set/validate.js';
+import {
+  AreaNotFoundError,
+  InvalidGeometryError,
+  InvalidRequestError,
+  NotFoundError,
+  VersionConflictError,
+} from '../core/errors.js';
+import { type AlignmentSummary, summariseAlignment } from '../core/impact/alignment-summary.js';
+import { computeRedrawImpact, livePoints, type RedrawImpact } from '../core/impact/redraw-impact.js';
+import { type AssignmentRow, assignmentMap, decodeAssignmentTable } from '../core/lookup/assignment-table.js';
+import type { BoundarySet, LayerName, PostcodeRecord } from '../core/model.js';
+import { PostcodeDirectory } from '../core/postcode-directory.js';
+import type {
+  AreaPointer,
+  BoundaryStore,
+  DraftContent,
+  DraftMeta,
+  StoredVersion,
+} from './store/boundary-store.js';
+
+export interface AnalysisServiceOptions {
+  readonly store: BoundaryStore;
+  /** Catchment overlaps up to this many m² are slivers, as at publish (CATCHMENTS_SLIVER_TOLERANCE_M2). */
+  readonly sliverToleranceM2: number;
+  /** Public reads re-check an area's active version at most this often (CATCHMENTS_REFRESH_SECONDS). */
+  readonly refreshMs: number;
+  /** Serve only these areas publicly (CATCHMENTS_AREAS); empty: every area in the store. */
+  readonly areas?: readonly string[];
+  /** Results kept per container (default 24; an impact of the sample is ~0.5 MB, an alignment ~1 MB). */
+  readonly maxResults?: number;
+  readonly now?: () => number;
+}
+
+/** Which set an answer describes. */
+export type AnalysisSource =
+  | {
+      readonly kind: 'draft';
+      readonly draftId: string;
+      readonly revision: number;
+      readonly baseVersion: number | null;
+    }
+  | { readonly kind: 'version'; readonly version: number };
+
+export interface ImpactView extends RedrawImpact {
+  readonly draft: {
+    readonly id: string;
+    readonly revision: number;
+    readonly baseVersion: number | null;
+  } | null;
+  readonly directoryStamp: string | null;
+}
+
+export interface AlignmentView {
+  readonly area: string;
+  readonly source: AnalysisSource;
+  readonly layers: { readonly a: LayerName; readonly b: LayerName };
+  readonly directoryStamp: string | null;
+  readonly alignment: AlignmentResult;
+}
+
+export interface ThreeWayView {
+  readonly area: string;
+  readonly source: AnalysisSource;
+  readonly directoryStamp: string | null;
+  readonly threeWay: ThreeWayResult;
+}
+
+export interface AlignmentSummaryView extends AlignmentSummary {
+  readonly area: string;
+  readonly version: number;
+  readonly directoryStamp: string | null;
+}
+
+export interface ImpactRequest {
+  /** The version to compare with (default: the active one). */
+  readonly from?: number;
+  readonly maxListed: number;
+  readonly threshold: number;
+}
+
+interface Directory {
+  readonly stamp: string | null;
+  readonly records: readonly PostcodeRecord[];
+  /** Live located postcodes: the points alignment is weighted by. */
+  readonly points: readonly WeightedPoint[];
+}
+
+const NO_DIRECTORY: Directory = { stamp: null, records: [], points: [] };
+
+/** A small LRU of promises: concurrent requests for one key share one computation. */
+class PromiseCache<T> {
+  private readonly entries = new Map<string, Promise<T>>();
+  constructor(private readonly max: number) {}
+
+  get(key: string, make: () => Promise<T>): Promise<T> {
+    let entry = this.entries.get(key);
+    if (entry) {
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+      return entry;
+    }
+    entry = make();
+    this.entries.set(key, entry);
+    entry.catch(() => {
+      if (this.entries.get(key) === entry) this.entries.delete(key);
+    });
+    while (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+    return entry;
+  }
+}
+
+export class AnalysisService {
+  private readonly store: BoundaryStore;
+  private readonly now: () => number;
+  private readonly results: PromiseCache<unknown>;
+  private readonly versions = new PromiseCache<StoredVersion>(4);
+  private readonly tables = new PromiseCache<ReadonlyMap<string, AssignmentRow>>(4);
+  private readonly summaries = new PromiseCache<AlignmentSummary>(16);
+  private readonly directories = new Map<string, { stamp: string; directory: Promise<Directory> }>();
+  private readonly pointers = new Map<string, { at: number; pointer: Promise<AreaPointer | null> }>();
+
+  constructor(private readonly options: AnalysisServiceOptions) {
+    this.store = options.store;
+    this.now = options.now ?? (() => performance.now());
+    this.results = new PromiseCache(options.maxResults ?? 24);
+  }
+
+  /** Forget the public pointers read so far (the local app calls it after a publish or rollback). */
+  invalidate(): void {
+    this.pointers.clear();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Redraw impact
+
+  /** The draft's impact against the active version (or `request.from`). */
+  async draftImpact(area: string, request: ImpactRequest): Promise<ImpactView> {
+    const pointer = await this.adminPointer(area);
+    const fromVersion = this.baseVersion(area, pointer, request.from, 'the draft');
+    const meta = await this.store.draftMeta(area);
+    if (!meta) throw noDraft(area);
+    const directory = await this.directory(area, pointer.directoryStamp);
+    const key = [
+      'impact',
+      area,
+      `draft:${meta.draftId}:r${meta.revision}`,
+      fromVersion,
+      directory.stamp,
+      request.maxListed,
+      request.threshold,
+    ].join('|');
+    return this.result(key, async () => {
+      const draft = await this.loadDraft(area);
+      sameRevision(draft, meta);
+      const to = this.usableDraft(area, draft);
+      const from = await this.version(area, fromVersion);
+      const impact = computeRedrawImpact(from.set, to, directory.records, {
+        sliverToleranceM2: this.options.sliverToleranceM2,
+        fromAssignments: await this.table(area, fromVersion),
+        maxListed: request.maxListed,
+        threshold: request.threshold,
+        alignmentBefore: await this.summary(area, fromVersion, directory, request.threshold),
+        labels: { from: `v${fromVersion}`, to: `draft r${draft.meta.revision}` },
+      });
+      return {
+        ...impact,
+        draft: { id: draft.meta.draftId, revision: draft.meta.revision, baseVersion: draft.meta.baseVersion },
+        directoryStamp: directory.stamp,
+      };
+    });
+  }
+
+  /** A published version's impact against `request.from` (default: the version it was published over). */
+  async versionImpact(area: string, version: number, request: ImpactRequest): Promise<ImpactView> {
+    const pointer = await this.adminPointer(area);
+    const header = (await this.store.versions(area)).find((v) => v.version === version);
+    if (!header) throw new NotFoundError(`Area "${area}" has no version ${version}.`);
+    const fromVersion = request.from ?? header.basedOn;
+    if (fromVersion === null) {
+      throw new InvalidRequestError(
+        `Version ${version} of area "${area}" was the first one: say what to compare it with, e.g. ?from=1.`,
+      );
+    }
+    const directory = await this.directory(area, pointer.directoryStamp);
+    const key = [
+      'impact',
+      area,
+      `v${version}`,
+      fromVersion,
+      directory.stamp,
+      request.maxListed,
+      request.threshold,
+    ].join('|');
+    return this.result(key, async () => {
+      const [from, to] = await Promise.all([this.version(area, fromVersion), this.version(area, version)]);
+      const impact = computeRedrawImpact(from.set, to.set, directory.records, {
+        sliverToleranceM2: this.options.sliverToleranceM2,
+        fromAssignments: await this.table(area, fromVersion),
+        toAssignments: await this.table(area, version),
+        maxListed: request.maxListed,
+        threshold: request.threshold,
+        alignmentBefore: await this.summary(area, fromVersion, directory, request.threshold),
+        alignmentAfter: await this.summary(area, version, directory, request.threshold),
+        labels: { from: `v${fromVersion}`, to: `v${version}` },
+      });
+      return { ...impact, draft: null, directoryStamp: directory.stamp };
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Alignment
+
+  async draftAlignment(area: string, a: LayerName, b: LayerName, threshold: number): Promise<AlignmentView> {
+    const { source, directory, load } = await this.draftSource(area);
+    const key = ['align', area, sourceKey(source), a, b, threshold, directory.stamp].join('|');
+    return this.result(key, async () =>
+      this.alignmentView(area, source, await load(), a, b, threshold, directory),
+    );
+  }
+
+  async versionAlignment(
+    area: string,
+    version: number,
+    a: LayerName,
+    b: LayerName,
+    threshold: number,
+  ): Promise<AlignmentView> {
+    const pointer = await this.adminPointer(area);
+    const directory = await this.directory(area, pointer.directoryStamp);
+    const source: AnalysisSource = { kind: 'version', version };
+    const key = ['align', area, sourceKey(source), a, b, threshold, directory.stamp].join('|');
+    return this.result(key, async () =>
+      this.alignmentView(area, source, (await this.version(area, version)).set, a, b, threshold, directory),
+    );
+  }
+
+  async draftThreeWay(area: string, threshold: number): Promise<ThreeWayView> {
+    const { source, directory, load } = await this.draftSource(area);
+    const key = ['three-way', area, sourceKey(source), threshold, directory.stamp].join('|');
+    return this.result(key, async () => this.threeWayView(area, source, await load(), threshold, directory));
+  }
+
+  async versionThreeWay(area: string, version: number, threshold: number): Promise<ThreeWayView> {
+    const pointer = await this.adminPointer(area);
+    const directory = await this.directory(area, pointer.directoryStamp);
+    const source: AnalysisSource = { kind: 'version', version };
+    const key = ['three-way', area, sourceKey(source), threshold, directory.stamp].join('|');
+    return this.result(key, async () =>
+      this.threeWayView(area, source, (await this.version(area, version)).set, threshold, directory),
+    );
+  }
+
+  /**
+   * The public summary: the active version's alignment scores (no geometry). Cheap after the first
+   * request per version: the active pointer is re-read at most every `refreshMs`, and the scores are
+   * cached per (version, directory).
+   */
+  async activeSummary(area: string, threshold = DEFAULT_THRESHOLD): Promise<AlignmentSummaryView> {
+    const pointer = await this.publicPointer(area);
+    if (pointer.active === null) {
+      throw new NotFoundError(
+        `Area "${area}" has no published boundary set yet, so there is nothing to score.`,
+      );
+    }
+    const directory = await this.directory(area, pointer.directoryStamp);
+    const summary = await this.summary(area, pointer.active, directory, threshold);
+    return { area, version: pointer.active, directoryStamp: directory.stamp, ...summary };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Internals
+
+  private result<T>(key: string, make: () => Promise<T>): Promise<T> {
+    return this.results.get(key, make) as Promise<T>;
+  }
+
+  private alignmentView(
+    area: string,
+    source: AnalysisSource,
+    set: Pick<BoundarySet, 'layers'>,
+    a: LayerName,
+    b: LayerName,
+    threshold: number,
+    directory: Directory,
+  ): AlignmentView {
+    const layerA = set.layers[a];
+    const layerB = set.layers[b];
+    for (const [name, layer] of [
+      [a, layerA],
+      [b, layerB],
+    ] as const) {
+      if (!layer || layer.features.length === 0)
+        throw new NotFoundError(`${describe(source)} of area "${area}" has no ${name} layer.`);
+    }
+    const alignment = alignLayers(layerA!, layerB!, {
+      threshold,
+      ...(directory.points.length > 0 ? { points: directory.points } : {}),
+      nouns: { a: NOUNS[a], b: NOUNS[b] },
+    });
+    return { area, source, layers: { a, b }, directoryStamp: directory.stamp, alignment };
+  }
+
+  private threeWayView(
+    area: string,
+    source: AnalysisSource,
+    set: Pick<BoundarySet, 'layers'>,
+    threshold: number,
+    directory: Directory,
+  ): ThreeWayView {
+    const { catchments } = set.layers;
+    const hvPatches = set.layers['hv-patches'];
+    const cocTeams = set.layers['coc-teams'];
+    for (const [name, layer] of [
+      ['catchments', catchments],
+      ['hv-patches', hvPatches],
+      ['coc-teams', cocTeams],
+    ] as const) {
+      if (!layer || layer.features.length === 0) {
+        throw new NotFoundError(
+          `${describe(source)} of area "${area}" has no ${name} layer: the three-way report needs catchments, hv-patches and coc-teams.`,
+        );
+      }
+    }
+    const threeWay = alignThreeWay(
+      { catchments: catchments!, hvPatches: hvPatches!, cocTeams: cocTeams! },
+      { threshold, ...(directory.points.length > 0 ? { points: directory.points } : {}) },
+    );
+    return { area, source, directoryStamp: directory.stamp, threeWay };
+  }
+
+  /** The draft's identity now, and how to load its content (as a set for alignment). */
+  private async draftSource(area: string) {
+    const pointer = await this.adminPointer(area);
+    const meta = await this.store.draftMeta(area);
+    if (!meta) throw noDraft(area);
+    const directory = await this.directory(area, pointer.directoryStamp);
+    const source: AnalysisSource = {
+      kind: 'draft',
+      draftId: meta.draftId,
+      revision: meta.revision,
+      baseVersion: meta.baseVersion,
+    };
+    const load = async (): Promise<Pick<BoundarySet, 'layers'>> => {
+      const draft = await this.loadDraft(area);
+      sameRevision(draft, meta);
+      return { layers: { ...draft.layers } as BoundarySet['layers'] };
+    };
+    return { source, directory, load };
+  }
+
+  private async loadDraft(area: string): Promise<DraftContent> {
+    const draft = await this.store.draft(area);
+    if (!draft) throw noDraft(area);
+    return draft;
+  }
+
+  /** The draft as a set lookups can answer from, or a 422 listing what stops it. */
+  private usableDraft(area: string, draft: DraftContent): BoundarySet {
+    const set: DraftSet = { area: draft.meta.areaInfo, layers: draft.layers, sites: draft.sites };
+    const { outline, catchments } = draft.layers;
+    if (!outline || !catchments || outline.features.length === 0 || catchments.features.length === 0) {
+      const validation = validateDraftSet(set, { sliverToleranceM2: this.options.sliverToleranceM2 });
+      throw new InvalidGeometryError(
+        `The draft of area "${area}" has no ${!outline || outline.features.length === 0 ? 'outline' : 'catchments'} layer yet, so no postcode can be assigned with it. Upload it, then ask again.`,
+        problemSummaries(validation.problems.filter((p) => p.severity === 'error')),
+      );
+    }
+    return draftToBoundarySet(set, null);
+  }
+
+  private async adminPointer(area: string): Promise<AreaPointer> {
+    const pointer = await this.store.pointer(area);
+    if (!pointer) throw new NotFoundError(`No area "${area}" in the store.`);
+    return pointer;
+  }
+
+  private async publicPointer(area: string): Promise<AreaPointer> {
+    const allowed = this.options.areas ?? [];
+    const known = async () =>
+      (await this.store.pointers())
+        .map((p) => p.area)
+        .filter((id) => allowed.length === 0 || allowed.includes(id));
+    if (allowed.length > 0 && !allowed.includes(area)) throw new AreaNotFoundError(area, await known());
+    let cached = this.pointers.get(area);
+    if (!cached || this.now() - cached.at >= this.options.refreshMs) {
+      cached = { at: this.now(), pointer: this.store.pointer(area) };
+      this.pointers.set(area, cached);
+      cached.pointer.catch(() => this.pointers.delete(area));
+    }
+    const pointer = await cached.pointer;
+    if (!pointer) throw new AreaNotFoundError(area, await known());
+    return pointer;
+  }
+
+  private baseVersion(area: string, pointer: AreaPointer, from: number | undefined, what: string): number {
+    const version = from ?? pointer.active;
+    if (version === null) {
+      throw new NotFoundError(
+        `Area "${area}" has no active version to compare ${what} with: publish one first, or name a version with ?from=.`,
+      );
+    }
+    if (version > pointer.latest) throw new NotFoundError(`Area "${area}" has no version ${version}.`);
+    return version;
+  }
+
+  private version(area: string, version: number): Promise<StoredVersion> {
+    return this.versions.get(`${area}@${version}`, () => this.store.version(area, version));
+  }
+
+  private table(area: string, version: number): Promise<ReadonlyMap<string, AssignmentRow>> {
+    return this.tables.get(`${area}@${version}`, async () =>
+      assignmentMap(decodeAssignmentTable((await this.version(area, version)).assignments)),
+    );
+  }
+
+  private summary(
+    area: string,
+    version: number,
+    directory: Directory,
+    threshold: number,
+  ): Promise<AlignmentSummary> {
+    return this.summaries.get(`${area}@${version}|${directory.stamp}|${threshold}`, async () =>
+      summariseAlignment((await this.version(area, version)).set, { threshold, points: directory.points }),
+    );
+  }
+
+  /** The area's directory at `stamp` (the pointer's), parsed once per stamp. */
+  private async directory(area: string, stamp: string | null): Promise<Directory> {
+    if (stamp === null) return NO_DIRECTORY;
+    const cached = this.directories.get(area);
+    if (cached && cached.stamp === stamp) return cached.directory;
+    const directory = this.store.directory(area).then((info): Directory => {
+      if (!info) return NO_DIRECTORY;
+      const records = [...PostcodeDirectory.fromCsv(info.csv)];
+      return { stamp: info.stamp, records, points: livePoints(records) };
+    });
+    this.directories.set(area, { stamp, directory });
+    directory.catch(() => this.directories.delete(area));
+    return directory;
+  }
+}
+
+const NOUNS: Readonly<Record<LayerName, string>> = {
+  outline: 'outline',
+  catchments: 'catchment',
+  'hv-patches': 'patch',
+  'coc-teams': 'team',
+  'spoke-catchments': 'spoke catchment',
+};
+
+function sourceKey(source: AnalysisSource): string {
+  return source.kind === 'draft' ? `draft:${source.draftId}:r${source.revision}` : `v${source.version}`;
+}
+
+function describe(source: AnalysisSource): string {
+  return source.kind === 'draft' ? `The draft (revision ${source.revision})` : `Version ${source.version}`;
+}
+
+/** Edited since its revision was read: the cache key names the older revision, so refuse rather than mislabel. */
+function sameRevision(draft: DraftContent, meta: DraftMeta): void {
+  if (draft.meta.revision !== meta.revision || draft.meta.draftId !== meta.draftId) {
+    throw new VersionConflictError(
+      `The draft changed (now revision ${draft.meta.revision}) while it was being analysed; ask again.`,
+      { draftRevision: draft.meta.revision },
+    );
+  }
+}
+
+function noDraft(area: string): NotFoundError {
+  return new NotFoundError(
+    `Area "${area}" has no draft. Create one with POST /v1/admin/areas/${area}/draft ({"from": "active"} copies the active version).`,
+  );
+}

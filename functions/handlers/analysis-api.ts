@@ -1,0 +1,254 @@
+// Lambda entry point for redraw impact and alignment (route group `analysis`; the local server
+// mounts it beside the admin and public APIs): the draft's or a version's impact, two-layer and
+// three-way alignment, and the public alignment summary of the active version. Thin: parse the
+// query, call the analysis service (which caches per immutable input), return data.
+// Semantics and response schemas: docs/impact.md, docs/alignment.md.
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { AnalysisService } from '../adapters/analysis-service.js';
+import { openBoundaryStore } from '../adapters/store/open-store.js';
+import { loadConfig } from '../config.js';
+import { DEFAULT_THRESHOLD } from '../core/alignment/align.js';
+import { InvalidRequestError, truncate, UnauthorizedError } from '../core/errors.js';
+import { DEFAULT_MAX_LISTED } from '../core/impact/redraw-impact.js';
+import { LAYER_NAMES, type LayerName } from '../core/model.js';
+import { type ApiHandler, createApiHandler, type Operation } from '../http/api.js';
+import { createLogger, type Logger } from '../http/logger.js';
+import { queryParam } from '../http/request.js';
+import { Router } from '../http/router.js';
+import { ANALYSIS_ROUTES, type ApiRoute } from '../http/routes.js';
+import { bearerGuard } from './admin-api.js';
+
+export interface AnalysisContext {
+  readonly analysis: AnalysisService;
+}
+
+type Op = Operation<AnalysisContext>;
+
+/** Moved postcodes listed per layer in an impact answer (`?maxListed=`): every count covers them all. */
+export const MAX_LISTED = { default: DEFAULT_MAX_LISTED, max: 10_000 } as const;
+
+const getDraftImpact: Op = async ({ event, params }, { analysis }) => ({
+  body: await analysis.draftImpact(params.area!, impactRequest(event)),
+});
+
+const getVersionImpact: Op = async ({ event, params }, { analysis }) => ({
+  body: await analysis.versionImpact(
+    params.area!,
+    versionNumber(params.version, 'version'),
+    impactRequest(event),
+  ),
+});
+
+const getDraftAlignment: Op = async ({ event, params }, { analysis }) => {
+  const { a, b } = layerPair(event);
+  return { body: await analysis.draftAlignment(params.area!, a, b, threshold(event)) };
+};
+
+const getVersionAlignment: Op = async ({ event, params }, { analysis }) => {
+  const { a, b } = layerPair(event);
+  return {
+    body: await analysis.versionAlignment(
+      params.area!,
+      versionNumber(params.version, 'version'),
+      a,
+      b,
+      threshold(event),
+    ),
+  };
+};
+
+const getDraftThreeWay: Op = async ({ event, params }, { analysis }) => ({
+  body: await analysis.draftThreeWay(params.area!, threshold(event)),
+});
+
+const getVersionThreeWay: Op = async ({ event, params }, { analysis }) => ({
+  body: await analysis.versionThreeWay(
+    params.area!,
+    versionNumber(params.version, 'version'),
+    threshold(event),
+  ),
+});
+
+const getAlignmentSummary: Op = async ({ params }, { analysis }) => {
+  const summary = await analysis.activeSummary(params.area!);
+  return {
+    body: summary,
+    // Changes with the active version or the directory the scores are weighted by.
+    etag: `"${summary.area}.v${summary.version}.alignment.${summary.directoryStamp ?? 'area'}"`,
+  };
+};
+
+export const analysisOperations: Readonly<Record<string, Op>> = {
+  getDraftImpact,
+  getVersionImpact,
+  getDraftAlignment,
+  getVersionAlignment,
+  getDraftThreeWay,
+  getVersionThreeWay,
+  getAlignmentSummary,
+};
+
+function impactRequest(event: APIGatewayProxyEvent) {
+  const from = queryParam(event, 'from');
+  const listed = queryParam(event, 'maxListed');
+  let maxListed: number = MAX_LISTED.default;
+  if (listed !== undefined) {
+    maxListed = Number(listed);
+    if (!/^\d{1,6}$/.test(listed) || maxListed > MAX_LISTED.max) {
+      throw new InvalidRequestError(
+        `maxListed must be a whole number from 0 to ${MAX_LISTED.max} (default ${MAX_LISTED.default}), got "${truncate(listed, 20)}". The counts always cover every postcode; the full list of changes is in the versions' assignments.csv.`,
+      );
+    }
+  }
+  return {
+    ...(from !== undefined ? { from: versionNumber(from, 'from') } : {}),
+    maxListed,
+    threshold: threshold(event),
+  };
+}
+
+function threshold(event: APIGatewayProxyEvent): number {
+  const raw = queryParam(event, 'threshold');
+  if (raw === undefined) return DEFAULT_THRESHOLD;
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || !(value > 0 && value <= 1)) {
+    throw new InvalidRequestError(
+      `threshold is the share of a unit in its best fit that counts as nested: a number in (0, 1], e.g. 0.95; got "${truncate(raw, 20)}".`,
+    );
+  }
+  return value;
+}
+
+function layerPair(event: APIGatewayProxyEvent): { a: LayerName; b: LayerName } {
+  const a = layerParam(queryParam(event, 'a') ?? 'hv-patches', 'a');
+  const b = layerParam(queryParam(event, 'b') ?? 'coc-teams', 'b');
+  if (a === b) throw new InvalidRequestError(`a and b are both "${a}": name two different layers.`);
+  return { a, b };
+}
+
+function layerParam(raw: string, name: string): LayerName {
+  if (!(LAYER_NAMES as readonly string[]).includes(raw)) {
+    throw new InvalidRequestError(
+      `${name}="${truncate(raw, 40)}" is not a layer: use one of ${LAYER_NAMES.join(', ')}.`,
+    );
+  }
+  return raw as LayerName;
+}
+
+function versionNumber(raw: string | undefined, name: string): number {
+  if (!raw || !/^\d{1,9}$/.test(raw) || Number(raw) < 1) {
+    throw new InvalidRequestError(
+      `${name} "${truncate(raw ?? '', 20)}" is not a version number (1, 2, 3...).`,
+    );
+  }
+  return Number(raw);
+}
+
+export interface AnalysisApiOptions {
+  readonly context: () => AnalysisContext | Promise<AnalysisContext>;
+  readonly logger: Logger;
+  readonly corsOrigins: readonly string[];
+  /** Seconds shared caches may keep the public summary. */
+  readonly cacheSeconds: number;
+  /**
+   * `token`: admin routes need the bearer token (as the admin API); `iam`: API Gateway's authorizer
+   * has checked the caller; `off`: no admin token configured, admin routes answer 401.
+   */
+  readonly auth:
+    | { readonly mode: 'token'; readonly token: string }
+    | { readonly mode: 'iam' }
+    | { readonly mode: 'off' };
+}
+
+export function createAnalysisApiHandler(options: AnalysisApiOptions): ApiHandler {
+  const router = new Router(ANALYSIS_ROUTES);
+  const isPublic = publicPathTest(router);
+  const auth = options.auth;
+  const checkToken = auth.mode === 'token' ? bearerGuard(auth.token) : undefined;
+  // Before routing, like the admin API: a caller without the token learns nothing about admin routes.
+  const guard =
+    auth.mode === 'iam'
+      ? undefined
+      : (event: APIGatewayProxyEvent) => {
+          if (isPublic(event.path)) return;
+          if (checkToken) return checkToken(event);
+          throw new UnauthorizedError(
+            'The admin API is off here: start the service with CATCHMENTS_ADMIN_TOKEN set to use the analysis routes.',
+          );
+        };
+  return createApiHandler({
+    router,
+    operations: analysisOperations,
+    context: options.context,
+    logger: options.logger,
+    cacheSeconds: options.cacheSeconds,
+    corsOrigins: options.corsOrigins,
+    ...(guard ? { guard } : {}),
+  });
+}
+
+/** True for paths of routes that need no token (the public summary). */
+function publicPathTest(router: Router): (path: string) => boolean {
+  const publicTemplates = new Set(router.routes.filter((r) => r.auth === 'none').map((r) => r.path));
+  return (path) => {
+    const template = router.templateOf(path);
+    return template !== null && publicTemplates.has(template);
+  };
+}
+
+/**
+ * A handler answering `routes` with `handler` and every other request with `otherwise`: the local
+ * server mounts handlers by path prefix, and analysis routes share prefixes with the admin and public
+ * APIs (`/v1/admin/areas/{area}/draft/impact`, `/v1/areas/{area}/alignment`). On AWS API Gateway
+ * routes each path to its Lambda directly.
+ */
+export function withRoutes(
+  routes: readonly ApiRoute[],
+  handler: ApiHandler,
+  otherwise: ApiHandler,
+): ApiHandler {
+  const router = new Router(routes);
+  return (event, context) => (router.templateOf(event.path) !== null ? handler : otherwise)(event, context);
+}
+
+// The Lambda entry point: configuration, the store and the service are built once per container,
+// on the first invocation (so importing this module reads no environment).
+let lambda: Promise<ApiHandler> | undefined;
+
+export const handler: ApiHandler = async (event, context) => {
+  lambda ??= buildLambda().catch((error: unknown) => {
+    lambda = undefined;
+    throw error;
+  });
+  return (await lambda)(event, context);
+};
+
+async function buildLambda(): Promise<ApiHandler> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const { store } = await openBoundaryStore(config);
+  const analysis = new AnalysisService({
+    store,
+    sliverToleranceM2: config.sliverToleranceM2,
+    refreshMs: config.refreshSeconds * 1000,
+    areas: config.areas,
+  });
+  const context: AnalysisContext = { analysis };
+  if (config.admin.auth === 'token' && !config.admin.token) {
+    logger.warn(
+      'analysis API: no CATCHMENTS_ADMIN_TOKEN and not CATCHMENTS_ADMIN_AUTH=iam, so only the public summary is served',
+    );
+  }
+  return createAnalysisApiHandler({
+    context: () => context,
+    logger,
+    corsOrigins: config.corsOrigins,
+    cacheSeconds: config.cacheSeconds,
+    auth:
+      config.admin.auth === 'iam'
+        ? { mode: 'iam' }
+        : config.admin.token
+          ? { mode: 'token', token: config.admin.token }
+          : { mode: 'off' },
+  });
+}
