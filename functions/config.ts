@@ -58,7 +58,8 @@ export const LIMITS = {
   bodyBytes: { default: 1_048_576, min: 1024, max: 6_291_456 },
   cacheSeconds: { default: 60, min: 0, max: 86_400 },
   refreshSeconds: { default: 30, min: 0, max: 3_600 },
-  adminBodyBytes: { default: 5_242_880, min: 1024, max: 10_485_760 },
+  // Lambda refuses invocation payloads over 6 MB, so a larger admin body could never reach a function.
+  adminBodyBytes: { default: 5_242_880, min: 1024, max: 6_291_456 },
   sliverToleranceM2: { default: 100, min: 0, max: 100_000 },
   geocoderTimeoutMs: { default: 1500, min: 100, max: 5000 },
 } as const;
