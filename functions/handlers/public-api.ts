@@ -1,13 +1,23 @@
 // Lambda entry point for the public, read-only lookup API (and the local server's public routes).
 // Thin: each operation parses its input, calls the core, and returns data; middy does the rest.
+import { LocationClient } from '@aws-sdk/client-location';
 import { type AssignmentExports, CatalogProvider } from '../adapters/catalog-provider.js';
+import { LocationGeocoder, locationOrThrow, type PostcodeGeocoder } from '../adapters/location-geocoder.js';
 import { openBoundaryStore } from '../adapters/store/open-store.js';
 import { loadConfig } from '../config.js';
-import { HubNotFoundError, InvalidRequestError, NotFoundError, safeEcho, truncate } from '../core/errors.js';
+import {
+  HubNotFoundError,
+  InvalidRequestError,
+  NotFoundError,
+  PostcodeNotFoundError,
+  safeEcho,
+  truncate,
+} from '../core/errors.js';
 import { type LookupAnswer, pointAnswer, postcodeAnswer, siteAnswer } from '../core/lookup/answer.js';
 import { type AreaLookup, compareIds } from '../core/lookup/area-lookup.js';
-import type { LookupCatalog } from '../core/lookup/catalog.js';
+import type { LookupCatalog, PostcodeResolution } from '../core/lookup/catalog.js';
 import { LAYER_NAMES, type LayerName } from '../core/model.js';
+import { assertPostcode } from '../core/postcode.js';
 import { AnswerCache } from '../http/answer-cache.js';
 import { type ApiHandler, type ApiResult, createApiHandler, type Operation } from '../http/api.js';
 import { createLogger, type Logger } from '../http/logger.js';
@@ -25,6 +35,11 @@ export interface PublicContext {
   readonly postcodeAnswers: AnswerCache;
   /** Full answers of published versions (absent when serving plain files, which have no versions). */
   readonly exports?: AssignmentExports;
+  /**
+   * Fallback for well-formed postcodes missing from the directory (Amazon Location, when a place
+   * index is configured). Used for single lookups only: bulk items stay 404 to bound the cost.
+   */
+  readonly geocoder?: PostcodeGeocoder;
 }
 
 type Op = Operation<PublicContext>;
@@ -39,8 +54,23 @@ const getHealth: Op = (_input, { catalog }) => ({
 
 const getOpenApi: Op = () => ({ body: null, json: openApiJson(), etag: `"openapi.${openApiJson().length}"` });
 
-const lookupPostcode: Op = ({ params }, { catalog, postcodeAnswers }) => {
-  const resolution = catalog.resolvePostcode(params.postcode ?? '');
+const lookupPostcode: Op = async ({ params }, { catalog, postcodeAnswers, geocoder }) => {
+  const raw = params.postcode ?? '';
+  let resolution: PostcodeResolution;
+  try {
+    resolution = catalog.resolvePostcode(raw);
+  } catch (error) {
+    if (!(geocoder && error instanceof PostcodeNotFoundError)) throw error;
+    // Not in the directory (e.g. newer than its release): locate it by address search instead.
+    // locationOrThrow turns "not found" into the same 404 and an outage into a 503, never a hang.
+    const postcode = assertPostcode(raw);
+    const location = locationOrThrow(await geocoder.geocode(postcode));
+    const point = catalog.resolvePoint(location);
+    return {
+      body: { postcode, status: 'live', locationSource: 'geocoder', ...pointAnswer(point) },
+      etag: catalog.etagFor(point.lookup),
+    };
+  }
   const key = resolution.record.postcode;
   let json = postcodeAnswers.get(key);
   if (json === undefined) {
@@ -318,10 +348,19 @@ async function buildLambda(): Promise<ApiHandler> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const { store } = await openBoundaryStore(config);
+  const { placeIndexName, timeoutMs } = config.geocoder;
+  const geocoder = placeIndexName
+    ? new LocationGeocoder({
+        client: new LocationClient({ maxAttempts: 2 }),
+        indexName: placeIndexName,
+        timeoutMs,
+        logger,
+      })
+    : undefined;
   const provider = new CatalogProvider({
     store,
     refreshMs: config.refreshSeconds * 1000,
-    makeContext: (catalog, exports) => ({ ...publicContext(catalog, config.limits), exports }),
+    makeContext: (catalog, exports) => ({ ...publicContext(catalog, config.limits), exports, geocoder }),
     logger,
     areas: config.areas,
   });

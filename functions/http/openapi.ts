@@ -127,6 +127,11 @@ const schemas: Record<string, Schema> = {
       postcode: { type: 'string', description: 'Normalised postcode (postcode lookups only).' },
       status: { enum: ['live', 'terminated'], description: 'Directory status (postcode lookups only).' },
       terminated: { type: 'string', description: 'YYYY-MM the postcode was terminated, when known.' },
+      locationSource: {
+        const: 'geocoder',
+        description:
+          'Present when the postcode is not in the directory and was located by address search (Amazon Location, where configured).',
+      },
       area: { type: 'string' },
       version: { type: ['integer', 'null'], description: 'Version of the boundary set that answered.' },
       location: ref('LatLng'),

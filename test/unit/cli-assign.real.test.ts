@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { splitCsvLine } from '../../functions/adapters/csv.js';
-import { realDataDir } from '../support/fixtures.js';
 import { runCatchments } from '../support/cli.js';
+import { realDataDir } from '../support/fixtures.js';
 
 describe('catchments assign on real Gloucestershire data', () => {
   it('agrees with Code-Point 2014 ward codes for >= 99.9% of in-county postcodes', async () => {
@@ -14,10 +14,14 @@ describe('catchments assign on real Gloucestershire data', () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'assign-')), 'assigned.csv');
     const run = await runCatchments(
       'assign',
-      '--polygons', path.join(data, 'gloucestershire-wards.geojson'),
-      '--id-property', 'WD13CD',
-      '--points', path.join(data, 'gloucestershire-postcodes-2014.csv'),
-      '--out', out,
+      '--polygons',
+      path.join(data, 'gloucestershire-wards.geojson'),
+      '--id-property',
+      'WD13CD',
+      '--points',
+      path.join(data, 'gloucestershire-postcodes-2014.csv'),
+      '--out',
+      out,
       '--json',
     );
     expect(run.stderr).toBe('');
@@ -26,9 +30,11 @@ describe('catchments assign on real Gloucestershire data', () => {
     expect(summary.rows).toBe(20_412);
 
     const wards = new Set(
-      (JSON.parse(readFileSync(path.join(data, 'gloucestershire-wards.geojson'), 'utf8')) as {
-        features: { properties: { WD13CD: string } }[];
-      }).features.map((f) => f.properties.WD13CD),
+      (
+        JSON.parse(readFileSync(path.join(data, 'gloucestershire-wards.geojson'), 'utf8')) as {
+          features: { properties: { WD13CD: string } }[];
+        }
+      ).features.map((f) => f.properties.WD13CD),
     );
     const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
     const header = splitCsvLine(lines[0]!);
@@ -53,12 +59,18 @@ describe('catchments assign on real Gloucestershire data', () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'assign-')), 'assigned.csv');
     const run = await runCatchments(
       'assign',
-      '--polygons', path.join(data, 'gloucestershire-districts.geojson'),
-      '--id-property', 'LAD13CD',
-      '--points', path.join(data, 'gloucestershire-postcodes.csv'),
-      '--easting', 'eastings',
-      '--northing', 'northings',
-      '--out', out,
+      '--polygons',
+      path.join(data, 'gloucestershire-districts.geojson'),
+      '--id-property',
+      'LAD13CD',
+      '--points',
+      path.join(data, 'gloucestershire-postcodes.csv'),
+      '--easting',
+      'eastings',
+      '--northing',
+      'northings',
+      '--out',
+      out,
       '--json',
     );
     expect(run.code).toBe(0);

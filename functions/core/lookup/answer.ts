@@ -41,6 +41,8 @@ export interface LookupAnswer {
   /** Directory status; absent for coordinate lookups. */
   readonly status?: PostcodeStatus;
   readonly terminated?: string;
+  /** `geocoder` when the postcode was not in the directory and was located by address search. */
+  readonly locationSource?: 'geocoder';
   readonly area: string;
   readonly version: number | null;
   readonly location: LatLng;
