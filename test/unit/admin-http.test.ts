@@ -78,7 +78,7 @@ describe('admin configuration', () => {
     expect(config.refreshSeconds).toBe(30);
     expect(config.store).toEqual({ tableName: undefined, dir: '.local-store' });
     expect(() => loadConfig({ CATCHMENTS_ADMIN_TOKEN: 'short' })).toThrow(ConfigError);
-    expect(() => loadConfig({ CATCHMENTS_ADMIN_MAX_BODY_BYTES: '20000000' })).toThrow(/10485760/);
+    expect(() => loadConfig({ CATCHMENTS_ADMIN_MAX_BODY_BYTES: '20000000' })).toThrow(/6291456/);
     expect(() => loadConfig({ CATCHMENTS_REFRESH_SECONDS: '7200' })).toThrow(ConfigError);
     expect(() => loadConfig({ CATCHMENTS_ADMIN_AUTH: 'none' })).toThrow(ConfigError);
     expect(loadConfig({ CATCHMENTS_ADMIN_AUTH: 'IAM', CATCHMENTS_TABLE_NAME: 't' })).toMatchObject({
