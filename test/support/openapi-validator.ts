@@ -1,6 +1,7 @@
 // Validates real responses against the OpenAPI document the service serves, so the document
 // cannot drift from what the code does. Uses JSON Schema 2020-12 (OpenAPI 3.1's dialect).
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { buildOpenApiDocument } from '../../functions/http/openapi.js';
 import { Router } from '../../functions/http/router.js';
 import { ROUTES } from '../../functions/http/routes.js';
@@ -9,6 +10,8 @@ const document = buildOpenApiDocument() as {
   paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
 };
 const ajv = new Ajv2020({ strict: false, allErrors: true });
+// Formats such as date-time are checked, not ignored.
+addFormats.default(ajv);
 ajv.addSchema(document, 'openapi.json');
 const router = new Router(ROUTES);
 const cache = new Map<string, ValidateFunction>();
