@@ -31,7 +31,11 @@ describe('problem rendering', () => {
   it('renders domain errors with a stable type, status and the detail', () => {
     const { status, problem } = renderProblem(new InvalidPostcodeError('X', 'too short'), 'req-1');
     expect(status).toBe(400);
-    expect(problem).toMatchObject({ type: '/problems/invalid-postcode', title: 'Malformed postcode', requestId: 'req-1' });
+    expect(problem).toMatchObject({
+      type: '/problems/invalid-postcode',
+      title: 'Malformed postcode',
+      requestId: 'req-1',
+    });
     expect(problem.detail).toContain('too short');
   });
   it('never leaks internals of unexpected errors', () => {
@@ -59,7 +63,11 @@ describe('coordinates', () => {
 describe('config', () => {
   it('has defaults and checks ranges', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', limits: { maxBulkItems: 100, maxBodyBytes: 1_048_576 } });
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      limits: { maxBulkItems: 100, maxBodyBytes: 1_048_576 },
+    });
     expect(() => loadConfig({ CATCHMENTS_BULK_MAX_ITEMS: '5000' })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT=eighty/);
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(ConfigError);
@@ -81,7 +89,9 @@ describe('OpenAPI document', () => {
   it('documents every route, and the committed docs/openapi.json is current', () => {
     for (const route of ROUTES) expect(OPERATION_DOCS[route.operationId], route.operationId).toBeDefined();
     const committed = readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8');
-    expect(JSON.parse(committed), 'docs/openapi.json is stale: run npm run openapi').toEqual(buildOpenApiDocument());
+    expect(JSON.parse(committed), 'docs/openapi.json is stale: run npm run openapi').toEqual(
+      buildOpenApiDocument(),
+    );
   });
 });
 
@@ -108,7 +118,11 @@ describe('access log', () => {
     const response = await handler(event, {} as Parameters<typeof handler>[1]);
     expect(response.statusCode).toBe(200);
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]!)).toMatchObject({ route: '/v1/postcodes/{postcode}', status: 200, requestId: 'r1' });
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      route: '/v1/postcodes/{postcode}',
+      status: 200,
+      requestId: 'r1',
+    });
     expect(lines[0]).not.toMatch(/GL50/);
   });
 });
