@@ -1,6 +1,6 @@
 // Point-in-polygon on England's 32,844 LSOAs with real postcode points: PolygonIndex vs which-polygon vs
 // the naive turf loop. Correctness is checked first (the run fails on any disagreement), then timed.
-//   CATCHMENTS_REAL_DATA=/work/shared/data node --expose-gc --import tsx bench/point-in-polygon.bench.ts
+//   CATCHMENTS_REAL_DATA=../shared/data node --expose-gc --import tsx bench/point-in-polygon.bench.ts
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';

@@ -140,7 +140,7 @@ export const coverageCommand: CliCommand = {
   },
   details: `Examples:
   catchments coverage data/gloucestershire/catchments.geojson --id-property id --outline data/gloucestershire/outline.geojson
-  catchments coverage ../shared/data/gloucestershire-districts.geojson --id-property LAD13CD --json
+  catchments coverage districts.geojson --id-property LAD13CD --json
 Exit codes: 0 no problem above the sliver tolerance, 1 problems found, 2 bad usage or input.`,
   async run(input) {
     if (input.positionals.length !== 1) throw new UsageError('give the GeoJSON file to check');
