@@ -9,6 +9,7 @@ import { overlayLayers } from '../../functions/core/overlay/layers.js';
 import { type OverlayOp, overlayPair } from '../../functions/core/overlay/pair.js';
 import { orientSign } from '../../functions/core/overlay/predicates.js';
 import { type OverlayInputFeature, prepareLayer } from '../../functions/core/overlay/prepared.js';
+import { cleanLoops } from '../../functions/core/overlay/seams.js';
 import { unionLayer } from '../../functions/core/overlay/union.js';
 
 type Case = Feature<
@@ -67,6 +68,105 @@ describe('overlayPair on fixtures with known answers', () => {
     const ring = r.geometry!.coordinates[0]![0]!;
     expect(ring).toContainEqual([0.01, 51.01]);
     expect(ring).toContainEqual([0.03, 51.03]);
+  });
+});
+
+describe('T-junctions: boundaries that coincide with different vertices', () => {
+  const rect = (x0: number, y0: number, x1: number, y1: number, extra: Position[] = []): Polygon => {
+    // Extra vertices go on the sides they lie on, in counter-clockwise order.
+    const corners: Position[] = [
+      [x0, y0],
+      [x1, y0],
+      [x1, y1],
+      [x0, y1],
+    ];
+    const side = (p: Position) =>
+      p[1] === y0
+        ? p[0]! - x0
+        : p[0] === x1
+          ? 10 + p[1]! - y0
+          : p[1] === y1
+            ? 20 + x1 - p[0]!
+            : 30 + y1 - p[1]!;
+    const ring = [...corners, ...extra].sort((p, q) => side(p) - side(q));
+    return { type: 'Polygon', coordinates: [[...ring, ring[0]!]] };
+  };
+  const corners = (g: MultiPolygon) => g.coordinates.map((poly) => poly.map((ring) => ring.length - 1));
+
+  it('A \\ B and A ∪ B leave no zero-width seam where one side has a vertex the other has not', () => {
+    // B: the east half of A, with corners of its own on A's south and north sides (T-junctions), and a
+    // notch cut from A's south side west of it.
+    const a = rect(0, 51, 0.04, 51.02);
+    const b = rect(0.02, 51, 0.04, 51.02, [[0.03, 51]]);
+    const { A, B, run } = pair(a, b);
+    const difference = run('difference', true);
+    expect(difference.status).toBe('ok');
+    expect(difference.areaM2 / A.featureArea[0]!).toBeCloseTo(0.5, 12);
+    // The west half, one ring: the south side's stretch under B, walked out and back, is gone.
+    expect(corners(difference.geometry!)).toEqual([[4]]);
+    expect(planeArea(difference.geometry!) / difference.areaM2).toBeCloseTo(1, 12);
+    // Neighbours with a T-junction between them: their union is one box of 4 corners and 2 extra vertices.
+    const west = rect(0, 51, 0.02, 51.02, [[0, 51.01]]);
+    const union = pair(west, b).run('union', true);
+    expect(union.areaM2 / A.featureArea[0]!).toBeCloseTo(1, 12);
+    expect(union.geometry!.coordinates).toHaveLength(1);
+    expect(union.geometry!.coordinates[0]).toHaveLength(1);
+    const ring = union.geometry!.coordinates[0]![0]!;
+    expect(
+      ring
+        .slice(1)
+        .map((p) => p.join(','))
+        .sort(),
+    ).toEqual(
+      ['0,51', '0.02,51.02', '0,51.01', '0,51.02', '0.03,51', '0.04,51', '0.04,51.02', '0.02,51'].sort(),
+    );
+    expect(B.featureArea[0]! / A.featureArea[0]!).toBeCloseTo(0.5, 12);
+  });
+
+  it('cleanLoops cancels a seam with a T-junction, and cuts a loop that passes a point twice', () => {
+    const loop = (pts: [number, number][]) => ({ xy: pts.flat(), lnglat: pts.map((p) => [...p]) });
+    // Two unit squares side by side, the right one with a vertex (1, 0.5) on the shared side.
+    const seam = cleanLoops([
+      loop([
+        [0, 0],
+        [1, 0],
+        [1, 1],
+        [0, 1],
+      ]),
+      loop([
+        [1, 0],
+        [2, 0],
+        [2, 1],
+        [1, 1],
+        [1, 0.5],
+      ]),
+    ]);
+    expect(seam.loops).toHaveLength(1);
+    expect(seam.sources).toEqual([[0, 1]]);
+    expect(seam.loops[0]!.xy.length / 2).toBe(6);
+    expect(seam.loops[0]!.xy).not.toContain(0.5);
+    // A square with an inward lobe touching its side at (2, 1): a shell and a clockwise hole.
+    const pinched = cleanLoops([
+      loop([
+        [0, 0],
+        [2, 0],
+        [2, 1],
+        [1, 0.5],
+        [1, 1.5],
+        [2, 1],
+        [2, 2],
+        [0, 2],
+      ]),
+    ]);
+    const signed = (xy: number[]) => {
+      let s2 = 0;
+      for (let i = 0; i < xy.length / 2; i++) {
+        const j = (i + 1) % (xy.length / 2);
+        s2 += xy[2 * i]! * xy[2 * j + 1]! - xy[2 * j]! * xy[2 * i + 1]!;
+      }
+      return s2 / 2;
+    };
+    expect(pinched.loops.map((l) => signed(l.xy)).sort((p, q) => p - q)).toEqual([-0.5, 4]);
   });
 });
 

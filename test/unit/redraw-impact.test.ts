@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readAreaDirectories, readBoundarySetDir } from '../../functions/adapters/boundary-set-files.js';
 import { readDirectoryFile } from '../../functions/adapters/directory-file.js';
 import { assignAll } from '../../functions/adapters/store/boundary-set-service.js';
+import { validateDraftSet } from '../../functions/core/boundary-set/validate.js';
 import { InvalidGeometryError } from '../../functions/core/errors.js';
 import { summariseAlignment } from '../../functions/core/impact/alignment-summary.js';
 import { computeRedrawImpact, livePoints } from '../../functions/core/impact/redraw-impact.js';
@@ -94,6 +95,25 @@ describe('computeRedrawImpact on Fixtureshire (ward W5 moves from hub-b to hub-c
     });
     expect(r.postcodes.before).toEqual({ inside: 21, boundary: 0, gap: 0, outside: 1 });
     expect(r.postcodes.after).toEqual(r.postcodes.before);
+  });
+
+  it('validates both sets clean: the T-junctions of the ward grid (W2/W5 corners on hub-a and hub-c edges) leave coverage checked and full', () => {
+    // The catchments (hub-b = W2 alone after the redraw) and the patches (hv-b1 = W2, hv-b2 = W5) have
+    // corners at (-1.9, 51.1) and (-1.8, 51.1) where their neighbours have none.
+    for (const set of [from, to]) {
+      const v = validateDraftSet(
+        { area: set.area, layers: set.layers, sites: set.sites },
+        { sliverToleranceM2: 100 },
+      );
+      expect(v.problems.map((p) => `${p.severity}:${p.kind}:${p.layer}`)).toEqual([]);
+      expect(v.coverage!.coveredShare).toBe(1);
+      expect(v.coverage!.uncoveredAreaM2).toBe(0);
+      expect(v.coverage!.overlapAreaM2).toBe(0);
+      expect(v.coverage!.outsideOutlineAreaM2).toBe(0);
+    }
+    const r = computeRedrawImpact(from, to, records, { alignment: false });
+    expect(r.validation.warnings).toBe(0);
+    expect(r.validation.problems).toEqual([]);
   });
 
   it('moves the postcodes inside ward W5, by an independent point-in-polygon test', async () => {

@@ -26,6 +26,7 @@ import {
   queryEdges,
   ringTotal,
 } from './prepared.js';
+import { cleanLoops } from './seams.js';
 
 export type OverlayOp = 'intersection' | 'difference' | 'union';
 
@@ -705,7 +706,9 @@ function assemble(
     for (let i = 0; i < m; i++) pushVertex(loop, B, op !== 'difference' ? s + i : s + m - 1 - i);
     loops.push(loop);
   }
-  return loopsToMultiPolygon(loops);
+  // At ε = 0 a stretch both boundaries share can be walked out and back (a zero-width seam, with
+  // different vertices on each side at a T-junction) and a loop can pass a point twice: seams.ts.
+  return loopsToMultiPolygon(cleanLoops(loops).loops);
 }
 
 function signedArea(xy: readonly number[]): number {

@@ -7,8 +7,10 @@
 // of the features containing the current point is carried along (entering +1, leaving −1, started by
 // exact point-in-polygon tests at the ring's first vertex). Runs with count 0 are union boundary; they
 // chain crossing to crossing into loops: counter-clockwise loops are the union's outer boundaries,
-// clockwise loops its holes — the gaps of a layer meant to tile an area.
-import type { MultiPolygon, Position } from 'geojson';
+// clockwise loops its holes — the gaps of a layer meant to tile an area. Features parted by the shift
+// leave zero-width seams between their loops, at ε = 0; they are cancelled, T-junctions included, and
+// loops passing a point twice cut there (seams.ts), so the geometry is the union's own boundary.
+import type { MultiPolygon } from 'geojson';
 import { boxIndex, candidatesOf } from './layers.js';
 import {
   dedupLoop,
@@ -20,6 +22,7 @@ import {
 } from './pair.js';
 import { compareAlongEdge } from './predicates.js';
 import { DEFAULT_OVERLAY_LIMITS, type OverlayLimits, type PreparedLayer, ringTotal } from './prepared.js';
+import { cleanLoops } from './seams.js';
 
 export interface UnionLoop {
   /**
@@ -280,7 +283,9 @@ function finish(
   rawFeatures: readonly Set<number>[],
   area: number,
 ): UnionResult {
-  const { loops: seamless, features: loopFeatures } = cancelSeams(rawLoops.map(dedupLoop), rawFeatures);
+  const clean = cleanLoops(rawLoops.map(dedupLoop));
+  const seamless = clean.loops;
+  const loopFeatures = clean.sources.map((from) => new Set(from.flatMap((i) => [...rawFeatures[i]!])));
   const nodes: Node[] = [];
   seamless.forEach((raw, n) => {
     const loop = dedupLoop(raw);
@@ -371,96 +376,6 @@ function finish(
     holes,
     problemFeatures: [],
   };
-}
-
-/**
- * Removes zero-width seams: where the perturbation parted two features that share an edge, both rings
- * survive as union boundary and the edge appears twice, once each way. Every edge met by its exact reverse
- * is dropped with it, and the remaining edges are chained back into loops (at a vertex with several ways
- * on, the sharpest left turn, so loops touching at a point stay separate rings).
- */
-function cancelSeams(
-  loops: readonly Loop[],
-  features: readonly Set<number>[],
-): { loops: Loop[]; features: Set<number>[] } {
-  type Edge = { x1: number; y1: number; x2: number; y2: number; p1: Position; owner: number; used: boolean };
-  const edges: Edge[] = [];
-  const count = new Map<string, number[]>();
-  const key = (x1: number, y1: number, x2: number, y2: number) => `${x1},${y1},${x2},${y2}`;
-  loops.forEach((loop, owner) => {
-    const m = loop.xy.length / 2;
-    for (let i = 0; i < m; i++) {
-      const j = i + 1 < m ? i + 1 : 0;
-      const e: Edge = {
-        x1: loop.xy[2 * i]!,
-        y1: loop.xy[2 * i + 1]!,
-        x2: loop.xy[2 * j]!,
-        y2: loop.xy[2 * j + 1]!,
-        p1: loop.lnglat[i]!,
-        owner,
-        used: false,
-      };
-      const k = key(e.x1, e.y1, e.x2, e.y2);
-      const list = count.get(k) ?? [];
-      list.push(edges.length);
-      count.set(k, list);
-      edges.push(e);
-    }
-  });
-  let cancelled = 0;
-  for (const e of edges) {
-    if (e.used) continue;
-    const reverse = count.get(key(e.x2, e.y2, e.x1, e.y1));
-    const partner = reverse?.find((i) => !edges[i]!.used);
-    if (partner === undefined) continue;
-    e.used = true;
-    edges[partner]!.used = true;
-    cancelled++;
-  }
-  if (cancelled === 0) return { loops: [...loops], features: [...features] };
-  const from = new Map<string, number[]>();
-  edges.forEach((e, i) => {
-    if (e.used) return;
-    const k = `${e.x1},${e.y1}`;
-    const list = from.get(k) ?? [];
-    list.push(i);
-    from.set(k, list);
-  });
-  const out: Loop[] = [];
-  const outFeatures: Set<number>[] = [];
-  for (let i0 = 0; i0 < edges.length; i0++) {
-    if (edges[i0]!.used) continue;
-    const loop: Loop = { xy: [], lnglat: [] };
-    const owners = new Set<number>();
-    let i = i0;
-    for (let guard = 0; guard <= edges.length; guard++) {
-      const e = edges[i]!;
-      e.used = true;
-      loop.xy.push(e.x1, e.y1);
-      loop.lnglat.push(e.p1);
-      for (const f of features[e.owner] ?? []) owners.add(f);
-      const options = (from.get(`${e.x2},${e.y2}`) ?? []).filter((j) => !edges[j]!.used);
-      if (options.length === 0) break;
-      // Sharpest left turn relative to the incoming direction.
-      const din = Math.atan2(e.y2 - e.y1, e.x2 - e.x1);
-      let best = options[0]!;
-      let bestTurn = Number.NEGATIVE_INFINITY;
-      for (const j of options) {
-        const o = edges[j]!;
-        let turn = Math.atan2(o.y2 - o.y1, o.x2 - o.x1) - din;
-        while (turn <= -Math.PI) turn += 2 * Math.PI;
-        while (turn > Math.PI) turn -= 2 * Math.PI;
-        if (turn > bestTurn) {
-          bestTurn = turn;
-          best = j;
-        }
-      }
-      i = best;
-    }
-    out.push(loop);
-    outFeatures.push(owners);
-  }
-  return { loops: out, features: outFeatures };
 }
 
 function failed(
