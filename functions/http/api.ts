@@ -5,8 +5,8 @@
 // Operations receive parsed parameters and return plain data (`ApiResult`); the status code comes
 // from the route table and errors are typed exceptions rendered in one place (problem.ts).
 import middy, { type MiddlewareObj } from '@middy/core';
-import httpCors from '@middy/http-cors';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { cors } from './cors.js';
 import type { Logger } from './logger.js';
 import { PROBLEM_CONTENT_TYPE, renderProblem } from './problem.js';
 import { header } from './request.js';
@@ -129,14 +129,13 @@ export function createApiHandler<C>(options: ApiHandlerOptions<C>): ApiHandler {
   })
     .use(accessLog(logger, router))
     .use(
-      httpCors({
-        origins: [...options.corsOrigins],
+      // Preflight OPTIONS is answered here, before routing (no route declares OPTIONS).
+      cors({
+        origins: options.corsOrigins,
         methods: 'GET,POST,PUT,DELETE,OPTIONS',
-        headers: 'Content-Type,Authorization,If-Match,If-None-Match',
+        requestHeaders: 'Content-Type,Authorization,If-Match,If-None-Match',
         exposeHeaders: 'ETag,Location',
-        maxAge: 600,
-        // Answer preflight OPTIONS here, before routing (no route declares OPTIONS).
-        disableBeforePreflightResponse: false,
+        maxAgeSeconds: 600,
       }),
     )
     .use(problemResponses())

@@ -83,10 +83,12 @@ function problemResult(error: unknown, requestId: string): APIGatewayProxyResult
 }
 
 function send(res: ServerResponse, result: APIGatewayProxyResult): void {
-  res.statusCode = result.statusCode;
-  for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, String(value));
+  // One writeHead with every header: cheaper than a setHeader per header on the hot path.
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
   for (const [name, values] of Object.entries(result.multiValueHeaders ?? {}))
-    res.setHeader(name, values.map(String));
+    headers[name] = values.map(String);
+  res.writeHead(result.statusCode, headers);
   res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
 }
 
