@@ -126,3 +126,39 @@ describe('access log', () => {
     expect(lines[0]).not.toMatch(/GL50/);
   });
 });
+
+describe('CORS', () => {
+  it('answers preflight before routing and allows only listed origins when a list is set', async () => {
+    const { createApiHandler } = await import('../../functions/http/api.js');
+    const handler = createApiHandler({
+      router: new Router(ROUTES.filter((r) => r.operationId === 'bulkLookup')),
+      operations: { bulkLookup: () => ({ body: { ok: true } }) },
+      context: () => ({}),
+      logger: (await import('../../functions/http/logger.js')).silentLogger,
+      cacheSeconds: 0,
+      corsOrigins: ['https://council.example'],
+    });
+    const event = (method: string, origin: string) =>
+      ({
+        httpMethod: method,
+        path: '/v1/lookups',
+        headers: { Origin: origin, 'Content-Type': 'application/json' },
+        body: '{}',
+        requestContext: { requestId: 'r' },
+      }) as unknown as Parameters<typeof handler>[0];
+    const context = {} as Parameters<typeof handler>[1];
+    const preflight = await handler(event('OPTIONS', 'https://council.example'), context);
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers).toMatchObject({
+      'Access-Control-Allow-Origin': 'https://council.example',
+      'Access-Control-Allow-Methods': expect.stringContaining('POST'),
+      Vary: 'Origin',
+    });
+    const allowed = await handler(event('POST', 'https://council.example'), context);
+    expect(allowed.headers?.['Access-Control-Allow-Origin']).toBe('https://council.example');
+    expect(allowed.headers?.['Access-Control-Allow-Methods']).toBeUndefined();
+    const other = await handler(event('POST', 'https://elsewhere.example'), context);
+    expect(other.statusCode).toBe(200);
+    expect(other.headers?.['Access-Control-Allow-Origin']).toBeUndefined();
+  });
+});
