@@ -21,6 +21,7 @@ try {
       `  try: curl ${app.url}/v1/postcodes/GL1%201AD`,
       `       curl '${app.url}/v1/locations?lat=51.8998&lng=-2.0789'`,
       `       curl ${app.url}/openapi.json`,
+      `  pages: ${app.url}/ (find your family hub)${app.admin ? `, ${app.url}/planner (planner's map)` : ''}`,
     ].join('\n'),
   );
   const stop = () => {
