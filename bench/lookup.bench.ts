@@ -1,6 +1,6 @@
 // Postcode and coordinate lookups through the service core on the sample area, against the floor
-// of a plain Map.get of a precomputed answer. Correctness first: every sampled postcode's
-// precomputed answer must equal a fresh point-in-polygon answer for its location.
+// of a plain Map.get of a precomputed answer (string keys whose hashes V8 has cached). Correctness
+// first: every sampled postcode's precomputed answer must equal a fresh point-in-polygon answer.
 import { loadFileCatalog } from '../functions/adapters/file-catalog.js';
 import { pointAnswer, postcodeAnswer } from '../functions/core/lookup/answer.js';
 import { formatRate, heapUsedMB, machineSummary, opsPerSecond, printTable, seededRandom } from './common.js';

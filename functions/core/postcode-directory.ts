@@ -6,7 +6,7 @@
 // bench/postcode-directory.bench.ts), so the directory is an open-addressing hash table in one
 // Float64Array instead (46 bytes a postcode, 76 MB for GB; get() 1.1-1.9x Map.get): each slot holds
 // [postcode key, lat, lng, status/month] (32 bytes: a hit reads one or two cache lines). The key is the
-// canonical postcode packed into an integer (7 base-37 digits < 2^53, see `postcodeKey`), so
+// canonical postcode packed into an integer (7 base-37 digits < 2^53, see functions/core/postcode-key.ts), so
 // loading allocates no strings and `get()` builds its small record object on demand.
 //
 // Text format (`postcodes.csv[.gz]`, written by `catchments import-postcodes`):
@@ -23,6 +23,12 @@
 // twice...) is rejected with the line number, never guessed around.
 import type { PostcodeRecord } from './model.js';
 import { isCanonicalPostcode, isCanonicalPostcodeBeforeComma, parsePostcode } from './postcode.js';
+import {
+  canonicalPostcodeKey,
+  canonicalPostcodeKeyAt,
+  postcodeFromKey,
+  postcodeKeySlot,
+} from './postcode-key.js';
 
 export const DIRECTORY_CSV_HEADER = 'postcode,lat,lng,status,terminated';
 
@@ -86,7 +92,7 @@ export class PostcodeDirectory implements Iterable<PostcodeRecord> {
       checkRecord(record, i);
       const { location } = record;
       const added = table.add(
-        postcodeKey(record.postcode),
+        canonicalPostcodeKey(record.postcode),
         location ? location.lat : Number.NaN,
         location ? location.lng : Number.NaN,
         record.status === 'live' ? LIVE : TERMINATED,
@@ -111,12 +117,12 @@ export class PostcodeDirectory implements Iterable<PostcodeRecord> {
 
   /** The record of a canonical postcode (see `parsePostcode`), or undefined. O(1). */
   get(postcode: string): PostcodeRecord | undefined {
-    const slot = this.find(postcodeKey(postcode));
+    const slot = this.find(canonicalPostcodeKey(postcode));
     return slot < 0 ? undefined : this.recordAt(postcode, slot);
   }
 
   has(postcode: string): boolean {
-    return this.find(postcodeKey(postcode)) >= 0;
+    return this.find(canonicalPostcodeKey(postcode)) >= 0;
   }
 
   /** Validates and normalises what someone typed, then looks it up. */
@@ -136,7 +142,7 @@ export class PostcodeDirectory implements Iterable<PostcodeRecord> {
       const key = this.table[slot * STRIDE]!;
       if (key !== 0) keys[n++] = key;
     }
-    keys.sort(); // numeric key order is the postcodes' string order (see postcodeKey)
+    keys.sort(); // numeric key order is the postcodes' string order (see postcode-key.ts)
     for (const key of keys) yield this.recordAt(postcodeFromKey(key), this.find(key));
   }
 
@@ -148,7 +154,7 @@ export class PostcodeDirectory implements Iterable<PostcodeRecord> {
   private find(key: number): number {
     if (key === 0) return -1;
     const table = this.table;
-    let slot = slotOf(key, this.capacity);
+    let slot = postcodeKeySlot(key, this.capacity);
     for (;;) {
       const stored = table[slot * STRIDE]!;
       if (stored === key) return slot;
@@ -171,73 +177,7 @@ export class PostcodeDirectory implements Iterable<PostcodeRecord> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Postcode keys and the hash table
-
-/** Base-37 digit of a character code: 0-9 -> 1..10, A-Z -> 11..36, anything else 0 (not allowed). */
-const DIGIT = new Uint8Array(128);
-for (let c = 48; c <= 57; c++) DIGIT[c] = c - 47;
-for (let c = 65; c <= 90; c++) DIGIT[c] = c - 54;
-const INWARD_RANGE = 37 ** 3;
-
-/**
- * Packs a postcode in canonical shape into an integer: the outward code right-padded to four
- * base-37 digits (padding 0, below every character), then the three inward digits. Numeric order
- * is therefore the strings' order ("GL1 …" < "GL10 …" as " " < "0"). Returns 0 when the string is
- * not in canonical shape (2-4 letters/digits, one space, 3 letters/digits); it does not validate
- * the letter rules, which is done before anything is stored.
- */
-export function postcodeKey(postcode: string): number {
-  return postcodeKeyAt(postcode, 0, postcode.length);
-}
-
-/** `postcodeKey` of `text.slice(start, end)`, without the slice. */
-function postcodeKeyAt(text: string, start: number, end: number): number {
-  const n = end - start;
-  if (n < 6 || n > 8 || text.charCodeAt(end - 4) !== 32) return 0;
-  let outward = 0;
-  for (let i = 0; i < 4; i++) {
-    let digit = 0;
-    if (i < n - 4) {
-      const c = text.charCodeAt(start + i);
-      digit = c < 128 ? DIGIT[c]! : 0;
-      if (digit === 0) return 0;
-    }
-    outward = outward * 37 + digit;
-  }
-  let inward = 0;
-  for (let i = end - 3; i < end; i++) {
-    const c = text.charCodeAt(i);
-    const digit = c < 128 ? DIGIT[c]! : 0;
-    if (digit === 0) return 0;
-    inward = inward * 37 + digit;
-  }
-  return outward * INWARD_RANGE + inward;
-}
-
-const CHARACTERS = ' 0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-
-/** The canonical postcode a key was made from. */
-export function postcodeFromKey(key: number): string {
-  let outward = Math.floor(key / INWARD_RANGE);
-  let inward = key - outward * INWARD_RANGE;
-  let tail = '';
-  for (let i = 0; i < 3; i++, inward = Math.floor(inward / 37)) tail = CHARACTERS[inward % 37]! + tail;
-  let head = '';
-  for (let i = 0; i < 4; i++, outward = Math.floor(outward / 37)) {
-    const digit = outward % 37;
-    if (digit !== 0) head = CHARACTERS[digit]! + head;
-  }
-  return `${head} ${tail}`;
-}
-
-/** A well-mixed slot for a key (murmur3's finaliser over its two 32-bit halves). */
-function slotOf(key: number, capacity: number): number {
-  let h = Math.imul((key >>> 0) ^ Math.imul((key / 4294967296) | 0, 0x9e3779b1), 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return Math.floor(((h >>> 0) / 4294967296) * capacity);
-}
+// The hash table
 
 /** The directory's storage. */
 interface DirectoryTable {
@@ -267,7 +207,7 @@ class TableBuilder {
   /** Adds a record; false (and nothing changed) when the key is already there. */
   add(key: number, lat: number, lng: number, status: number, terminated: string): boolean {
     const slots = this.slots;
-    let slot = slotOf(key, this.capacity);
+    let slot = postcodeKeySlot(key, this.capacity);
     for (;;) {
       const stored = slots[slot * STRIDE]!;
       if (stored === 0) break;
@@ -456,7 +396,7 @@ function decodeTable(text: string): DirectoryTable {
         throw rowError(line, `${text.slice(pos, c1)}: a live postcode cannot have a termination date`);
       }
     }
-    if (!table.add(postcodeKeyAt(text, pos, c1), lat, lng, status, terminated)) {
+    if (!table.add(canonicalPostcodeKeyAt(text, pos, c1), lat, lng, status, terminated)) {
       const postcode = text.slice(pos, c1);
       throw duplicateError(`lines ${firstLineOf(text, postcode)} and ${line} are both ${postcode}`, line);
     }

@@ -7,8 +7,6 @@ import {
   decodeDirectoryCsv,
   encodeDirectoryCsv,
   PostcodeDirectory,
-  postcodeFromKey,
-  postcodeKey,
   roundCoordinate,
 } from '../../functions/core/postcode-directory.js';
 
@@ -137,41 +135,6 @@ describe('PostcodeDirectory', () => {
     const built = PostcodeDirectory.fromRecords(unique.values());
     expect(built.size).toBe(unique.size);
     for (const [postcode, record] of unique) expect(built.get(postcode)).toEqual(record);
-  });
-});
-
-describe('postcodeKey', () => {
-  const character = fc.constantFrom(...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ'.split(''));
-  const shaped = fc
-    .tuple(
-      fc.array(character, { minLength: 2, maxLength: 4 }),
-      fc.array(character, { minLength: 3, maxLength: 3 }),
-    )
-    .map(([outward, inward]) => `${outward.join('')} ${inward.join('')}`);
-
-  it('packs every canonically shaped postcode into a distinct positive integer and back', () => {
-    fc.assert(
-      fc.property(shaped, (postcode) => {
-        const key = postcodeKey(postcode);
-        expect(Number.isSafeInteger(key) && key > 0).toBe(true);
-        expect(postcodeFromKey(key)).toBe(postcode);
-      }),
-    );
-  });
-
-  it('orders keys as the strings are ordered', () => {
-    fc.assert(
-      fc.property(shaped, shaped, (a, b) => {
-        expect(Math.sign(postcodeKey(a) - postcodeKey(b))).toBe(a < b ? -1 : a > b ? 1 : 0);
-      }),
-    );
-    expect(postcodeKey('GL1 9ZZ')).toBeLessThan(postcodeKey('GL10 1AA'));
-  });
-
-  it('is 0 for anything not in canonical shape', () => {
-    for (const s of ['', 'GL11AD', 'G 1AD', 'GL1 1A', 'GL1 1ad', 'GL100 1AD', 'GL1-1AD', 'ＧＬ1 1AD']) {
-      expect(postcodeKey(s)).toBe(0);
-    }
   });
 });
 

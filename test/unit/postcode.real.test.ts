@@ -9,6 +9,7 @@ import { importPostcodes } from '../../functions/adapters/postcode-import.js';
 import type { PostcodeRecord } from '../../functions/core/model.js';
 import { normalisePostcode, parsePostcode } from '../../functions/core/postcode.js';
 import { encodeDirectoryCsv, PostcodeDirectory } from '../../functions/core/postcode-directory.js';
+import { PostcodeKeyIndex } from '../../functions/core/postcode-key-index.js';
 
 const dataDir = process.env.CATCHMENTS_REAL_DATA!;
 const data = (name: string) => path.join(dataDir, name);
@@ -46,6 +47,19 @@ describe('all 1,745,849 GB postcodes (Code-Point Open Oct 2025)', () => {
   it('normalisePostcode leaves every canonical postcode unchanged', () => {
     expect(rows.filter(([postcode]) => normalisePostcode(postcode!) !== postcode).length).toBe(0);
   });
+
+  it('keys every one distinctly, and the key index finds each as typed, compact and lower-case', () => {
+    const index = new PostcodeKeyIndex<number>(rows.length);
+    rows.forEach(([postcode], i) => {
+      index.set(postcode!, i);
+    });
+    expect(index.size).toBe(rows.length); // no two postcodes share a key
+    const missed = rows.filter(([postcode], i) => {
+      const messy = postcode!.replace(' ', i % 2 === 0 ? '' : '\u00a0').toLowerCase();
+      return index.get(postcode!) !== i || index.get(messy) !== i;
+    });
+    expect(missed.slice(0, 5)).toEqual([]);
+  }, 120_000);
 
   it('round-trips through the directory format with every record intact', () => {
     const records: PostcodeRecord[] = rows.map(([postcode, lat, lng]) => ({

@@ -5,6 +5,7 @@
 import { AreaNotFoundError, PostcodeNotFoundError, PostcodeWithoutLocationError } from '../errors.js';
 import type { LatLng, PostcodeRecord } from '../model.js';
 import { assertPostcode } from '../postcode.js';
+import { PostcodeKeyIndex } from '../postcode-key-index.js';
 import { type AreaLookup, type Assignment, compareIds } from './area-lookup.js';
 import type { AssignmentRow } from './assignment-table.js';
 
@@ -45,7 +46,8 @@ export interface CatalogBuildStats {
 
 export class LookupCatalog {
   private readonly byId: ReadonlyMap<string, AreaLookup>;
-  private readonly postcodes: ReadonlyMap<string, PrecomputedEntry>;
+  // Read with the postcode as typed: messy input (lower case, no space, NBSP) needs no string work.
+  private readonly postcodes = new PostcodeKeyIndex<PrecomputedEntry>();
   private readonly etags = new Map<AreaLookup, string>();
   readonly stats: CatalogBuildStats;
 
@@ -57,7 +59,7 @@ export class LookupCatalog {
     tables: readonly PrecomputedArea[] = [],
   ) {
     this.byId = new Map(areas.map((a) => [a.area.id, a]));
-    const postcodes = new Map<string, PrecomputedEntry>();
+    const postcodes = this.postcodes;
     let fromTable = 0;
     let computed = 0;
     let withoutLocation = 0;
@@ -76,7 +78,6 @@ export class LookupCatalog {
         postcodes.set(record.postcode, { record, ...this.resolvePoint(record.location) });
       }
     }
-    this.postcodes = postcodes;
     this.stats = { fromTable, computed, withoutLocation };
   }
 
@@ -174,8 +175,8 @@ export class LookupCatalog {
    * three outcomes a caller must tell apart stay apart.
    */
   resolvePostcode(raw: string): PostcodeResolution {
-    // Directory keys are canonical postcodes, so input that is exactly a key needs no normalising:
-    // the common case (apps sending stored postcodes) costs a single map read.
+    // A known postcode typed in ASCII, in any case and spacing, costs one pass and one map read;
+    // everything else (unknown, malformed, full-width...) is normalised and diagnosed.
     let entry = this.postcodes.get(raw);
     if (!entry) {
       const postcode = assertPostcode(raw);
@@ -188,7 +189,7 @@ export class LookupCatalog {
 
   /** The precomputed assignment of every directory postcode (for exports and redraw impact). */
   *assignments(): IterableIterator<PostcodeResolution> {
-    for (const entry of this.postcodes.values()) if (entry.lookup !== null) yield entry;
+    for (const entry of this.postcodes.valuesInOrder()) if (entry.lookup !== null) yield entry;
   }
 
   get postcodeCount(): number {
