@@ -58,7 +58,8 @@ export class PostcodeKeyIndex<T> {
     const { keys } = this;
     const mask = keys.length - 1;
     // Keys exceed 32 bits: mix the low word (`| 0` keeps it exactly, modulo 2^32) with the high one,
-    // and take the top bits of the product (capacity is a power of two).
+    // and take the top bits of the product. A power-of-two capacity makes this cheaper than
+    // postcodeKeySlot, whose full finaliser the directory needs for its any-size table.
     let slot =
       Math.imul((key | 0) ^ Math.imul((key / 4294967296) | 0, 0x9e3779b1), 0x85ebca6b) >>> this.shift;
     for (;;) {

@@ -70,13 +70,11 @@ export function typedPostcodeKey(raw: string): number {
   let characters = 0;
   for (let i = 0; i < length; i++) {
     const code = raw.charCodeAt(i);
-    let digit: number; // as DIGIT has it, without the table: the common case is a few compares
-    if (code >= 0x41 && code <= 0x5a)
-      digit = code - 0x36; // A-Z → 11..36
-    else if (code >= 0x30 && code <= 0x39)
-      digit = code - 0x2f; // 0-9 → 1..10
-    else if (code >= 0x61 && code <= 0x7a)
-      digit = code - 0x56; // a-z → 11..36
+    // DIGIT's values without the table (a few compares are cheaper): A-Z and a-z → 11..36, 0-9 → 1..10.
+    let digit: number;
+    if (code >= 0x41 && code <= 0x5a) digit = code - 0x36;
+    else if (code >= 0x30 && code <= 0x39) digit = code - 0x2f;
+    else if (code >= 0x61 && code <= 0x7a) digit = code - 0x56;
     else if (code === 0x20 || code === 0xa0 || (code >= 0x09 && code <= 0x0d)) continue;
     else return NO_KEY;
     if (++characters > 7) return NO_KEY;
