@@ -8,7 +8,7 @@
 import { fileURLToPath } from 'node:url';
 import { booleanPointInPolygon, difference, featureCollection, intersect, union } from '@turf/turf';
 import { readAreaDirectories, readBoundarySetDir } from '../functions/adapters/boundary-set-files.js';
-import { assignAll } from '../functions/adapters/store/boundary-set-service.js';
+import { assignAll } from '../functions/application/boundary-set-service.js';
 import { validateDraftSet } from '../functions/core/boundary-set/validate.js';
 import { summariseAlignment } from '../functions/core/impact/alignment-summary.js';
 import { computeRedrawImpact, livePoints } from '../functions/core/impact/redraw-impact.js';

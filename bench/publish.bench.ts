@@ -16,14 +16,14 @@ import { gunzipSync } from 'node:zlib';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { readBoundarySetDir, SAMPLE_DATA_DIR } from '../functions/adapters/boundary-set-files.js';
-import { CatalogProvider } from '../functions/adapters/catalog-provider.js';
-import { MemoryEventPublisher } from '../functions/adapters/events/event-publisher.js';
+import { MemoryEventPublisher } from '../functions/adapters/events/memory-event-publisher.js';
 import { loadFileCatalog } from '../functions/adapters/file-catalog.js';
-import { assignAll, BoundarySetService } from '../functions/adapters/store/boundary-set-service.js';
 import {
   createBoundaryTable,
   DynamoBoundaryStore,
 } from '../functions/adapters/store/dynamo-boundary-store.js';
+import { assignAll, BoundarySetService } from '../functions/application/boundary-set-service.js';
+import { CatalogProvider } from '../functions/application/catalog-provider.js';
 import { versionCounts } from '../functions/core/boundary-set/counts.js';
 import { validateDraftSet } from '../functions/core/boundary-set/validate.js';
 import { checkLayer } from '../functions/core/layer-validation.js';

@@ -3,13 +3,13 @@
 // The admin routes are mounted only when CATCHMENTS_ADMIN_TOKEN is set.
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { AnalysisService } from './adapters/analysis-service.js';
-import { CatalogProvider } from './adapters/catalog-provider.js';
-import { MemoryEventPublisher } from './adapters/events/event-publisher.js';
-import { BoundarySetService } from './adapters/store/boundary-set-service.js';
-import type { BoundaryStore } from './adapters/store/boundary-store.js';
+import { MemoryEventPublisher } from './adapters/events/memory-event-publisher.js';
 import { openBoundaryStore } from './adapters/store/open-store.js';
 import { seedStore } from './adapters/store/seed-store.js';
+import { AnalysisService } from './application/analysis-service.js';
+import { BoundarySetService } from './application/boundary-set-service.js';
+import { CatalogProvider } from './application/catalog-provider.js';
+import type { BoundaryStore } from './application/ports/boundary-store.js';
 import type { ServiceConfig } from './config.js';
 import type { LookupCatalog } from './core/lookup/catalog.js';
 import { createAdminApiHandler } from './handlers/admin-api.js';

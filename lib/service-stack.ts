@@ -6,7 +6,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 // The events port's own constant: the bus rules and archive match exactly what the publisher sends.
-import { EVENT_SOURCE } from '../functions/adapters/events/event-publisher.js';
+import { EVENT_SOURCE } from '../functions/application/ports/event-publisher.js';
 import type { ApiRoute, RouteGroup } from '../functions/http/routes.js';
 import { ApiFirewall } from './constructs/api-firewall.js';
 import { CatchmentEvents } from './constructs/catchment-events.js';

@@ -8,8 +8,12 @@ import {
   PutEventsCommand,
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
+import {
+  type BoundarySetEvent,
+  EVENT_SOURCE,
+  type EventPublisher,
+} from '../application/ports/event-publisher.js';
 import type { Logger } from '../http/logger.js';
-import { type BoundarySetEvent, EVENT_SOURCE, type EventPublisher } from './events/event-publisher.js';
 
 /** EventBridge's limit on one entry (Time, Source, DetailType, Detail and Resources, UTF-8). */
 export const MAX_ENTRY_BYTES = 262_144;

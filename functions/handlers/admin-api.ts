@@ -12,10 +12,10 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { EventBridgePublisher } from '../adapters/eventbridge-publisher.js';
-import { MemoryEventPublisher } from '../adapters/events/event-publisher.js';
-import { BoundarySetService } from '../adapters/store/boundary-set-service.js';
-import type { DraftMeta } from '../adapters/store/boundary-store.js';
+import { MemoryEventPublisher } from '../adapters/events/memory-event-publisher.js';
 import { openBoundaryStore } from '../adapters/store/open-store.js';
+import { BoundarySetService } from '../application/boundary-set-service.js';
+import type { DraftMeta } from '../application/ports/boundary-store.js';
 import { loadConfig } from '../config.js';
 import {
   InvalidRequestError,

@@ -4,8 +4,8 @@
 // query, call the analysis service (which caches per immutable input), return data.
 // Semantics and response schemas: docs/impact.md, docs/alignment.md.
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { AnalysisService } from '../adapters/analysis-service.js';
 import { openBoundaryStore } from '../adapters/store/open-store.js';
+import { AnalysisService } from '../application/analysis-service.js';
 import { loadConfig } from '../config.js';
 import { DEFAULT_THRESHOLD } from '../core/alignment/align.js';
 import { InvalidRequestError, truncate, UnauthorizedError } from '../core/errors.js';

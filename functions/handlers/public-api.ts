@@ -1,9 +1,9 @@
 // Lambda entry point for the public, read-only lookup API (and the local server's public routes).
 // Thin: each operation parses its input, calls the core, and returns data; middy does the rest.
 import { LocationClient } from '@aws-sdk/client-location';
-import { type AssignmentExports, CatalogProvider } from '../adapters/catalog-provider.js';
 import { LocationGeocoder, locationOrThrow, type PostcodeGeocoder } from '../adapters/location-geocoder.js';
 import { openBoundaryStore } from '../adapters/store/open-store.js';
+import { type AssignmentExports, CatalogProvider } from '../application/catalog-provider.js';
 import { loadConfig } from '../config.js';
 import {
   HubNotFoundError,

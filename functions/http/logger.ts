@@ -1,17 +1,10 @@
 // Structured JSON logs, one line per event, with the request id: what CloudWatch Logs Insights
 // and a developer's terminal both read well. Levels are filtered once, at creation.
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+import type { Logger, LogLevel } from '../application/ports/logger.js';
+
+export type { Logger, LogLevel };
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
-
-export interface Logger {
-  /** False when the level is filtered out: lets callers skip building fields. */
-  enabled(level: Exclude<LogLevel, 'silent'>): boolean;
-  debug(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
 
 export function createLogger(
   level: LogLevel,

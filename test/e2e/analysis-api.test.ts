@@ -5,8 +5,12 @@
 // the token, and the CLI's remote form. Every response is checked against the OpenAPI document.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AlignmentView, ImpactView, ThreeWayView } from '../../functions/adapters/analysis-service.js';
 import { readAreaDirectories, readBoundarySetDir } from '../../functions/adapters/boundary-set-files.js';
+import type {
+  AlignmentView,
+  ImpactView,
+  ThreeWayView,
+} from '../../functions/application/analysis-service.js';
 import type { AlignmentSummary } from '../../functions/core/impact/alignment-summary.js';
 import type { BoundarySet, PostcodeRecord } from '../../functions/core/model.js';
 import { ANALYSIS_ROUTES } from '../../functions/http/routes.js';

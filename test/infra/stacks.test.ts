@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { App, type Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { EVENT_SOURCE } from '../../functions/adapters/events/event-publisher.js';
+import { EVENT_SOURCE } from '../../functions/application/ports/event-publisher.js';
 import { ROUTES } from '../../functions/http/routes.js';
 import { defineCatchmentsApp, handlerEntries } from '../../lib/app.js';
 import { routePathRegex } from '../../lib/constructs/api-firewall.js';

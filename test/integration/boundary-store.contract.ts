@@ -5,10 +5,10 @@
 // publish/events and the readers' freshness and consistency.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CatalogProvider } from '../../functions/adapters/catalog-provider.js';
-import { MemoryEventPublisher } from '../../functions/adapters/events/event-publisher.js';
-import { BoundarySetService } from '../../functions/adapters/store/boundary-set-service.js';
+import { MemoryEventPublisher } from '../../functions/adapters/events/memory-event-publisher.js';
 import type { TableBoundaryStore } from '../../functions/adapters/store/table-boundary-store.js';
+import { BoundarySetService } from '../../functions/application/boundary-set-service.js';
+import { CatalogProvider } from '../../functions/application/catalog-provider.js';
 import { InvalidGeometryError, NotFoundError, VersionConflictError } from '../../functions/core/errors.js';
 import { postcodeAnswer } from '../../functions/core/lookup/answer.js';
 import type { LookupCatalog } from '../../functions/core/lookup/catalog.js';

@@ -2,12 +2,12 @@
 // active pointer; it keeps serving when the store cannot be read, serves only its configured areas,
 // and answers 503 when nothing is published.
 import { describe, expect, it } from 'vitest';
-import { CatalogProvider } from '../../functions/adapters/catalog-provider.js';
 import {
   EmbeddedBoundaryStore,
   MEMORY_STORE,
 } from '../../functions/adapters/store/embedded-boundary-store.js';
 import { MemoryItemTable } from '../../functions/adapters/store/item-table.js';
+import { CatalogProvider } from '../../functions/application/catalog-provider.js';
 import { ServiceUnavailableError } from '../../functions/core/errors.js';
 import type { LookupCatalog } from '../../functions/core/lookup/catalog.js';
 import { candidateOf, edition, testshireDirectoryCsv, testshireSet } from '../support/boundary-sets.js';

@@ -4,8 +4,8 @@
 // client's middleware, before the SDK's own retries, so the adapter's retry loop is what copes.
 // Nothing may be lost, and another container must read back exactly what was written.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assignAll } from '../../functions/adapters/store/boundary-set-service.js';
 import { DynamoBoundaryStore } from '../../functions/adapters/store/dynamo-boundary-store.js';
+import { assignAll } from '../../functions/application/boundary-set-service.js';
 import { versionCounts } from '../../functions/core/boundary-set/counts.js';
 import { AreaLookup } from '../../functions/core/lookup/area-lookup.js';
 import {

@@ -2,7 +2,7 @@
 // computed one, byte for byte), and the catalog built from it answers as the live index does.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assignAll } from '../../functions/adapters/store/boundary-set-service.js';
+import { assignAll } from '../../functions/application/boundary-set-service.js';
 import { postcodeAnswer } from '../../functions/core/lookup/answer.js';
 import { AreaLookup, type Assignment } from '../../functions/core/lookup/area-lookup.js';
 import {

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import {
   boundarySetEvent,
   EVENT_CHANGES_MAX_ITEMS,
-} from '../../functions/adapters/store/boundary-set-service.js';
-import type { PointerChange, VersionHeader } from '../../functions/adapters/store/boundary-store.js';
+} from '../../functions/application/boundary-set-service.js';
+import type { PointerChange, VersionHeader } from '../../functions/application/ports/boundary-store.js';
 import {
   boundedPrefix,
   changedPostcodes,

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import geodesicLib from 'geographiclib-geodesic';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assignAll } from '../../functions/adapters/store/boundary-set-service.js';
+import { assignAll } from '../../functions/application/boundary-set-service.js';
 import { problemFeatures } from '../../functions/core/boundary-set/problems.js';
 import {
   type DraftSet,

@@ -8,7 +8,7 @@ import {
   MAX_ENTRY_BYTES,
   toEntry,
 } from '../../functions/adapters/eventbridge-publisher.js';
-import { type BoundarySetEvent, EVENT_SOURCE } from '../../functions/adapters/events/event-publisher.js';
+import { type BoundarySetEvent, EVENT_SOURCE } from '../../functions/application/ports/event-publisher.js';
 
 const eventBridge = mockClient(EventBridgeClient);
 const client = new EventBridgeClient({ region: 'eu-west-2' });

@@ -11,7 +11,7 @@ import type { Polygon } from 'geojson';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readAreaDirectories, readBoundarySetDir } from '../../functions/adapters/boundary-set-files.js';
 import { readDirectoryFile } from '../../functions/adapters/directory-file.js';
-import { assignAll } from '../../functions/adapters/store/boundary-set-service.js';
+import { assignAll } from '../../functions/application/boundary-set-service.js';
 import { validateDraftSet } from '../../functions/core/boundary-set/validate.js';
 import { InvalidGeometryError } from '../../functions/core/errors.js';
 import { summariseAlignment } from '../../functions/core/impact/alignment-summary.js';

@@ -1,8 +1,8 @@
 // Chooses the boundary store from configuration, once per process: DynamoDB when a table name is
 // configured (AWS), else the embedded store (local folder, or memory for `:memory:`).
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { BoundaryStore } from '../../application/ports/boundary-store.js';
 import type { ServiceConfig } from '../../config.js';
-import type { BoundaryStore } from './boundary-store.js';
 import { DynamoBoundaryStore } from './dynamo-boundary-store.js';
 import { EmbeddedBoundaryStore } from './embedded-boundary-store.js';
 

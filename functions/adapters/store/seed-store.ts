@@ -5,13 +5,13 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
+import type { BoundarySetService } from '../../application/boundary-set-service.js';
+import type { BoundaryStore } from '../../application/ports/boundary-store.js';
 import { checkLayer } from '../../core/layer-validation.js';
 import { LAYER_NAMES, type Layer, type LayerName } from '../../core/model.js';
 import type { Logger } from '../../http/logger.js';
 import { listAreaDirs, readBoundarySetDir, SAMPLE_DATA_DIR } from '../boundary-set-files.js';
 import { isGzip } from '../directory-file.js';
-import type { BoundarySetService } from './boundary-set-service.js';
-import type { BoundaryStore } from './boundary-store.js';
 
 const gunzipAsync = promisify(gunzip);
 

@@ -17,13 +17,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import {
-  AreaNotFoundError,
-  InvalidRequestError,
-  NotFoundError,
-  VersionConflictError,
-} from '../../core/errors.js';
-import { type AreaInfo, LAYER_NAMES, type Layer, type LayerName, type Site } from '../../core/model.js';
-import {
   AREA_ID_PATTERN,
   type AreaPointer,
   type BoundaryStore,
@@ -38,7 +31,14 @@ import {
   type SweepResult,
   type VersionCandidate,
   type VersionHeader,
-} from './boundary-store.js';
+} from '../../application/ports/boundary-store.js';
+import {
+  AreaNotFoundError,
+  InvalidRequestError,
+  NotFoundError,
+  VersionConflictError,
+} from '../../core/errors.js';
+import { type AreaInfo, LAYER_NAMES, type Layer, type LayerName, type Site } from '../../core/model.js';
 import { ConditionFailedError, type Item, type ItemTable } from './item-table.js';
 
 const gzipAsync = promisify(gzip);

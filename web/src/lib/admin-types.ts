@@ -8,10 +8,10 @@ export type {
   DraftMeta,
   PointerChange,
   VersionHeader,
-} from '../../../functions/adapters/store/boundary-store.js';
+} from '../../../functions/application/ports/boundary-store.js';
 export type { ProblemFeatureProperties };
 
-import type { PointerChange, VersionHeader } from '../../../functions/adapters/store/boundary-store.js';
+import type { PointerChange, VersionHeader } from '../../../functions/application/ports/boundary-store.js';
 
 export interface HistoryView {
   readonly area: string;

@@ -115,7 +115,7 @@ export function readImpact(report: RedrawImpact): ImpactView {
   };
 }
 
-/** What GET …/alignment answers (functions/adapters/analysis-service.ts `AlignmentView`), as read here. */
+/** What GET …/alignment answers (functions/application/analysis-service.ts `AlignmentView`), as read here. */
 export interface AlignmentAnswer {
   readonly alignment: AlignmentResult;
 }

@@ -5,7 +5,6 @@
 
 import type { ChangedPostcode, HubMove } from '../../core/boundary-set/changes.js';
 import type { VersionCounts } from '../../core/boundary-set/counts.js';
-import type { Logger } from '../../http/logger.js';
 
 export const EVENT_SOURCE = 'family-hub-catchments';
 
@@ -41,27 +40,4 @@ export interface BoundarySetEvent {
 
 export interface EventPublisher {
   publish(event: BoundarySetEvent): Promise<void>;
-}
-
-/** Local runs and tests: logs each event (one line) and keeps the latest `keep` in memory. */
-export class MemoryEventPublisher implements EventPublisher {
-  readonly events: BoundarySetEvent[] = [];
-
-  constructor(
-    private readonly logger?: Logger,
-    private readonly keep = 1_000,
-  ) {}
-
-  async publish(event: BoundarySetEvent): Promise<void> {
-    this.events.push(event);
-    if (this.events.length > this.keep) this.events.splice(0, this.events.length - this.keep);
-    this.logger?.info('event', {
-      type: event.type,
-      id: event.id,
-      area: event.area,
-      fromVersion: event.fromVersion,
-      toVersion: event.toVersion,
-      changedPostcodeCount: event.changedPostcodeCount,
-    });
-  }
 }

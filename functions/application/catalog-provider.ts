@@ -15,8 +15,8 @@ import { assignmentMap, assignmentsCsv, decodeAssignmentTable } from '../core/lo
 import { LookupCatalog, type PrecomputedArea } from '../core/lookup/catalog.js';
 import type { PostcodeRecord } from '../core/model.js';
 import { PostcodeDirectory } from '../core/postcode-directory.js';
-import type { Logger } from '../http/logger.js';
-import type { AreaPointer, BoundaryStore } from './store/boundary-store.js';
+import type { AreaPointer, BoundaryStore } from './ports/boundary-store.js';
+import type { Logger } from './ports/logger.js';
 
 export interface CatalogProviderOptions<C> {
   readonly store: BoundaryStore;

@@ -28,7 +28,7 @@ import type {
   DraftContent,
   DraftMeta,
   StoredVersion,
-} from './store/boundary-store.js';
+} from './ports/boundary-store.js';
 
 export interface AnalysisServiceOptions {
   readonly store: BoundaryStore;

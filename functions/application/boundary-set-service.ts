@@ -12,38 +12,38 @@ import {
   type ChangedPostcode,
   changedPostcodes,
   hubMoves,
-} from '../../core/boundary-set/changes.js';
-import { versionCounts } from '../../core/boundary-set/counts.js';
-import { problemFeatures, problemSummaries } from '../../core/boundary-set/problems.js';
-import { checkAreaInfo, checkSites } from '../../core/boundary-set/sites.js';
+} from '../core/boundary-set/changes.js';
+import { versionCounts } from '../core/boundary-set/counts.js';
+import { problemFeatures, problemSummaries } from '../core/boundary-set/problems.js';
+import { checkAreaInfo, checkSites } from '../core/boundary-set/sites.js';
 import {
   type CoverageReport,
   type DraftSet,
   draftToBoundarySet,
   postcodeGapProblems,
   validateDraftSet,
-} from '../../core/boundary-set/validate.js';
+} from '../core/boundary-set/validate.js';
 import {
   InvalidGeometryError,
   InvalidRequestError,
   NotFoundError,
   truncate,
   VersionConflictError,
-} from '../../core/errors.js';
-import { checkLayer, type LayerCrs } from '../../core/layer-validation.js';
-import { AreaLookup } from '../../core/lookup/area-lookup.js';
+} from '../core/errors.js';
+import { checkLayer, type LayerCrs } from '../core/layer-validation.js';
+import { AreaLookup } from '../core/lookup/area-lookup.js';
 import {
   type AssignmentRow,
   assignmentMap,
   assignmentsCsv,
   decodeAssignmentTable,
   encodeAssignmentTable,
-} from '../../core/lookup/assignment-table.js';
-import type { AreaInfo, BoundarySet, Layer, LayerName } from '../../core/model.js';
-import { DirectoryFormatError, PostcodeDirectory } from '../../core/postcode-directory.js';
-import type { Logger } from '../../http/logger.js';
-import type { BoundarySetEvent, EventPublisher } from '../events/event-publisher.js';
-import type { BoundaryStore, DraftMeta, PointerChange, VersionHeader } from './boundary-store.js';
+} from '../core/lookup/assignment-table.js';
+import type { AreaInfo, BoundarySet, Layer, LayerName } from '../core/model.js';
+import { DirectoryFormatError, PostcodeDirectory } from '../core/postcode-directory.js';
+import type { BoundaryStore, DraftMeta, PointerChange, VersionHeader } from './ports/boundary-store.js';
+import type { BoundarySetEvent, EventPublisher } from './ports/event-publisher.js';
+import type { Logger } from './ports/logger.js';
 
 export interface BoundarySetServiceOptions {
   readonly store: BoundaryStore;
