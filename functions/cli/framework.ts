@@ -1,6 +1,7 @@
 // A small command-line framework: one `CliCommand` per file in ./commands, argument parsing by
 // node:util parseArgs, generated --help, and the exit codes the CLI promises:
 //   0 ok · 1 findings (e.g. validation problems) · 2 bad usage or bad input.
+import type { Readable } from 'node:stream';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 
 export const EXIT_OK = 0;
@@ -8,6 +9,8 @@ export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
 
 export interface CliIO {
+  /** Standard input, for `-` in place of an input file (absent where there is none). */
+  readonly stdin?: Readable;
   readonly stdout: { write(text: string): unknown };
   readonly stderr: { write(text: string): unknown };
   /** True when stderr is a terminal: progress bars are drawn only then. */
