@@ -10,6 +10,7 @@ const code = await runCli(
   commands,
   process.argv.slice(2),
   {
+    stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,
     interactive: Boolean(process.stderr.isTTY),

@@ -13,7 +13,11 @@ import type { LayerCrs } from '../core/layer-validation.js';
 /** The zip is not a Shapefile we can read (the message says what to send instead). */
 export class ShapefileError extends Error {
   readonly code = 'invalid-shapefile';
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** True when the zip was refused for its unpacked size. */
+    readonly tooLarge = false,
+  ) {
     super(message);
     this.name = 'ShapefileError';
   }
@@ -53,6 +57,7 @@ export function decodeZippedShapefile(
         if (declared > limits.maxUnzippedBytes) {
           throw new ShapefileError(
             `The zip unpacks to more than ${limits.maxUnzippedBytes.toLocaleString('en-GB')} bytes, the limit for one layer. Send a smaller layer, or simplify it.`,
+            true,
           );
         }
         return true;
