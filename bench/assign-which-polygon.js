@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { once } from 'node:events';
 // The reference for `npm run bench -- assign`: the plain which-polygon script a GIS analyst would
 // write to give every postcode its polygon, at its own full speed (plain Node, no TypeScript loader,
 // no harness in the loop). Reads a headed CSV (gzip or not) with lat/lng columns, writes each row
@@ -6,7 +7,6 @@
 //
 //   node bench/assign-which-polygon.js <layer.geojson[.gz]> <id-property> <points.csv[.gz]> <out.csv>
 import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
-import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import whichPolygon from 'which-polygon';

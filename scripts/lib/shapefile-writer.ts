@@ -53,7 +53,7 @@ function shpAndShx(geometries: readonly (Polygon | MultiPolygon)[]): { shp: Uint
       maxY = Math.max(maxY, y!);
     }
     content.setInt32(0, POLYGON, true);
-    [minX, minY, maxX, maxY].forEach((v, i) => content.setFloat64(4 + 8 * i, v, true));
+    for (const [i, v] of [minX, minY, maxX, maxY].entries()) content.setFloat64(4 + 8 * i, v, true);
     content.setInt32(36, rings.length, true);
     content.setInt32(40, points.length, true);
     let start = 0;
@@ -89,7 +89,7 @@ function shpAndShx(geometries: readonly (Polygon | MultiPolygon)[]): { shp: Uint
     header.setInt32(24, bytes / 2, false);
     header.setInt32(28, 1000, true);
     header.setInt32(32, POLYGON, true);
-    box.forEach((v, i) => header.setFloat64(36 + 8 * i, v, true));
+    for (const [i, v] of box.entries()) header.setFloat64(36 + 8 * i, v, true);
   }
   const shpView = new DataView(shp.buffer);
   const shxView = new DataView(shx.buffer);
