@@ -7,10 +7,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unzipSync, zipSync } from 'fflate';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import proj4 from 'proj4';
 import { describe, expect, it } from 'vitest';
 import { decodeLayerBytes } from '../../functions/adapters/layer-file.js';
 import { crsOfPrj, decodeZippedShapefile, ShapefileError } from '../../functions/adapters/shapefile.js';
 import type { AlignmentResult } from '../../functions/core/alignment/align.js';
+import { BNG_PROJ4 } from '../../functions/core/geo/bng.js';
 import { checkLayer } from '../../functions/core/layer-validation.js';
 import { BNG_PRJ, shapefileZip, WGS84_PRJ } from '../../scripts/lib/shapefile-writer.js';
 import { SHAPEFILE_FIXTURES_DIR, shapefileFixtures } from '../../scripts/make-shapefile-fixtures.js';
@@ -212,5 +214,35 @@ describe('catchments with a zipped Shapefile in British National Grid', () => {
       (await runCatchments('assign', '--polygons', layer, '--id-property', 'id', '--points', points)).stdout;
     expect(await run(fixture('hv-patches-bng.zip'))).toBe(await run(sample('hv-patches.geojson')));
     expect(await run(fixture('catchments-wgs84.zip'))).toBe(await run(sample('catchments.geojson')));
+  });
+
+  it('reads zipped Shapefiles in boundary-set folders: impact gives the same answers', async () => {
+    // The `to` redraw of test/fixtures/impact with every layer exported to a BNG Shapefile.
+    const dir = mkdtempSync(path.join(tmpdir(), 'impact-zip-'));
+    const impact = path.join(repo, 'test', 'fixtures', 'impact');
+    writeFileSync(path.join(dir, 'area.json'), readFileSync(path.join(impact, 'to', 'area.json')));
+    const toBng = proj4('EPSG:4326', BNG_PROJ4);
+    for (const layer of ['outline', 'catchments', 'hv-patches', 'coc-teams']) {
+      const collection = JSON.parse(readFileSync(path.join(impact, 'to', `${layer}.geojson`), 'utf8'));
+      writeFileSync(
+        path.join(dir, `${layer}.zip`),
+        shapefileZip(collection, {
+          name: layer,
+          prj: BNG_PRJ,
+          fields: ['id', 'name'],
+          project: (p) => toBng.forward([p[0]!, p[1]!]),
+        }),
+      );
+    }
+    const run = async (to: string) => {
+      const r = await runCatchments('impact', '--from', path.join(impact, 'from'), '--to', to, '--json');
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as Record<string, unknown>;
+    };
+    const zipped = await run(dir);
+    const geojson = await run(path.join(impact, 'to'));
+    expect(zipped.validation).toMatchObject({ publishable: true, errors: 0 });
+    for (const key of ['postcodes', 'hubs', 'hvPatches', 'cocTeams'])
+      expect(zipped[key], key).toEqual(geojson[key]);
   });
 });
