@@ -59,7 +59,11 @@ const COLOURS = {
 
 let api: Api;
 let config: WebConfigShape = { apiBase: '', tiles: null };
-let areas: AreaSummary[] = [];
+/**
+ * The areas served, for their names: every answer waits for this list, so an answer never shows an
+ * area id because the lookup came back before `/v1/areas` did. Empty when the list cannot be read.
+ */
+let areasReady: Promise<AreaSummary[]> = Promise.resolve([]);
 let mapReady: Promise<MapInstance | null> | null = null;
 let lookupSeq = 0;
 let inFlight: AbortController | null = null;
@@ -80,7 +84,7 @@ async function start(): Promise<void> {
     if (postcode) void lookup(postcode, 'none');
     else clearResult();
   });
-  void loadAreas();
+  areasReady = loadAreas();
   const initial = new URLSearchParams(location.search).get('postcode');
   if (initial) {
     input.value = initial;
@@ -100,12 +104,12 @@ async function preloadMap(): Promise<void> {
   }
 }
 
-async function loadAreas(): Promise<void> {
+async function loadAreas(): Promise<AreaSummary[]> {
+  let areas: AreaSummary[];
   try {
-    const { data } = await api.json<{ areas: AreaSummary[] }>('/v1/areas');
-    areas = data.areas;
+    areas = (await api.json<{ areas: AreaSummary[] }>('/v1/areas')).data.areas;
   } catch {
-    return; // The lookup itself reports an unavailable service.
+    return []; // The lookup itself reports an unavailable service.
   }
   const notice = byId('area-notice');
   const illustrative = areas.filter((a) => a.illustrative);
@@ -123,6 +127,7 @@ async function loadAreas(): Promise<void> {
   byId('version-note').textContent = areas
     .map((a) => `${a.name}: boundaries version ${a.version ?? 'not yet published'}`)
     .join(' · ');
+  return areas;
 }
 
 /** How the address bar follows the lookups: a new entry, the same entry, or untouched. */
@@ -151,8 +156,9 @@ async function lookup(raw: string, history: History): Promise<void> {
     const { data } = await api.json<LookupAnswer>(`/v1/postcodes/${encodeURIComponent(postcode)}`, {
       signal: controller.signal,
     });
+    const areas = await areasReady;
     if (seq !== lookupSeq) return;
-    await showAnswer(data, seq);
+    await showAnswer(data, areas, seq);
   } catch (error) {
     if (seq !== lookupSeq || (error as Error).name === 'AbortError') return;
     showProblem(postcode, error);
@@ -233,7 +239,7 @@ function showProblem(postcode: string, error: unknown): void {
   status.textContent = `${heading}. ${advice}`;
 }
 
-async function showAnswer(answer: LookupAnswer, seq: number): Promise<void> {
+async function showAnswer(answer: LookupAnswer, areas: readonly AreaSummary[], seq: number): Promise<void> {
   const postcode = answer.postcode ?? input.value.trim().toUpperCase();
   const area = areas.find((a) => a.id === answer.area);
   const areaName = area?.name ?? answer.area;
@@ -304,7 +310,7 @@ async function showAnswer(answer: LookupAnswer, seq: number): Promise<void> {
     ),
   );
   status.textContent = announcement;
-  await drawAnswer(answer, seq);
+  await drawAnswer(answer, areaName, seq);
   performance.mark('fh:answer');
 }
 
@@ -555,7 +561,7 @@ function outlineOf(area: string, version: number | null): Promise<FeatureCollect
   return outline;
 }
 
-async function drawAnswer(answer: LookupAnswer, seq: number): Promise<void> {
+async function drawAnswer(answer: LookupAnswer, areaName: string, seq: number): Promise<void> {
   const hub = answer.hub ?? answer.nearestHub;
   const [instance, outline, detail] = await Promise.all([
     ensureMap(),
@@ -616,12 +622,7 @@ async function drawAnswer(answer: LookupAnswer, seq: number): Promise<void> {
     hub ? legendItem('legend__swatch--hub', answer.hub ? 'Your family hub' : 'Nearest family hub') : null,
     answer.spokes.length > 0 ? legendItem('legend__swatch--spoke', 'Outreach sites') : null,
     detail?.catchment ? legendItem('legend__swatch--catchment', 'Area the hub serves') : null,
-    outline
-      ? legendItem(
-          'legend__swatch--outline',
-          `${areas.find((a) => a.id === answer.area)?.name ?? answer.area} boundary`,
-        )
-      : null,
+    outline ? legendItem('legend__swatch--outline', `${areaName} boundary`) : null,
   );
 }
 
