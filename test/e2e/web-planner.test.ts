@@ -219,7 +219,7 @@ describe('the planner’s map', () => {
 
     // First a draft with an overlap: the problem is listed, drawn where it is, and blocks publishing.
     await page.getByLabel('Layer to replace').selectOption('catchments');
-    await page.getByLabel('GeoJSON file').setInputFiles(overlapFile);
+    await page.getByLabel('File (GeoJSON or zipped Shapefile)').setInputFiles(overlapFile);
     await page.getByRole('button', { name: 'Upload to the draft' }).click();
     await expect
       .poll(() => text(page, '#validation-summary'), { timeout: 60_000 })
@@ -238,7 +238,7 @@ describe('the planner’s map', () => {
     expect(await page.getByRole('button', { name: 'Publish the draft…' }).isDisabled()).toBe(true);
 
     // Then the redraw itself, replacing the layer in the same draft.
-    await page.getByLabel('GeoJSON file').setInputFiles(draftFile);
+    await page.getByLabel('File (GeoJSON or zipped Shapefile)').setInputFiles(draftFile);
     await page.getByRole('button', { name: 'Upload to the draft' }).click();
     await expect
       .poll(() => text(page, '#validation-summary'), { timeout: 60_000 })

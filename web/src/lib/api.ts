@@ -37,8 +37,10 @@ export interface JsonResponse<T> {
 export interface RequestOptions {
   readonly method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   readonly body?: unknown;
-  /** Sent as is (already JSON text), e.g. an uploaded file. */
-  readonly rawBody?: string;
+  /** Sent as is, e.g. an uploaded file (JSON text, or a zip as a Blob). */
+  readonly rawBody?: string | Blob;
+  /** The rawBody's Content-Type. @default application/json */
+  readonly contentType?: string;
   readonly headers?: Record<string, string>;
   readonly signal?: AbortSignal;
 }
@@ -65,10 +67,10 @@ export class Api {
     };
     const token = this.token();
     if (token) headers.Authorization = `Bearer ${token}`;
-    let body: string | undefined;
+    let body: string | Blob | undefined;
     if (options.rawBody !== undefined) body = options.rawBody;
     else if (options.body !== undefined) body = JSON.stringify(options.body);
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (body !== undefined) headers['Content-Type'] = options.contentType ?? 'application/json';
     let response: Response;
     try {
       response = await fetch(this.url(path), {
