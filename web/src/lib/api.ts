@@ -115,25 +115,39 @@ function isProblem(value: unknown): value is Problem {
   );
 }
 
-/** The pages' settings (web/src/config.json, served as /assets/config.json). */
+/** The pages' settings (web/src/config.json and the branding, served as /assets/config.json). */
 export async function loadConfig(): Promise<WebConfigShape> {
-  const fallback: WebConfigShape = { apiBase: '', tiles: null };
+  const fallback: WebConfigShape = { apiBase: '', tiles: null, basemap: null, areas: [] };
   try {
     const response = await fetch('/assets/config.json', { headers: { Accept: 'application/json' } });
     if (!response.ok) return fallback;
-    const value = (await response.json()) as Partial<WebConfigShape>;
-    return {
-      apiBase: typeof value.apiBase === 'string' ? value.apiBase.replace(/\/$/, '') : '',
-      tiles:
-        value.tiles && typeof value.tiles.url === 'string'
-          ? {
-              url: value.tiles.url,
-              attribution: String(value.tiles.attribution ?? ''),
-              ...(typeof value.tiles.maxzoom === 'number' ? { maxzoom: value.tiles.maxzoom } : {}),
-            }
-          : null,
-    };
+    return readConfig((await response.json()) as Partial<WebConfigShape>);
   } catch {
     return fallback;
   }
+}
+
+/** A config as sent, with anything missing or of the wrong type left at its default. */
+export function readConfig(value: Partial<WebConfigShape>): WebConfigShape {
+  const basemap = value.basemap;
+  return {
+    apiBase: typeof value.apiBase === 'string' ? value.apiBase.replace(/\/$/, '') : '',
+    tiles:
+      value.tiles && typeof value.tiles.url === 'string'
+        ? {
+            url: value.tiles.url,
+            attribution: String(value.tiles.attribution ?? ''),
+            ...(typeof value.tiles.maxzoom === 'number' ? { maxzoom: value.tiles.maxzoom } : {}),
+          }
+        : null,
+    basemap:
+      basemap && typeof basemap.url === 'string'
+        ? {
+            url: basemap.url,
+            attribution: String(basemap.attribution ?? ''),
+            maxzoom: typeof basemap.maxzoom === 'number' ? basemap.maxzoom : 15,
+          }
+        : null,
+    areas: Array.isArray(value.areas) ? value.areas.filter((a): a is string => typeof a === 'string') : [],
+  };
 }
