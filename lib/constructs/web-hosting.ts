@@ -4,7 +4,7 @@
 // so page and API share an origin; a response headers policy with the pages' CSP (frame-ancestors
 // from the branding), HSTS, nosniff and a referrer policy; compression, and caching that follows
 // what each origin says (hashed assets a year, pages revalidated, API answers their max-age).
-import { Duration, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size, Stack, Token, Validations } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -275,6 +275,9 @@ export class WebHosting extends Construct {
 function acknowledgeDeploymentProvider(scope: Construct, site: s3.Bucket): void {
   const stack = Stack.of(scope);
   const siteId = stack.getLogicalId(site.node.defaultChild as s3.CfnBucket);
+  // As cdk-nag writes them: a pseudo parameter where the stack is environment-agnostic.
+  const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
   const reasons: Record<string, string> = {
     'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]':
       "CDK's BucketDeployment provider logs with the AWS managed basic execution policy; it runs only during deployments.",
@@ -290,7 +293,7 @@ function acknowledgeDeploymentProvider(scope: Construct, site: s3.Bucket): void 
       "CDK's BucketDeployment removes pages a release dropped (prune) from the site bucket only.",
     [`AwsSolutions-IAM5[Resource::<${siteId}.Arn>/*]`]:
       "CDK's BucketDeployment writes the site's files: every object of the site bucket, which holds nothing else.",
-    [`AwsSolutions-IAM5[Resource::arn:aws:s3:::cdk-hnb659fds-assets-${stack.account}-${stack.region}/*]`]:
+    [`AwsSolutions-IAM5[Resource::arn:aws:s3:::cdk-hnb659fds-assets-${account}-${region}/*]`]:
       "CDK's BucketDeployment reads its source zip from the CDK bootstrap asset bucket (object names are content hashes).",
     'AwsSolutions-IAM5[Resource::*]':
       "CDK's BucketDeployment invalidates the distribution's cache after a release; cloudfront:CreateInvalidation takes no resource-level scoping here.",
