@@ -51,6 +51,8 @@ const WEB_ROOT = fileURLToPath(new URL('../web/dist', import.meta.url));
 export async function startLocalApp(
   config: ServiceConfig,
   logger: Logger = createLogger(config.logLevel),
+  /** The built pages to serve (tests build a branded site into a folder of its own). @default web/dist */
+  webRoot: string = WEB_ROOT,
 ): Promise<LocalApp> {
   // Checked before anything starts: a branding file with a low-contrast colour stops the start.
   const branding = loadBranding(config.brandingFile);
@@ -128,19 +130,19 @@ export async function startLocalApp(
     // /embed/find; the branding's basemap file at /tiles/. docs/web.md lists the routes.
     const frameAncestors = branding.frameAncestors;
     const web = createStaticFileHandler({
-      root: WEB_ROOT,
+      root: webRoot,
       pages: { '/': 'index.html', '/embed': 'embed.html', '/planner': 'planner.html' },
       missingHint: 'The web pages are not built: run `npm run build:web` (npm start does it first).',
       logger,
       contentSecurityPolicy: pageContentSecurityPolicy({
         frameAncestors,
-        connectOrigins: builtPageOrigins(WEB_ROOT),
+        connectOrigins: builtPageOrigins(webRoot),
       }),
       crossOrigin: ['/widget.js'],
     });
     const answers = createAnswerPageHandler({
       context: () => provider.context(),
-      pagesDir: WEB_ROOT,
+      pagesDir: webRoot,
       logger,
       cacheSeconds: config.cacheSeconds,
       frameAncestors,

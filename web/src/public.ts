@@ -129,11 +129,15 @@ async function loadAreas(): Promise<AreaSummary[]> {
     );
     notice.hidden = false;
   }
+  // The footer (not in the iframe mode, where the council's page has its own).
+  const attribution = document.getElementById('attribution');
   const lines = [...new Set(areas.flatMap((a) => a.attribution))];
-  replace(byId('attribution'), ...lines.map((line) => h('li', {}, line)));
-  byId('version-note').textContent = ours
-    .map((a) => t('footer.versions', { area: a.name, version: a.version ?? t('footer.notPublished') }))
-    .join(' · ');
+  if (attribution) replace(attribution, ...lines.map((line) => h('li', {}, line)));
+  const versions = document.getElementById('version-note');
+  if (versions)
+    versions.textContent = ours
+      .map((a) => t('footer.versions', { area: a.name, version: a.version ?? t('footer.notPublished') }))
+      .join(' · ');
   return areas;
 }
 
