@@ -12,6 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import AxeBuilder from '@axe-core/playwright';
 import { booleanPointInPolygon, difference, featureCollection, union } from '@turf/turf';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import type { Browser, Page } from 'playwright-core';
@@ -196,6 +197,13 @@ describe('the planner’s map', () => {
     expect(await visibility()).toBe('none');
     await patches.check();
     expect(await visibility()).toBe('visible');
+    // axe-core at the WCAG 2.2 AA rules: no violation on the planner's map.
+    const audit = await new AxeBuilder({ page })
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+      .analyze();
+    expect(
+      audit.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    ).toEqual([]);
 
     await page.getByLabel('Admin token').fill('not-the-token-at-all');
     await page.getByRole('button', { name: 'Sign in' }).click();

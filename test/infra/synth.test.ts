@@ -65,7 +65,10 @@ describe('npx cdk synth', () => {
 
   it('packages the built, branded pages with the no-JavaScript answer function', () => {
     const template = JSON.parse(readFileSync(join(outdir, 'Catchments-dev-Web.template.json'), 'utf8')) as {
-      Resources: Record<string, { Type: string; Properties: { Code?: { S3Key: string }; Description?: string } }>;
+      Resources: Record<
+        string,
+        { Type: string; Properties: { Code?: { S3Key: string }; Description?: string } }
+      >;
     };
     const fn = Object.values(template.Resources).find(
       (r) => r.Type === 'AWS::Lambda::Function' && /answer pages/.test(r.Properties.Description ?? ''),
