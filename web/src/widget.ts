@@ -105,6 +105,8 @@ class FamilyHubFinder extends HTMLElement {
       event.preventDefault();
       void this.lookup();
     });
+    // For scripts/measure-web.ts: the widget answers input from here on.
+    performance.mark('fh:ready');
   }
 
   private async loadAreaName(area: string): Promise<string> {
@@ -159,6 +161,7 @@ class FamilyHubFinder extends HTMLElement {
       });
       result.replaceChildren(...toDom(view.nodes));
       status.textContent = view.announcement;
+      performance.mark('fh:answer');
     } catch (e) {
       if (seq !== this.seq) return;
       const problem = e instanceof ApiError ? e : null;
