@@ -63,7 +63,9 @@ export async function buildDist() {
     target: 'node20',
     splitting: true, // dynamic imports (SigV4 signing, the AWS SDK) stay lazy
     outdir: 'dist',
-    chunkNames: 'chunks/[name]-[hash]',
+    // Chunks beside the entries: every output is one folder down from the repository, which the
+    // source-location rewrite below relies on.
+    chunkNames: '[name]-[hash]',
     sourcemap: 'linked',
     external: EXTERNAL,
     banner: { js: REQUIRE_SHIM },
@@ -114,20 +116,12 @@ function writeAtomically(path, contents) {
   renameSync(temp, path);
 }
 
-/** Chunks of earlier builds, left a minute for any process still loading them. */
+/** Chunks of earlier builds (content-hashed names), left a minute for any process still loading them. */
 function pruneOldChunks(keep) {
-  const dir = join(DIST, 'chunks');
-  let names = [];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const path = join(dir, name);
-    if (!keep.has(path) && !name.endsWith('.tmp') && statSync(path).mtimeMs < Date.now() - 60_000) {
-      rmSync(path, { force: true });
-    }
+  for (const name of readdirSync(DIST)) {
+    const path = join(DIST, name);
+    if (!/-[A-Z0-9]{8}\.js(\.map)?$/.test(name) || keep.has(path)) continue;
+    if (statSync(path).mtimeMs < Date.now() - 60_000) rmSync(path, { force: true });
   }
 }
 
@@ -141,7 +135,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const args = process.argv.slice(2);
   if (!args.includes('--if-stale') || !isBuildFresh()) {
     const { ms, inputs, outputs } = await buildDist();
-    const entries = outputs.filter((f) => f.endsWith('.js') && !f.includes('chunks'));
+    const entries = outputs.filter((f) => /^dist\/[a-z-]+\.js$/.test(f) && !f.includes('sigv4'));
     console.log(`build: ${entries.join(', ')} from ${inputs} inputs in ${ms} ms`);
   }
   if (args.includes('--web')) await buildWebPages();
