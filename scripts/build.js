@@ -23,7 +23,7 @@ const MANIFEST = join(DIST, 'build-manifest.json');
 const ENTRY_POINTS = {
   catchments: 'bin/catchments.ts',
   server: 'bin/server.ts',
-  'build-web': 'scripts/build-web.ts',
+  'build-web': 'scripts/web-build-entry.ts',
 };
 /** Loaded lazily and big (the AWS SDK), or native (esbuild): resolved from node_modules at run time. */
 const EXTERNAL = ['esbuild', '@aws-sdk/*', '@smithy/*'];
@@ -125,10 +125,51 @@ function pruneOldChunks(keep) {
   }
 }
 
-/** Builds the web pages with the compiled build script (scripts/build-web.ts). */
+const WEB_STAMP = join(DIST, 'web-build.json');
+
+/** Newest modification time of the files under `dir` (0 when it does not exist). */
+function newestUnder(dir) {
+  let newest = 0;
+  let entries = [];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestUnder(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Builds the web pages (scripts/build-web.ts, compiled), with the configured branding, unless the
+ * last build is newer than every input: web/, the branding file and the compiled build script.
+ */
 async function buildWebPages() {
-  const { buildWeb } = await import(pathToFileURL(join(DIST, 'build-web.js')).href);
-  await buildWeb({ log: console.log });
+  const { buildConfiguredWeb, configuredBrandingFile } = await import(
+    pathToFileURL(join(DIST, 'build-web.js')).href
+  );
+  const branding = configuredBrandingFile();
+  const newest = Math.max(
+    newestUnder(join(REPO, 'web', 'src')),
+    newestUnder(join(REPO, 'web', 'strings')),
+    newestUnder(join(REPO, 'web', 'branding')),
+    statSync(branding, { throwIfNoEntry: false })?.mtimeMs ?? Number.POSITIVE_INFINITY,
+    statSync(join(DIST, 'build-web.js')).mtimeMs,
+  );
+  let stamp;
+  try {
+    stamp = JSON.parse(readFileSync(WEB_STAMP, 'utf8'));
+  } catch {
+    stamp = undefined;
+  }
+  const built = statSync(join(REPO, 'web', 'dist', 'index.html'), { throwIfNoEntry: false });
+  if (built && stamp?.branding === branding && stamp.startedAt > newest) return;
+  const startedAt = Date.now();
+  await buildConfiguredWeb();
+  writeAtomically(WEB_STAMP, Buffer.from(`${JSON.stringify({ startedAt, branding })}\n`));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
