@@ -4,6 +4,7 @@
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { MemoryEventPublisher } from './adapters/events/memory-event-publisher.js';
+import { StoreInUseError } from './adapters/store/embedded-boundary-store.js';
 import { openBoundaryStore } from './adapters/store/open-store.js';
 import { seedStore } from './adapters/store/seed-store.js';
 import { AnalysisService } from './application/analysis-service.js';
@@ -12,7 +13,7 @@ import { CatalogProvider } from './application/catalog-provider.js';
 import type { BoundaryStore } from './application/ports/boundary-store.js';
 import type { ServiceConfig } from './config.js';
 import type { LookupCatalog } from './core/lookup/catalog.js';
-import { createAdminApiHandler } from './handlers/admin-api.js';
+import { bearerCheck, createAdminApiHandler } from './handlers/admin-api.js';
 import { createAnalysisApiHandler, withRoutes } from './handlers/analysis-api.js';
 import { createPublicApiHandler, type PublicContext, publicContext } from './handlers/public-api.js';
 import { createLocalServer, type Mount } from './http/local-server.js';
@@ -36,6 +37,22 @@ export interface LocalApp {
   /** Areas seeded into an empty store at start. */
   readonly seeded: readonly string[];
   close(): Promise<void>;
+}
+
+/**
+ * One line for the operator when the start fails for a reason they can fix (the store or the port
+ * is taken), instead of a stack trace; undefined for anything else.
+ */
+export function startupProblem(error: unknown): string | undefined {
+  if (error instanceof StoreInUseError) return error.message;
+  const e = error as NodeJS.ErrnoException & { port?: number; address?: string };
+  if (e?.code === 'EADDRINUSE') {
+    return `Port ${e.port ?? ''} on ${e.address ?? 'this host'} is already in use. Stop what is using it, or set PORT to another port.`;
+  }
+  if (e?.code === 'EACCES' && e.syscall === 'listen') {
+    return `Not allowed to listen on port ${e.port ?? ''}: choose a PORT above 1023.`;
+  }
+  return undefined;
 }
 
 /** The built web pages, served beside the API (see functions/http/static-files.ts). */
@@ -83,6 +100,7 @@ export async function startLocalApp(
       context: () => ({ analysis }),
       logger,
       corsOrigins: config.corsOrigins,
+      adminCorsOrigins: config.admin.corsOrigins,
       cacheSeconds: config.cacheSeconds,
       auth: config.admin.token ? { mode: 'token', token: config.admin.token } : { mode: 'off' },
     });
@@ -101,13 +119,17 @@ export async function startLocalApp(
           },
         }),
         logger,
-        corsOrigins: config.corsOrigins,
+        corsOrigins: config.admin.corsOrigins,
         auth: { mode: 'token', token },
       });
+      // The token is checked from the headers before any body is read (as API Gateway's
+      // authorizer does on AWS): an unauthenticated caller cannot make the server buffer a layer.
+      const checkToken = bearerCheck(token);
       mounts.push({
         prefix: '/v1/admin/',
         handler: withRoutes(analysisRoutes('admin'), analysisApi, adminApi),
         maxBodyBytes: config.admin.maxBodyBytes,
+        authorize: (request) => checkToken(request.headers.authorization),
       });
     } else {
       logger.info(

@@ -1,6 +1,13 @@
 // Serves API Gateway-style Lambda handlers over node:http, for `npm start`, e2e tests and the
 // HTTP benchmark. It converts each request to the REST API (v1) proxy event the Lambdas get on AWS,
 // so the same handler code answers locally and in the cloud.
+//
+// What API Gateway does before a Lambda runs is done here before a body is read: a mount's
+// `authorize` (the admin token; the IAM authorizer on AWS) refuses a caller at once, so nobody
+// without the token can make the server buffer a 5 MB body. A body that is not valid UTF-8 is
+// passed on base64-encoded (as API Gateway passes binary bodies), so the handler can refuse it with
+// a clear problem instead of reading U+FFFD replacement characters.
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
@@ -15,6 +22,12 @@ export interface Mount {
   readonly handler: ApiHandler;
   /** Body limit for this mount (the admin API takes whole layers); default the server's. */
   readonly maxBodyBytes?: number;
+  /**
+   * Checks the caller from the request line and headers alone, before any body is read; throws
+   * (e.g. UnauthorizedError) to refuse. CORS preflights (OPTIONS) are not checked: browsers send
+   * them without credentials.
+   */
+  readonly authorize?: (request: IncomingMessage) => void;
 }
 
 export interface LocalServerOptions {
@@ -42,21 +55,39 @@ export function createLocalServer(options: LocalServerOptions): Server {
   const { mounts, maxBodyBytes, logger } = options;
   return createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
+      if (isClientAbort(req, error)) {
+        // The caller went away mid-request: nothing to answer, nothing broken on our side.
+        logger.info('client closed the connection', { method: req.method, mount: mountOf(req).prefix });
+        return;
+      }
       logger.error('local server failure', { error: (error as Error)?.stack ?? String(error) });
       if (!res.headersSent) send(res, problemResult(error, 'local'));
       else res.destroy();
     });
   });
 
+  function mountOf(req: IncomingMessage): Mount {
+    const url = req.url ?? '/';
+    return mounts.find((m) => url.startsWith(m.prefix)) ?? mounts[mounts.length - 1]!;
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomUUID();
     const url = new URL(req.url ?? '/', 'http://localhost');
     const mount = mounts.find((m) => url.pathname.startsWith(m.prefix)) ?? mounts[mounts.length - 1]!;
+    if (mount.authorize && req.method !== 'OPTIONS') {
+      try {
+        mount.authorize(req);
+      } catch (error) {
+        refuse(req, res, problemResult(error, requestId));
+        return;
+      }
+    }
     const limit = mount.maxBodyBytes ?? maxBodyBytes;
     const body = await readBody(req, limit);
     if (body === null) {
-      res.setHeader('Connection', 'close');
-      send(
+      refuse(
+        req,
         res,
         problemResult(
           new PayloadTooLargeError(`The body is larger than ${limit} bytes. Split the request.`, {
@@ -71,6 +102,34 @@ export function createLocalServer(options: LocalServerOptions): Server {
     const result = await mount.handler(event, { ...LAMBDA_CONTEXT, awsRequestId: requestId });
     send(res, result);
   }
+}
+
+/**
+ * Answers without reading (the rest of) the body, then closes the connection. What the client is
+ * still sending is discarded, never buffered, up to a bound, so the answer reaches a client that
+ * reads it only after sending everything.
+ */
+function refuse(req: IncomingMessage, res: ServerResponse, result: APIGatewayProxyResult): void {
+  res.setHeader('Connection', 'close');
+  send(res, result);
+  let discarded = 0;
+  req.resume();
+  req.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > DRAIN_LIMIT_BYTES) req.destroy();
+  });
+  req.on('error', () => {});
+}
+
+/** True when the request failed because the client closed the connection (not our failure). */
+function isClientAbort(req: IncomingMessage, error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return (
+    code === 'ECONNRESET' ||
+    code === 'ERR_STREAM_PREMATURE_CLOSE' ||
+    (req.destroyed && !req.complete) ||
+    (error as Error | undefined)?.message === 'aborted'
+  );
 }
 
 function problemResult(error: unknown, requestId: string): APIGatewayProxyResult {
@@ -92,34 +151,48 @@ function send(res: ServerResponse, result: APIGatewayProxyResult): void {
   res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
 }
 
-/** Reads the body as UTF-8, or returns null once it exceeds the limit (draining a bounded amount). */
-function readBody(req: IncomingMessage, maxBytes: number): Promise<string | null> {
+/** A request body: UTF-8 text, or base64 of bytes that are not valid UTF-8. */
+interface Body {
+  readonly text: string;
+  readonly base64: boolean;
+}
+
+const NO_BODY: Body = { text: '', base64: false };
+
+/** Reads the body, or returns null once it exceeds the limit (the caller refuses and drains). */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Body | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (tooLarge) {
-        if (size > DRAIN_LIMIT_BYTES) req.destroy();
-        return;
-      }
       if (size > maxBytes) {
         tooLarge = true;
         chunks.length = 0;
+        req.off('data', onData);
+        req.pause();
         resolve(null);
         return;
       }
       chunks.push(chunk);
-    });
+    };
+    req.on('data', onData);
     req.on('end', () => {
-      if (!tooLarge) resolve(chunks.length === 0 ? '' : Buffer.concat(chunks).toString('utf8'));
+      if (tooLarge) return;
+      if (chunks.length === 0) return resolve(NO_BODY);
+      const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      resolve(
+        isUtf8(bytes)
+          ? { text: bytes.toString('utf8'), base64: false }
+          : { text: bytes.toString('base64'), base64: true },
+      );
     });
     req.on('error', (error) => (tooLarge ? undefined : reject(error)));
   });
 }
 
-function toEvent(req: IncomingMessage, url: URL, body: string, requestId: string): APIGatewayProxyEvent {
+function toEvent(req: IncomingMessage, url: URL, body: Body, requestId: string): APIGatewayProxyEvent {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
   for (const [name, value] of Object.entries(req.headers)) {
@@ -148,8 +221,8 @@ function toEvent(req: IncomingMessage, url: URL, body: string, requestId: string
     multiValueQueryStringParameters: multiQuery,
     pathParameters: null,
     stageVariables: null,
-    body: body === '' ? null : body,
-    isBase64Encoded: false,
+    body: body.text === '' ? null : body.text,
+    isBase64Encoded: body.base64,
     requestContext: { requestId } as APIGatewayProxyEvent['requestContext'],
   };
 }
