@@ -72,7 +72,7 @@ export async function startLocalApp(
       sliverToleranceM2: config.sliverToleranceM2,
       logger,
     });
-    const seeded = opened.embedded ? await seedStore(service, store, config.dataDir, logger) : [];
+    const seeded = opened.embedded ? await seedStore(service, opened.store, config.dataDir, logger) : [];
     const provider = new CatalogProvider<PublicContext>({
       store,
       refreshMs: config.refreshSeconds * 1000,

@@ -38,7 +38,7 @@ afterAll(async () => {
  * Starts a PUT of a 5 MB body, sends only its first 64 KiB, and waits for an answer. Resolves with
  * the status and how many body bytes had been sent when it came; rejects if none comes in `ms`.
  */
-function partialUpload(path: string, headers: Record<string, string>, ms = 5000) {
+function partialUpload(path: string, headers: Record<string, string | undefined>, ms = 5000) {
   const url = new URL(app.url + path);
   return new Promise<{ status: number; sent: number; body: string }>((resolve, reject) => {
     let sent = 0;

@@ -25,6 +25,10 @@ import { TableBoundaryStore, type TableBoundaryStoreOptions } from './table-boun
 
 export const MEMORY_STORE = ':memory:';
 
+/** Items only the local store has (the boundary-store protocol never reads this partition). */
+const LOCAL_PK = 'LOCAL';
+const SEEDED_SK = 'SEEDED';
+
 interface StoredFile {
   readonly pk: string;
   readonly sk: string;
@@ -255,6 +259,16 @@ export class EmbeddedBoundaryStore extends TableBoundaryStore {
     const table = new FileItemTable(root);
     await table.sweepTemporaryFiles();
     return new EmbeddedBoundaryStore(options.wrapTable?.(table) ?? table, root, release, options);
+  }
+
+  /** When the first start finished seeding this store (seed-store.ts), or null. */
+  async seededAt(): Promise<string | null> {
+    const item = await this.items.get(LOCAL_PK, SEEDED_SK);
+    return typeof item?.body?.at === 'string' ? item.body.at : null;
+  }
+
+  async markSeeded(at: string, areas: readonly string[]): Promise<void> {
+    await this.items.put({ pk: LOCAL_PK, sk: SEEDED_SK, body: { at, areas: [...areas] } });
   }
 
   /** Releases the folder for another process. */
