@@ -2,7 +2,8 @@
 // on top of the store port, the pure core (layer checks, set validation, lookups) and the events
 // port. The admin handler and the CLI (through the admin API) use this; so does the local seed.
 //
-// Publishing: validate the draft (errors block), assign every located postcode of the area's
+// Publishing: claim the draft revision that was read (edits are refused until the publish ends, so
+// none is accepted and then dropped), validate it (errors block), assign every located postcode of the area's
 // directory with the draft's index (the precomputed answers), diff them against the active
 // version's answers (history `hubChanges`, the event's changed postcodes), then hand the version
 // to the store, which stages it and commits with one conditional write. Only then is the event
@@ -41,7 +42,13 @@ import {
 } from '../core/lookup/assignment-table.js';
 import type { AreaInfo, BoundarySet, Layer, LayerName } from '../core/model.js';
 import { DirectoryFormatError, PostcodeDirectory } from '../core/postcode-directory.js';
-import type { BoundaryStore, DraftMeta, PointerChange, VersionHeader } from './ports/boundary-store.js';
+import type {
+  BoundaryStore,
+  DraftContent,
+  DraftMeta,
+  PointerChange,
+  VersionHeader,
+} from './ports/boundary-store.js';
 import type { BoundarySetEvent, EventPublisher } from './ports/event-publisher.js';
 import type { Logger } from './ports/logger.js';
 
@@ -54,6 +61,11 @@ export interface BoundarySetServiceOptions {
   readonly logger?: Logger;
   /** Unreferenced blobs older than this are swept after each publish (default 1 h: > any Lambda run). */
   readonly sweepAfterMs?: number;
+  /**
+   * How long a publish holds its draft against edits at most (default 5 min: far beyond the admin
+   * Lambda's 28 s and the analysis deadline), so a publisher that dies does not lock it for good.
+   */
+  readonly publishLeaseMs?: number;
 }
 
 export interface LayerUpload {
@@ -284,6 +296,42 @@ export class BoundarySetService {
       );
     }
 
+    // From here until the publish ends, the draft stays at the revision read above.
+    const claim = { draftId: draft.meta.draftId, revision: draft.meta.revision };
+    const since = this.clock();
+    await this.store.claimDraftForPublish(area, {
+      ...claim,
+      by: request.by,
+      since: since.toISOString(),
+      until: new Date(since.getTime() + (this.options.publishLeaseMs ?? 300_000)).toISOString(),
+    });
+    let committed: Awaited<ReturnType<BoundarySetService['commitVersion']>>;
+    try {
+      committed = await this.commitVersion(area, draft, request, message);
+    } catch (error) {
+      await this.store.releaseDraft(area, claim).catch((release: unknown) =>
+        this.options.logger?.warn('draft release failed (the claim expires by itself)', {
+          area,
+          error: (release as Error)?.message ?? String(release),
+        }),
+      );
+      throw error;
+    }
+    const { header, change, after, changes } = committed;
+    this.tables.set(`${area}@${header.version}`, Promise.resolve(after));
+    const event = boundarySetEvent('boundary-set.published', change, header, changes);
+    await this.emit(event);
+    await this.sweep(area);
+    return { header, event };
+  }
+
+  /** Validates the claimed draft, precomputes its answers and commits it as the next version. */
+  private async commitVersion(
+    area: string,
+    draft: DraftContent,
+    request: { readonly expectedActive: number | null; readonly by: string },
+    message: string,
+  ) {
     const result = await this.check(area, draft);
     if (!result.validation.publishable || !result.set || !result.rows) {
       const errors = result.validation.problems.filter((p) => p.severity === 'error');
@@ -316,11 +364,7 @@ export class BoundarySetService {
       },
       { active: request.expectedActive },
     );
-    this.tables.set(`${area}@${header.version}`, Promise.resolve(after));
-    const event = boundarySetEvent('boundary-set.published', change, header, changes);
-    await this.emit(event);
-    await this.sweep(area);
-    return { header, event };
+    return { header, change, after, changes };
   }
 
   async rollback(
