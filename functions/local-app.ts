@@ -3,10 +3,12 @@
 // The admin routes are mounted only when CATCHMENTS_ADMIN_TOKEN is set.
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { WorkerAnalysisRunner } from './adapters/analysis/worker-runner.js';
 import { MemoryEventPublisher } from './adapters/events/memory-event-publisher.js';
 import { StoreInUseError } from './adapters/store/embedded-boundary-store.js';
 import { openBoundaryStore } from './adapters/store/open-store.js';
 import { seedStore } from './adapters/store/seed-store.js';
+import { inlineRunner } from './application/analysis-jobs.js';
 import { AnalysisService } from './application/analysis-service.js';
 import { BoundarySetService } from './application/boundary-set-service.js';
 import { CatalogProvider } from './application/catalog-provider.js';
@@ -63,6 +65,12 @@ export async function startLocalApp(
   logger: Logger = createLogger(config.logLevel),
 ): Promise<LocalApp> {
   const opened = await openBoundaryStore(config);
+  // Validation, impact and alignment run in worker threads (on AWS analysis has Lambdas of its own),
+  // so a planner's work never stalls lookups and /health.
+  const runner =
+    config.analysis.workers > 0
+      ? new WorkerAnalysisRunner({ ...config.analysis, threads: config.analysis.workers, logger })
+      : inlineRunner;
   try {
     const { store } = opened;
     const events = new MemoryEventPublisher(logger);
@@ -71,8 +79,18 @@ export async function startLocalApp(
       events,
       sliverToleranceM2: config.sliverToleranceM2,
       logger,
+      runner,
+      validity: config.validity,
     });
-    const seeded = opened.embedded ? await seedStore(service, opened.store, config.dataDir, logger) : [];
+    // The first start seeds before the server listens: nothing to keep responsive yet, so inline.
+    const seeded = opened.embedded
+      ? await seedStore(
+          new BoundarySetService({ store, events, sliverToleranceM2: config.sliverToleranceM2, logger }),
+          opened.store,
+          config.dataDir,
+          logger,
+        )
+      : [];
     const provider = new CatalogProvider<PublicContext>({
       store,
       refreshMs: config.refreshSeconds * 1000,
@@ -95,6 +113,7 @@ export async function startLocalApp(
       sliverToleranceM2: config.sliverToleranceM2,
       refreshMs: config.refreshSeconds * 1000,
       areas: config.areas,
+      runner,
     });
     const analysisApi = createAnalysisApiHandler({
       context: () => ({ analysis }),
@@ -179,10 +198,12 @@ export async function startLocalApp(
           server.closeAllConnections();
           server.close((error) => (error ? reject(error) : resolve()));
         });
+        await runner.close();
         await opened.close();
       },
     };
   } catch (error) {
+    await runner.close();
     await opened.close();
     throw error;
   }
