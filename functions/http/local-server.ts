@@ -40,16 +40,23 @@ export interface LocalServerOptions {
 /** Bytes read past the limit before the connection is dropped (to let the 413 reach the client). */
 const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
 
-const LAMBDA_CONTEXT = {
-  callbackWaitsForEmptyEventLoop: false,
-  functionName: 'local',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:local',
-  memoryLimitInMB: '1024',
-  awsRequestId: 'local',
-  logGroupName: 'local',
-  logStreamName: 'local',
-} as Context;
+/** The Lambda context a local request runs with (one shape, made per request). */
+class LocalContext implements Context {
+  readonly callbackWaitsForEmptyEventLoop = false;
+  readonly functionName = 'local';
+  readonly functionVersion = '$LATEST';
+  readonly invokedFunctionArn = 'arn:aws:lambda:local:000000000000:function:local';
+  readonly memoryLimitInMB = '1024';
+  readonly logGroupName = 'local';
+  readonly logStreamName = 'local';
+  constructor(readonly awsRequestId: string) {}
+  getRemainingTimeInMillis(): number {
+    return 30_000;
+  }
+  done(): void {}
+  fail(): void {}
+  succeed(): void {}
+}
 
 export function createLocalServer(options: LocalServerOptions): Server {
   const { mounts, maxBodyBytes, logger } = options;
@@ -73,8 +80,8 @@ export function createLocalServer(options: LocalServerOptions): Server {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomUUID();
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const mount = mounts.find((m) => url.pathname.startsWith(m.prefix)) ?? mounts[mounts.length - 1]!;
+    const target = requestTarget(req.url ?? '/');
+    const mount = mounts.find((m) => target.path.startsWith(m.prefix)) ?? mounts[mounts.length - 1]!;
     if (mount.authorize && req.method !== 'OPTIONS') {
       try {
         mount.authorize(req);
@@ -84,7 +91,8 @@ export function createLocalServer(options: LocalServerOptions): Server {
       }
     }
     const limit = mount.maxBodyBytes ?? maxBodyBytes;
-    const body = await readBody(req, limit);
+    // Most requests (GET) have no body: no stream to wait for.
+    const body = hasBody(req) ? await readBody(req, limit) : NO_BODY;
     if (body === null) {
       refuse(
         req,
@@ -98,10 +106,37 @@ export function createLocalServer(options: LocalServerOptions): Server {
       );
       return;
     }
-    const event = toEvent(req, url, body, requestId);
-    const result = await mount.handler(event, { ...LAMBDA_CONTEXT, awsRequestId: requestId });
+    const event = toEvent(req, target, body, requestId);
+    const result = await mount.handler(event, new LocalContext(requestId));
     send(res, result);
   }
+}
+
+/** Paths that need no normalising: no dot segments, no characters URL parsing would escape. */
+const PLAIN_PATH = /^\/(?:[A-Za-z0-9\-_~%][A-Za-z0-9\-_~%/]*)?$/;
+
+interface RequestTarget {
+  readonly path: string;
+  readonly query: URLSearchParams | null;
+}
+
+/**
+ * The path and query of a request target. A plain path (the usual case) is taken as is; anything
+ * else goes through WHATWG URL parsing, which resolves dot segments and escapes what needs escaping.
+ */
+function requestTarget(url: string): RequestTarget {
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  if (PLAIN_PATH.test(path)) {
+    return { path, query: q === -1 || q === url.length - 1 ? null : new URLSearchParams(url.slice(q + 1)) };
+  }
+  const parsed = new URL(url, 'http://localhost');
+  return { path: parsed.pathname, query: parsed.search === '' ? null : parsed.searchParams };
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
 }
 
 /**
@@ -142,13 +177,20 @@ function problemResult(error: unknown, requestId: string): APIGatewayProxyResult
 }
 
 function send(res: ServerResponse, result: APIGatewayProxyResult): void {
-  // One writeHead with every header: cheaper than a setHeader per header on the hot path.
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
-  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {}))
-    headers[name] = values.map(String);
+  // One writeHead with every header, and a Content-Length, so Node writes the head and the body in
+  // one go (without it, the answer goes out chunked: more bytes and more writes per response).
+  const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+  const headers: Record<string, string | string[] | number> = {};
+  const single = result.headers;
+  if (single) for (const name in single) headers[name] = String(single[name]);
+  const multi = result.multiValueHeaders;
+  if (multi) for (const name in multi) headers[name] = multi[name]!.map(String);
+  // A HEAD answer has no body but describes the GET one, whose length is not known here.
+  if (res.req.method !== 'HEAD') {
+    headers['Content-Length'] = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+  }
   res.writeHead(result.statusCode, headers);
-  res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
+  res.end(body);
 }
 
 /** A request body: UTF-8 text, or base64 of bytes that are not valid UTF-8. */
@@ -192,37 +234,64 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<Body | null> 
   });
 }
 
-function toEvent(req: IncomingMessage, url: URL, body: Body, requestId: string): APIGatewayProxyEvent {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    const values = Array.isArray(value) ? value : [value];
-    headers[name] = values.join(', ');
-    multiValueHeaders[name] = values;
-  }
+function toEvent(
+  req: IncomingMessage,
+  target: RequestTarget,
+  body: Body,
+  requestId: string,
+): APIGatewayProxyEvent {
   let query: Record<string, string> | null = null;
   let multiQuery: Record<string, string[]> | null = null;
-  for (const [name, value] of url.searchParams) {
-    query ??= Object.create(null) as Record<string, string>;
-    multiQuery ??= Object.create(null) as Record<string, string[]>;
-    query[name] = value;
-    const list = multiQuery[name] ?? [];
-    list.push(value);
-    multiQuery[name] = list;
+  if (target.query) {
+    for (const [name, value] of target.query) {
+      query ??= Object.create(null) as Record<string, string>;
+      multiQuery ??= Object.create(null) as Record<string, string[]>;
+      query[name] = value;
+      const list = multiQuery[name] ?? [];
+      list.push(value);
+      multiQuery[name] = list;
+    }
   }
-  return {
-    httpMethod: req.method ?? 'GET',
-    path: url.pathname,
-    resource: url.pathname,
-    headers,
-    multiValueHeaders,
-    queryStringParameters: query,
-    multiValueQueryStringParameters: multiQuery,
-    pathParameters: null,
-    stageVariables: null,
-    body: body.text === '' ? null : body.text,
-    isBase64Encoded: body.base64,
-    requestContext: { requestId } as APIGatewayProxyEvent['requestContext'],
-  };
+  return new LocalEvent(req, target.path, query, multiQuery, body, requestId);
+}
+
+/**
+ * A REST API (v1) proxy event for a local request. A class, not an object literal, so every event
+ * has one shape (cheap to make and read); the multi-value headers are built only if read.
+ */
+class LocalEvent implements APIGatewayProxyEvent {
+  readonly httpMethod: string;
+  readonly resource: string;
+  readonly headers: Record<string, string>;
+  readonly pathParameters = null;
+  readonly stageVariables = null;
+  readonly body: string | null;
+  readonly isBase64Encoded: boolean;
+  readonly requestContext: APIGatewayProxyEvent['requestContext'];
+
+  constructor(
+    private readonly req: IncomingMessage,
+    readonly path: string,
+    readonly queryStringParameters: Record<string, string> | null,
+    readonly multiValueQueryStringParameters: Record<string, string[]> | null,
+    body: Body,
+    requestId: string,
+  ) {
+    this.httpMethod = req.method ?? 'GET';
+    this.resource = path;
+    // Node joins repeated headers with ", " already, as API Gateway's `headers` does; only
+    // set-cookie stays an array.
+    const cookies = req.headers['set-cookie'];
+    if (Array.isArray(cookies)) (req.headers as Record<string, string>)['set-cookie'] = cookies.join(', ');
+    this.headers = req.headers as Record<string, string>;
+    this.body = body.text === '' ? null : body.text;
+    this.isBase64Encoded = body.base64;
+    this.requestContext = { requestId } as APIGatewayProxyEvent['requestContext'];
+  }
+
+  get multiValueHeaders(): Record<string, string[]> {
+    const values: Record<string, string[]> = {};
+    for (const [name, value] of Object.entries(this.req.headersDistinct)) if (value) values[name] = value;
+    return values;
+  }
 }
