@@ -1,7 +1,7 @@
 // The four hostile catchment geometries of issue 15, each within the upload caps (50,000 vertices
 // a feature) and each a valid polygon, so only the cost of checking them is hostile:
 //   star      - one ring of 8,000 vertices alternating between two radii
-//   sawtooth  - one ring of 50,000 vertices: a comb of thin teeth
+//   sawtooth  - one ring of 50,000 positions: a comb of thin teeth
 //   parts     - a MultiPolygon of 10,000 small disjoint squares
 //   holes     - a square with 10,000 small triangular holes
 // Used by `npm run load` (hostile uploads while lookups are probed) and the HTTP tests.
@@ -22,7 +22,7 @@ export function hostileGeometry(
     case 'star':
       return { type: 'Polygon', coordinates: [closed(star(8000, cx, cy))] };
     case 'sawtooth':
-      return { type: 'Polygon', coordinates: [closed(sawtooth(50_000, cx, cy))] };
+      return { type: 'Polygon', coordinates: [closed(sawtooth(49_999, cx, cy))] };
     case 'parts':
       return { type: 'MultiPolygon', coordinates: squares(100, cx, cy).map((ring) => [closed(ring)]) };
     case 'holes': {
@@ -79,7 +79,7 @@ function star(n: number, cx: number, cy: number): Position[] {
   });
 }
 
-/** A comb: a bottom edge, then `n - 2` vertices zig-zagging between the comb's back and tooth tips. */
+/** A comb of `n` vertices: a bottom edge, then `n - 2` zig-zagging between the comb's back and tooth tips. */
 function sawtooth(n: number, cx: number, cy: number): Position[] {
   const teeth = n - 2;
   const ring: Position[] = [
