@@ -19,7 +19,8 @@ export interface HandlerRequest<TEvent, TResult, TContext, TInternal extends obj
 
 type Hook<TEvent, TResult, TContext, TInternal extends object> = (
   request: HandlerRequest<TEvent, TResult, TContext, TInternal>,
-) => TResult | undefined | void | Promise<TResult | undefined | void>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: most hooks return nothing (void), some a response
+) => TResult | undefined | void | Promise<TResult | undefined>;
 
 export interface Middleware<TEvent, TResult, TContext, TInternal extends object = object> {
   /** Runs before the handler; a value returned answers the request (no handler, no after hooks). */
