@@ -24,7 +24,10 @@ async function step(name: string): Promise<void> {
   writes.push(name);
   if (writes.length - 1 === stopAt) {
     process.send?.({ stoppedAt: stopAt, step: name });
-    await new Promise(() => {}); // wait here for the kill
+    // Wait here for the kill; the timer keeps the event loop alive (an idle loop with a pending
+    // top-level await would end the process with code 13 before a slow parent kills it).
+    setInterval(() => {}, 60_000);
+    await new Promise(() => {});
   }
 }
 
