@@ -39,13 +39,21 @@ import {
   VersionConflictError,
 } from '../../core/errors.js';
 import { type AreaInfo, LAYER_NAMES, type Layer, type LayerName, type Site } from '../../core/model.js';
+import {
+  type BlobParts,
+  blobPk,
+  DEFAULT_CHUNK_BYTES,
+  ObjectBlobParts,
+  type ObjectStore,
+  type PartHome,
+  TableBlobParts,
+} from './blob-parts.js';
 import { ConditionFailedError, type Item, type ItemTable } from './item-table.js';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
-/** DynamoDB's item limit is 400 KB including names and keys: chunks stay well below it. */
-export const DEFAULT_CHUNK_BYTES = 350_000;
+export { DEFAULT_CHUNK_BYTES };
 
 export interface TableBoundaryStoreOptions {
   /** Largest chunk of a blob part, in (gzipped) bytes. Tests lower it to exercise chunking. */
@@ -54,15 +62,21 @@ export interface TableBoundaryStoreOptions {
   readonly newId?: () => string;
   /** Wall clock (ms) for blob registration times, which `sweep` ages by. */
   readonly now?: () => number;
+  /**
+   * Where new blobs' bytes go (S3, a folder, memory); absent: chunks in the table. Blobs written
+   * either way stay readable: each manifest says where its parts are.
+   */
+  readonly objects?: ObjectStore;
 }
 
 const AREAS_PK = 'AREAS';
 const areaPk = (area: string) => `AREA#${area}`;
-const blobPk = (area: string, blob: string) => `BLOB#${area}#${blob}`;
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 const versionSk = (n: number) => `VERSION#${pad(n, 10)}`;
 const changeSk = (seq: number) => `CHANGE#${pad(seq, 10)}`;
 const DRAFT_SK = 'DRAFT';
+/** The parts `version()` returns (a version may also hold a binary `digest`, read on its own). */
+const VERSION_JSON_PARTS = ['area', 'sites', 'assignments', ...LAYER_NAMES.map((n) => `layer:${n}`)];
 const MANIFEST_SK = 'MANIFEST';
 
 interface HeadBody {
@@ -100,20 +114,23 @@ interface DirectoryBody {
 interface PartManifest {
   readonly bytes: number;
   readonly sha256: string;
+  /** Table chunks (1 for an object). */
   readonly chunks: number;
 }
 
 interface ManifestBody {
+  /** Where the parts' bytes are; absent in manifests written before objects existed: the table. */
+  readonly home?: PartHome;
   readonly purpose: string;
   readonly createdAt: string;
   readonly parts: Readonly<Record<string, PartManifest>>;
   readonly meta: Readonly<Record<string, unknown>>;
 }
 
-/** A blob's content, part by part, as text. */
+/** A blob's content, part by part (ungzipped bytes). */
 interface BlobContent {
   readonly meta: Readonly<Record<string, unknown>>;
-  readonly parts: ReadonlyMap<string, string>;
+  readonly parts: ReadonlyMap<string, Buffer>;
 }
 
 /** Stored content that fails its own checks (a missing chunk, a hash mismatch): never served. */
@@ -122,15 +139,17 @@ export class StoreIntegrityError extends Error {
 }
 
 export class TableBoundaryStore implements BoundaryStore {
-  private readonly chunkBytes: number;
   private readonly newId: () => string;
   private readonly now: () => number;
+  private readonly tableParts: TableBlobParts;
+  private readonly objectParts: ObjectBlobParts | null;
 
   constructor(
     protected readonly table: ItemTable,
     options: TableBoundaryStoreOptions = {},
   ) {
-    this.chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+    this.tableParts = new TableBlobParts(table, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+    this.objectParts = options.objects ? new ObjectBlobParts(options.objects) : null;
     this.newId = options.newId ?? (() => randomBytes(12).toString('hex'));
     this.now = options.now ?? Date.now;
   }
@@ -631,17 +650,17 @@ export class TableBoundaryStore implements BoundaryStore {
       header = await this.latestHeader(area, head.body);
       blob = head.body.latestBlob;
     }
-    const content = await this.readBlob(area, blob);
+    const content = await this.readBlob(area, blob, VERSION_JSON_PARTS);
     const part = (name: string) => {
-      const text = content.parts.get(name);
-      if (text === undefined)
+      const bytes = content.parts.get(name);
+      if (bytes === undefined)
         throw new StoreIntegrityError(`Version ${version} of ${area} lacks part ${name}`);
-      return text;
+      return bytes.toString('utf8');
     };
     const layers: Partial<Record<LayerName, Layer>> = {};
     for (const name of LAYER_NAMES) {
-      const text = content.parts.get(`layer:${name}`);
-      if (text !== undefined) layers[name] = JSON.parse(text) as Layer;
+      const bytes = content.parts.get(`layer:${name}`);
+      if (bytes !== undefined) layers[name] = JSON.parse(bytes.toString('utf8')) as Layer;
     }
     if (!layers.outline || !layers.catchments) {
       throw new StoreIntegrityError(`Version ${version} of ${area} lacks its outline or catchments`);
@@ -824,11 +843,11 @@ export class TableBoundaryStore implements BoundaryStore {
     );
   }
 
-  /** Registers, then writes every chunk, then the manifest. Returns the new blob's id. */
-  private async writeBlob(
+  /** Registers, then writes every part, then the manifest. Returns the new blob's id. */
+  protected async writeBlob(
     area: string,
     purpose: string,
-    parts: readonly (readonly [string, string])[],
+    parts: readonly (readonly [string, string | Uint8Array])[],
     meta: Readonly<Record<string, unknown>>,
     at: string,
   ): Promise<string> {
@@ -840,67 +859,60 @@ export class TableBoundaryStore implements BoundaryStore {
       sk: `BLOB#${blob}`,
       body: { purpose, createdAt: registeredAt },
     });
+    const home = this.objectParts ?? this.tableParts;
     const manifests: Record<string, PartManifest> = {};
-    const chunks: Item[] = [];
-    for (const [name, text] of parts) {
-      const raw = Buffer.from(text, 'utf8');
-      const packed = await gzipAsync(raw);
-      const count = Math.max(1, Math.ceil(packed.length / this.chunkBytes));
-      for (let i = 0; i < count; i++) {
-        chunks.push({
-          pk: blobPk(area, blob),
-          sk: `PART#${name}#${pad(i, 5)}`,
-          data: packed.subarray(i * this.chunkBytes, (i + 1) * this.chunkBytes),
-        });
-      }
-      manifests[name] = { bytes: raw.length, sha256: sha256(raw), chunks: count };
+    const packed: [string, Uint8Array][] = [];
+    for (const [name, content] of parts) {
+      const raw = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+      packed.push([name, await gzipAsync(raw)]);
+      manifests[name] = { bytes: raw.length, sha256: sha256(raw), chunks: 0 };
     }
-    await this.table.putMany(chunks);
-    const manifest: ManifestBody = { purpose, createdAt: at, parts: manifests, meta };
+    const pieces = await home.write(area, blob, packed);
+    packed.forEach(([name], i) => {
+      manifests[name] = { ...manifests[name]!, chunks: pieces[i]! };
+    });
+    const manifest: ManifestBody = { home: home.home, purpose, createdAt: at, parts: manifests, meta };
     await this.table.put({ pk: blobPk(area, blob), sk: MANIFEST_SK, body: asBody(manifest) });
     return blob;
   }
 
-  /** Reads a whole blob (one query), checking every part against its manifest. */
-  private async readBlob(area: string, blob: string, only?: string): Promise<BlobContent> {
-    const items = await this.table.query(blobPk(area, blob), only ? { prefix: `PART#${only}#` } : {});
-    const manifestItem = only
-      ? await this.table.get(blobPk(area, blob), MANIFEST_SK)
-      : items.find((i) => i.sk === MANIFEST_SK);
+  /** Reads a blob's parts (all, or the named ones), each checked against its manifest. */
+  protected async readBlob(area: string, blob: string, only?: readonly string[]): Promise<BlobContent> {
+    const manifestItem = await this.table.get(blobPk(area, blob), MANIFEST_SK);
     if (!manifestItem)
       throw new StoreIntegrityError(`Blob ${blob} of ${area} has no manifest (deleted or never finished)`);
     const manifest = manifestItem.body as unknown as ManifestBody;
-    const chunksByPart = new Map<string, Uint8Array[]>();
-    for (const item of items) {
-      if (!item.sk.startsWith('PART#') || !item.data) continue;
-      const name = item.sk.slice('PART#'.length, item.sk.lastIndexOf('#'));
-      const list = chunksByPart.get(name) ?? [];
-      list.push(item.data); // the query returns chunks in sk (= chunk number) order
-      chunksByPart.set(name, list);
-    }
-    const parts = new Map<string, string>();
-    for (const [name, expected] of Object.entries(manifest.parts)) {
-      if (only && name !== only) continue;
-      const chunks = chunksByPart.get(name) ?? [];
-      if (chunks.length !== expected.chunks) {
-        throw new StoreIntegrityError(
-          `Blob ${blob} part ${name}: ${chunks.length} of ${expected.chunks} chunks`,
-        );
-      }
-      const raw = await gunzipAsync(Buffer.concat(chunks));
-      if (raw.length !== expected.bytes || sha256(raw) !== expected.sha256) {
-        throw new StoreIntegrityError(`Blob ${blob} part ${name} does not match its SHA-256`);
-      }
-      parts.set(name, raw.toString('utf8'));
-    }
+    const home = this.partsAt(manifest.home);
+    const names = Object.keys(manifest.parts).filter((name) => !only || only.includes(name));
+    const parts = new Map<string, Buffer>();
+    await Promise.all(
+      names.map(async (name) => {
+        const expected = manifest.parts[name]!;
+        const packed = await home.read(area, blob, name, expected.chunks);
+        if (!packed) throw new StoreIntegrityError(`Blob ${blob} part ${name}: missing or incomplete`);
+        const raw = await gunzipAsync(packed);
+        if (raw.length !== expected.bytes || sha256(raw) !== expected.sha256) {
+          throw new StoreIntegrityError(`Blob ${blob} part ${name} does not match its SHA-256`);
+        }
+        parts.set(name, raw);
+      }),
+    );
     return { meta: manifest.meta, parts };
   }
 
-  private async readPart(area: string, blob: string, name: string): Promise<string> {
-    const content = await this.readBlob(area, blob, name);
-    const text = content.parts.get(name);
-    if (text === undefined) throw new StoreIntegrityError(`Blob ${blob} has no part ${name}`);
-    return text;
+  private partsAt(home: PartHome | undefined): BlobParts {
+    if (home !== 'objects') return this.tableParts;
+    if (!this.objectParts) {
+      throw new StoreIntegrityError('A blob lives in the object store, but none is configured (CATCHMENTS_BLOB_BUCKET).');
+    }
+    return this.objectParts;
+  }
+
+  protected async readPart(area: string, blob: string, name: string): Promise<string> {
+    const content = await this.readBlob(area, blob, [name]);
+    const bytes = content.parts.get(name);
+    if (bytes === undefined) throw new StoreIntegrityError(`Blob ${blob} has no part ${name}`);
+    return bytes.toString('utf8');
   }
 
   /** Raw bytes of one blob part as stored, for byte-identity checks (tests, tools). */
@@ -918,11 +930,15 @@ export class TableBoundaryStore implements BoundaryStore {
     throw new NotFoundError(`No version ${version} of ${area}`);
   }
 
-  private async deleteBlob(area: string, blob: string): Promise<void> {
+  protected async deleteBlob(area: string, blob: string): Promise<void> {
+    const manifest = (await this.table.get(blobPk(area, blob), MANIFEST_SK))?.body as ManifestBody | undefined;
     // Manifest first: a blob without its manifest is unreadable, never half-readable.
     await this.table.delete(blobPk(area, blob), MANIFEST_SK);
-    const keys = await this.table.query(blobPk(area, blob), { keysOnly: true });
-    await this.table.deleteMany(keys.map(({ pk, sk }) => ({ pk, sk })));
+    const names = Object.keys(manifest?.parts ?? {});
+    if (this.objectParts && (manifest?.home === 'objects' || !manifest)) {
+      await this.objectParts.remove(area, blob, names);
+    }
+    await this.tableParts.remove(area, blob);
     await this.table.delete(areaPk(area), `BLOB#${blob}`);
   }
 
