@@ -51,6 +51,14 @@ export interface ServiceConfig {
   };
   /** Area ids this deployment serves (`CATCHMENTS_AREAS`, comma-separated); empty: every area in the store. */
   readonly areas: readonly string[];
+  /**
+   * Memory for areas loaded on first use, MB (`CATCHMENTS_AREA_CACHE_MB`): least recently used areas
+   * leave when it is full. The default leaves a 1,024 MB Lambda room for the national routing (~60 MB),
+   * the runtime and answer caches.
+   */
+  readonly areaCacheMb: number;
+  /** S3 bucket for blob parts (`CATCHMENTS_BLOB_BUCKET`); unset: chunks in the table (DynamoDB) or files (embedded). */
+  readonly blobBucket: string | undefined;
 }
 
 export const LIMITS = {
@@ -62,6 +70,7 @@ export const LIMITS = {
   adminBodyBytes: { default: 5_242_880, min: 1024, max: 6_291_456 },
   sliverToleranceM2: { default: 100, min: 0, max: 100_000 },
   geocoderTimeoutMs: { default: 1500, min: 100, max: 5000 },
+  areaCacheMb: { default: 384, min: 16, max: 8192 },
 } as const;
 
 /** Shorter admin tokens are refused: a guessable token guards the power to redraw every boundary. */
@@ -123,6 +132,8 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
       timeoutMs: intVar(env, 'CATCHMENTS_GEOCODER_TIMEOUT_MS', LIMITS.geocoderTimeoutMs),
     },
     areas: areaIds(env.CATCHMENTS_AREAS),
+    areaCacheMb: intVar(env, 'CATCHMENTS_AREA_CACHE_MB', LIMITS.areaCacheMb),
+    blobBucket: env.CATCHMENTS_BLOB_BUCKET?.trim() || undefined,
   };
 }
 

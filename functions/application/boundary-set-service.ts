@@ -41,9 +41,12 @@ import {
 } from '../core/lookup/assignment-table.js';
 import type { AreaInfo, BoundarySet, Layer, LayerName } from '../core/model.js';
 import { DirectoryFormatError, PostcodeDirectory } from '../core/postcode-directory.js';
+import { encodeAreaDigest } from '../core/routing/area-digest.js';
+import { AreaPostcodes, assignAreaPostcodes } from './area-postcodes.js';
 import type { BoundaryStore, DraftMeta, PointerChange, VersionHeader } from './ports/boundary-store.js';
 import type { BoundarySetEvent, EventPublisher } from './ports/event-publisher.js';
 import type { Logger } from './ports/logger.js';
+import { RoutingMaintainer } from './serving/routing-maintainer.js';
 
 export interface BoundarySetServiceOptions {
   readonly store: BoundaryStore;
@@ -98,11 +101,16 @@ export class BoundarySetService {
   private readonly events: EventPublisher;
   private readonly clock: () => Date;
   private readonly tables = new Map<string, Promise<ReadonlyMap<string, AssignmentRow>>>();
+  private readonly postcodes: AreaPostcodes;
+  /** Keeps the national routing in step after every pointer or directory change. */
+  readonly routing: RoutingMaintainer;
 
   constructor(private readonly options: BoundarySetServiceOptions) {
     this.store = options.store;
     this.events = options.events;
     this.clock = options.clock ?? (() => new Date());
+    this.postcodes = new AreaPostcodes(options.store);
+    this.routing = new RoutingMaintainer(options.store, { logger: options.logger, clock: this.clock });
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -303,6 +311,7 @@ export class BoundarySetService {
       {
         set: result.set,
         assignments: encodeAssignmentTable(rows),
+        digest: encodeAreaDigest(result.set, rows, result.directoryStamp),
         meta: {
           publishedAt: at,
           publishedBy: request.by,
@@ -318,6 +327,7 @@ export class BoundarySetService {
     );
     this.tables.set(`${area}@${header.version}`, Promise.resolve(after));
     const event = boundarySetEvent('boundary-set.published', change, header, changes);
+    await this.refreshRouting();
     await this.emit(event);
     await this.sweep(area);
     return { header, event };
@@ -355,6 +365,7 @@ export class BoundarySetService {
       header,
       changedPostcodes(before, after),
     );
+    await this.refreshRouting();
     await this.emit(event);
     return { change, header, event };
   }
@@ -394,6 +405,7 @@ export class BoundarySetService {
       throw error;
     }
     const { stamp } = await this.store.putDirectory(area, csv, { at: this.now(), by });
+    await this.refreshRouting();
     return { stamp, postcodes: directory.size };
   }
 
@@ -425,7 +437,7 @@ export class BoundarySetService {
   private async check(area: string, draft: NonNullable<Awaited<ReturnType<BoundaryStore['draft']>>>) {
     const draftSet: DraftSet = { area: draft.meta.areaInfo, layers: draft.layers, sites: draft.sites };
     const validation = validateDraftSet(draftSet, { sliverToleranceM2: this.options.sliverToleranceM2 });
-    const directory = await this.store.directory(area);
+    const directories = await this.postcodes.forArea(area);
     let set: BoundarySet | null = null;
     let rows: AssignmentRow[] | null = null;
     // The answers are computed even for a draft with errors, when it can be indexed at all: the
@@ -433,7 +445,7 @@ export class BoundarySetService {
     if (draft.layers.outline && draft.layers.catchments && draft.layers.catchments.features.length > 0) {
       try {
         set = draftToBoundarySet(draftSet, null);
-        rows = assignAll(set, directory ? PostcodeDirectory.fromCsv(directory.csv) : null);
+        rows = assignAreaPostcodes(set, directories);
       } catch (error) {
         // A draft too broken to index is reported by validation already; never publish it.
         if (validation.publishable) throw error;
@@ -442,14 +454,14 @@ export class BoundarySetService {
       }
     }
     const gapProblems = rows ? postcodeGapProblems(rows) : [];
-    if (!directory) {
+    if (!directories.own && !directories.national) {
       gapProblems.push({
         kind: 'no-postcode-directory',
         severity: 'warning',
         message: `Area "${area}" has no postcode directory in the store, so no postcode answers can be precomputed: postcode lookups will fail until one is loaded.`,
       });
     }
-    return { validation, set, rows, gapProblems, directoryStamp: directory?.stamp ?? null };
+    return { validation, set, rows, gapProblems, directoryStamp: directories.stamp };
   }
 
   private table(area: string, version: number): Promise<ReadonlyMap<string, AssignmentRow>> {
@@ -465,6 +477,22 @@ export class BoundarySetService {
       while (this.tables.size > 4) this.tables.delete(this.tables.keys().next().value!);
     }
     return table;
+  }
+
+  /**
+   * Brings the national routing up to date. Best effort: the change is committed already, and
+   * serving answers an area ahead of the routing from the area itself (docs/storage.md), so a
+   * failure here costs speed, not correctness; the next change or `catchments routing refresh`
+   * catches up.
+   */
+  private async refreshRouting(): Promise<void> {
+    try {
+      await this.routing.refresh();
+    } catch (error) {
+      this.options.logger?.error('national routing refresh failed; serving follows the pointers meanwhile', {
+        error: (error as Error)?.message ?? String(error),
+      });
+    }
   }
 
   private async emit(event: BoundarySetEvent): Promise<void> {

@@ -11,9 +11,10 @@
 //   partition would serve 1 MB pages one after another), a local folder for `npm start`, or memory.
 //
 // Keys never change meaning: a blob id is random and never reused, and a part is written once.
+
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { Item, ItemTable } from './item-table.js';
 
 /** Where a part's bytes are (recorded in the manifest). */
@@ -43,7 +44,11 @@ export class TableBlobParts implements BlobParts {
     private readonly chunkBytes = DEFAULT_CHUNK_BYTES,
   ) {}
 
-  async write(area: string, blob: string, parts: readonly (readonly [string, Uint8Array])[]): Promise<number[]> {
+  async write(
+    area: string,
+    blob: string,
+    parts: readonly (readonly [string, Uint8Array])[],
+  ): Promise<number[]> {
     const chunks: Item[] = [];
     const counts = parts.map(([name, packed]) => {
       const count = Math.max(1, Math.ceil(packed.length / this.chunkBytes));
@@ -92,7 +97,11 @@ export class ObjectBlobParts implements BlobParts {
     private readonly concurrency = 8,
   ) {}
 
-  async write(area: string, blob: string, parts: readonly (readonly [string, Uint8Array])[]): Promise<number[]> {
+  async write(
+    area: string,
+    blob: string,
+    parts: readonly (readonly [string, Uint8Array])[],
+  ): Promise<number[]> {
     let next = 0;
     const worker = async () => {
       while (next < parts.length) {
@@ -165,7 +174,8 @@ export class FolderObjects implements ObjectStore {
 
   private file(key: string): string {
     const file = path.resolve(this.root, key);
-    if (!file.startsWith(path.resolve(this.root) + path.sep)) throw new Error(`object key outside the store: ${key}`);
+    if (!file.startsWith(path.resolve(this.root) + path.sep))
+      throw new Error(`object key outside the store: ${key}`);
     return file;
   }
 }

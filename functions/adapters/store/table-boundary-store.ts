@@ -19,6 +19,7 @@ import { gunzip, gzip } from 'node:zlib';
 import {
   AREA_ID_PATTERN,
   type AreaPointer,
+  type AreaSummary,
   type BoundaryStore,
   type DirectoryInfo,
   type DraftContent,
@@ -26,11 +27,15 @@ import {
   type DraftInit,
   type DraftLayerInfo,
   type DraftMeta,
+  type NationalDirectoryPointer,
   type PointerChange,
+  type RoutingPointer,
+  type ServingState,
   type StoredVersion,
   type SweepResult,
   type VersionCandidate,
   type VersionHeader,
+  type WriteProgress,
 } from '../../application/ports/boundary-store.js';
 import {
   AreaNotFoundError,
@@ -75,6 +80,13 @@ const pad = (n: number, width: number) => String(n).padStart(width, '0');
 const versionSk = (n: number) => `VERSION#${pad(n, 10)}`;
 const changeSk = (seq: number) => `CHANGE#${pad(seq, 10)}`;
 const DRAFT_SK = 'DRAFT';
+/** National items sort before every area in the AREAS partition (area ids start with a letter or digit). */
+const ROUTING_SK = '#ROUTING';
+const NATIONAL_DIRECTORY_SK = '#DIRECTORY';
+/** Blobs of the national routing and directory are registered and swept as this pseudo-area. */
+const NATIONAL = '_national'; // not an area id (those start with a letter or digit)
+/** The national directory is stored in pieces of this many bytes (before gzip): resumable, with progress. */
+const DIRECTORY_PIECE_BYTES = 4 * 1024 * 1024;
 /** The parts `version()` returns (a version may also hold a binary `digest`, read on its own). */
 const VERSION_JSON_PARTS = ['area', 'sites', 'assignments', ...LAYER_NAMES.map((n) => `layer:${n}`)];
 const MANIFEST_SK = 'MANIFEST';
@@ -89,6 +101,22 @@ interface HeadBody {
   /** `<draftId>:<revision>` of the latest publish: a draft revision is published at most once. */
   readonly lastDraft: string | null;
   readonly createdAt: string;
+  /** The active version's area description and counts (absent in HEADs written before it existed). */
+  readonly summary?: AreaSummary;
+}
+
+/** The routing pointer's body (pk AREAS, sk #ROUTING). */
+interface RoutingBody extends Omit<RoutingPointer, 'bytes'> {
+  readonly bytes: number;
+  readonly blob: string;
+  /** The routing before this one: kept until the next build, since containers may still be reading it. */
+  readonly previousBlob: string | null;
+}
+
+/** The national directory pointer's body (pk AREAS, sk #DIRECTORY). */
+interface NationalDirectoryBody extends NationalDirectoryPointer {
+  readonly blob: string;
+  readonly pieces: number;
 }
 
 interface Head {
@@ -158,9 +186,19 @@ export class TableBoundaryStore implements BoundaryStore {
   // Pointers
 
   async pointers(): Promise<AreaPointer[]> {
+    return [...(await this.servingState()).pointers];
+  }
+
+  async servingState(): Promise<ServingState> {
     const items = await this.table.query(AREAS_PK);
+    let routing: RoutingPointer | null = null;
+    let nationalDirectory: NationalDirectoryPointer | null = null;
     const byArea = new Map<string, { head?: HeadBody; directory?: DirectoryBody }>();
     for (const item of items) {
+      if (item.sk === ROUTING_SK) routing = routingPointerOf(item.body as unknown as RoutingBody);
+      if (item.sk === NATIONAL_DIRECTORY_SK)
+        nationalDirectory = nationalPointerOf(item.body as unknown as NationalDirectoryBody);
+      if (item.sk.startsWith('#')) continue;
       const cut = item.sk.lastIndexOf('#');
       const area = item.sk.slice(0, cut);
       const entry = byArea.get(area) ?? {};
@@ -168,9 +206,10 @@ export class TableBoundaryStore implements BoundaryStore {
       else if (item.sk.endsWith('#DIRECTORY')) entry.directory = item.body as unknown as DirectoryBody;
       byArea.set(area, entry);
     }
-    return [...byArea.entries()]
+    const pointers = [...byArea.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([area, { head, directory }]) => pointerOf(area, head, directory));
+    return { pointers, routing, nationalDirectory };
   }
 
   async pointer(area: string): Promise<AreaPointer | null> {
@@ -466,11 +505,12 @@ export class TableBoundaryStore implements BoundaryStore {
 
     // 1. Stage: everything the version needs, under a fresh blob id nobody refers to yet.
     const { set } = candidate;
-    const parts: [string, string][] = [
+    const parts: [string, string | Uint8Array][] = [
       ['area', JSON.stringify(set.area)],
       ['sites', JSON.stringify(set.sites)],
       ['assignments', candidate.assignments],
     ];
+    if (candidate.digest) parts.push(['digest', candidate.digest]);
     for (const name of LAYER_NAMES) {
       const layer = set.layers[name];
       if (layer) parts.push([`layer:${name}`, JSON.stringify(layer)]);
@@ -505,6 +545,7 @@ export class TableBoundaryStore implements BoundaryStore {
       seq: change.seq,
       lastChange: change,
       lastDraft: draftKey ?? head.body.lastDraft,
+      summary: { area: set.area, counts: meta.counts },
     };
     try {
       await this.table.put(headItem(area, head.rev + 1, next), { rev: head.rev });
@@ -576,12 +617,15 @@ export class TableBoundaryStore implements BoundaryStore {
       by: meta.by,
       message: meta.message,
     };
+    const targetHeader = (target!.body as { header: VersionHeader }).header;
+    const areaInfo = JSON.parse(await this.readPart(area, blob, 'area')) as AreaInfo;
     const next: HeadBody = {
       ...head.body,
       active: to,
       activeBlob: blob,
       seq: change.seq,
       lastChange: change,
+      summary: { area: areaInfo, counts: targetHeader.counts },
     };
     try {
       await this.table.put(headItem(area, head.rev + 1, next), { rev: head.rev });
@@ -675,6 +719,148 @@ export class TableBoundaryStore implements BoundaryStore {
       },
       assignments: part('assignments'),
     };
+  }
+
+  async versionParts(
+    area: string,
+    version: number,
+    parts: readonly string[],
+  ): Promise<Map<string, Uint8Array>> {
+    checkArea(area);
+    const blob = await this.versionBlob(area, version);
+    const content = await this.readBlob(area, blob, parts);
+    return new Map(content.parts);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // National routing and directory
+
+  async routing(): Promise<{ pointer: RoutingPointer; bytes: Uint8Array } | null> {
+    for (let attempt = 0; ; attempt++) {
+      const item = await this.table.get(AREAS_PK, ROUTING_SK);
+      if (!item) return null;
+      const body = item.body as unknown as RoutingBody;
+      try {
+        const content = await this.readBlob(NATIONAL, body.blob, ['routing']);
+        return { pointer: routingPointerOf(body), bytes: content.parts.get('routing')! };
+      } catch (error) {
+        // Replaced (and its blob removed) between our two reads: read the new one.
+        if (!(error instanceof StoreIntegrityError) || attempt >= 2) throw error;
+      }
+    }
+  }
+
+  async putRouting(
+    bytes: Uint8Array,
+    meta: Omit<RoutingPointer, 'stamp' | 'bytes'>,
+    expectedStamp: string | null,
+  ): Promise<RoutingPointer> {
+    const existing = await this.table.get(AREAS_PK, ROUTING_SK);
+    const old = existing?.body as RoutingBody | undefined;
+    if ((old?.stamp ?? null) !== expectedStamp) throw routingConflict();
+    const stamp = sha256(bytes).slice(0, 16);
+    const blob = await this.writeBlob(NATIONAL, 'routing', [['routing', bytes]], {}, meta.builtAt);
+    const body: RoutingBody = {
+      ...meta,
+      stamp,
+      bytes: bytes.length,
+      blob,
+      previousBlob: old?.blob ?? null,
+    };
+    try {
+      await this.table.put(
+        { pk: AREAS_PK, sk: ROUTING_SK, rev: (existing?.rev ?? 0) + 1, body: asBody(body) },
+        existing ? { rev: existing.rev ?? 0 } : { absent: true },
+      );
+    } catch (error) {
+      await this.deleteBlobsQuietly(NATIONAL, [blob]);
+      if (error instanceof ConditionFailedError) throw routingConflict();
+      throw error;
+    }
+    await this.quietly(() => this.table.delete(areaPk(NATIONAL), `BLOB#${blob}`));
+    // Two generations back: no container can still be reading it (each reads within a request).
+    if (old?.previousBlob) await this.deleteBlobsQuietly(NATIONAL, [old.previousBlob]);
+    return routingPointerOf(body);
+  }
+
+  async nationalDirectory(): Promise<{ pointer: NationalDirectoryPointer; bytes: Uint8Array } | null> {
+    const item = await this.table.get(AREAS_PK, NATIONAL_DIRECTORY_SK);
+    if (!item) return null;
+    const body = item.body as unknown as NationalDirectoryBody;
+    const names = Array.from({ length: body.pieces }, (_, i) => pieceName(i));
+    const content = await this.readBlob(NATIONAL, body.blob, names);
+    return {
+      pointer: nationalPointerOf(body),
+      bytes: Buffer.concat(names.map((n) => content.parts.get(n)!)),
+    };
+  }
+
+  async putNationalDirectory(
+    bytes: Uint8Array,
+    meta: { readonly postcodes: number; readonly at: string; readonly by: string },
+    onProgress?: WriteProgress,
+  ): Promise<NationalDirectoryPointer & { resumedBytes: number }> {
+    const stamp = sha256(bytes).slice(0, 16);
+    // The blob id follows from the content, so a second run of the same file finds the first's pieces.
+    const blob = `directory-${stamp}`;
+    const pk = blobPk(NATIONAL, blob);
+    const pieces = Math.max(1, Math.ceil(bytes.length / DIRECTORY_PIECE_BYTES));
+    const existing = await this.table.get(AREAS_PK, NATIONAL_DIRECTORY_SK);
+    const current = existing?.body as NationalDirectoryBody | undefined;
+    if (current?.stamp === stamp) {
+      onProgress?.(bytes.length, bytes.length);
+      return { ...nationalPointerOf(current), resumedBytes: bytes.length };
+    }
+    await this.table.put({
+      pk: areaPk(NATIONAL),
+      sk: `BLOB#${blob}`,
+      body: { purpose: 'national-directory', createdAt: new Date(this.now()).toISOString() },
+    });
+    const home = this.objectParts ?? this.tableParts;
+    // Which pieces an earlier run finished (recorded after each one).
+    const progressItem = await this.table.get(pk, 'PROGRESS');
+    const done: Record<string, PartManifest> = {
+      ...((progressItem?.body?.done as Record<string, PartManifest>) ?? {}),
+    };
+    let resumedBytes = 0;
+    let written = 0;
+    for (let i = 0; i < pieces; i++) {
+      const name = pieceName(i);
+      const raw = bytes.subarray(i * DIRECTORY_PIECE_BYTES, (i + 1) * DIRECTORY_PIECE_BYTES);
+      if (done[name]?.sha256 === sha256(raw)) {
+        resumedBytes += raw.length;
+      } else {
+        const [count] = await home.write(NATIONAL, blob, [[name, await gzipAsync(raw)]]);
+        done[name] = { bytes: raw.length, sha256: sha256(raw), chunks: count! };
+        await this.table.put({ pk, sk: 'PROGRESS', body: { done } });
+      }
+      written += raw.length;
+      onProgress?.(written, bytes.length);
+    }
+    const manifest: ManifestBody = {
+      home: home.home,
+      purpose: 'national-directory',
+      createdAt: meta.at,
+      parts: done,
+      meta: {},
+    };
+    await this.table.put({ pk, sk: MANIFEST_SK, body: asBody(manifest) });
+    const body: NationalDirectoryBody = {
+      stamp,
+      postcodes: meta.postcodes,
+      updatedAt: meta.at,
+      updatedBy: meta.by,
+      blob,
+      pieces,
+    };
+    await this.table.put(
+      { pk: AREAS_PK, sk: NATIONAL_DIRECTORY_SK, rev: (existing?.rev ?? 0) + 1, body: asBody(body) },
+      existing ? { rev: existing.rev ?? 0 } : { absent: true },
+    );
+    await this.quietly(() => this.table.delete(pk, 'PROGRESS'));
+    await this.quietly(() => this.table.delete(areaPk(NATIONAL), `BLOB#${blob}`));
+    if (current && current.blob !== blob) await this.deleteBlobsQuietly(NATIONAL, [current.blob]);
+    return { ...nationalPointerOf(body), resumedBytes };
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -903,7 +1089,9 @@ export class TableBoundaryStore implements BoundaryStore {
   private partsAt(home: PartHome | undefined): BlobParts {
     if (home !== 'objects') return this.tableParts;
     if (!this.objectParts) {
-      throw new StoreIntegrityError('A blob lives in the object store, but none is configured (CATCHMENTS_BLOB_BUCKET).');
+      throw new StoreIntegrityError(
+        'A blob lives in the object store, but none is configured (CATCHMENTS_BLOB_BUCKET).',
+      );
     }
     return this.objectParts;
   }
@@ -931,7 +1119,9 @@ export class TableBoundaryStore implements BoundaryStore {
   }
 
   protected async deleteBlob(area: string, blob: string): Promise<void> {
-    const manifest = (await this.table.get(blobPk(area, blob), MANIFEST_SK))?.body as ManifestBody | undefined;
+    const manifest = (await this.table.get(blobPk(area, blob), MANIFEST_SK))?.body as
+      | ManifestBody
+      | undefined;
     // Manifest first: a blob without its manifest is unreadable, never half-readable.
     await this.table.delete(blobPk(area, blob), MANIFEST_SK);
     const names = Object.keys(manifest?.parts ?? {});
@@ -975,7 +1165,18 @@ function pointerOf(
     latest: head?.latest ?? 0,
     seq: head?.seq ?? 0,
     directoryStamp: directory?.stamp ?? null,
+    summary: head?.summary ?? null,
   };
+}
+
+function routingPointerOf(body: RoutingBody): RoutingPointer {
+  const { stamp, builtFrom, directoryStamp, builtAt, bytes } = body;
+  return { stamp, builtFrom, directoryStamp, builtAt, bytes };
+}
+
+function nationalPointerOf(body: NationalDirectoryBody): NationalDirectoryPointer {
+  const { stamp, postcodes, updatedAt, updatedBy } = body;
+  return { stamp, postcodes, updatedAt, updatedBy };
 }
 
 function headItem(area: string, rev: number, body: HeadBody): Item {
@@ -1005,6 +1206,14 @@ function activeConflict(
     { active: head.active, expected },
   );
 }
+
+function routingConflict(): VersionConflictError {
+  return new VersionConflictError(
+    'Another build replaced the national routing first; read it again and rebuild.',
+  );
+}
+
+const pieceName = (i: number) => `directory:${pad(i, 5)}`;
 
 function draftRevisionConflict(area: string, expected: number, meta: DraftMeta): VersionConflictError {
   return new VersionConflictError(

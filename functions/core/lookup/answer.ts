@@ -2,9 +2,9 @@
 // for postcode, coordinate and bulk lookups, so other apps parse one thing. Documented in the
 // OpenAPI document (functions/http/openapi.ts) and docs/api.md.
 import { roundMetres } from '../geo/geodesic.js';
+import type { PostcodeRecord } from '../model.js';
 import { type LatLng, type PostcodeStatus, SERVICE_LABELS, type ServiceCode, type Site } from '../model.js';
 import type { AnswerSource, Assignment, MatchKind } from './area-lookup.js';
-import type { PostcodeRecord } from '../model.js';
 
 export interface ServiceEntry {
   readonly code: ServiceCode;

@@ -76,6 +76,10 @@ class IndexedLayer {
     return this.index.locate(lng, lat) >= 0;
   }
 
+  get indexBytes(): number {
+    return this.index.stats().typedArrayBytes;
+  }
+
   nameOf(id: string): string | undefined {
     return this.features.find((f) => f.properties.id === id)?.properties.name;
   }
@@ -185,6 +189,14 @@ export class AreaLookup {
   unitName(id: string): string | undefined {
     return this.sites.unitName(id);
   }
+
+  /** Bytes held in the layers' indexes (typed arrays), for cache budgets. */
+  indexBytes(): number {
+    return [this.outline, this.catchments, this.hvPatches, this.cocTeams, this.spokeCatchments].reduce(
+      (sum, layer) => sum + (layer?.indexBytes ?? 0),
+      0,
+    );
+  }
 }
 
 /**
@@ -284,7 +296,10 @@ export class AreaSites {
 }
 
 /** What an answer is shaped from: an area's sites and names at one version (AreaSites or AreaLookup). */
-export type AnswerSource = Pick<AreaSites, 'area' | 'version' | 'site' | 'distanceTo' | 'spokesOf' | 'unitName'>;
+export type AnswerSource = Pick<
+  AreaSites,
+  'area' | 'version' | 'site' | 'distanceTo' | 'spokesOf' | 'unitName'
+>;
 
 /** Ids compare as plain code-unit strings: locale-independent, so every machine agrees. */
 export function compareIds(a: string, b: string): number {

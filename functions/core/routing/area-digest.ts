@@ -15,11 +15,11 @@
 //   part outside the outline that holds no catchment vertex (an edge cutting across a notch of the
 //   outline) is not detected; validation reports every such part to the planner when publishing.
 import type { MultiPolygon, Polygon, Position } from 'geojson';
-import type { BoundarySet, Site } from '../model.js';
 import type { Assignment, MatchKind } from '../lookup/area-lookup.js';
-import { PolygonIndex } from '../spatial/polygon-index.js';
 import type { AssignmentRow } from '../lookup/assignment-table.js';
+import type { BoundarySet, Site } from '../model.js';
 import { canonicalPostcodeKey } from '../postcode-key.js';
+import { PolygonIndex } from '../spatial/polygon-index.js';
 import { decodeSections, encodeSections } from './sections.js';
 
 export const AREA_DIGEST_KIND = 'area-digest/1';
@@ -105,7 +105,9 @@ export function encodeAreaDigest(
     boundaryStart[i + 1] = boundary.length;
   }
   const outline = flattenPolygons(set.layers.outline.features.map((f) => f.geometry));
-  const hubs = set.sites.filter((s) => s.kind === 'hub').sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const hubs = set.sites
+    .filter((s) => s.kind === 'hub')
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const unitNames: Record<string, string> = {};
   for (const layer of [set.layers['hv-patches'], set.layers['coc-teams']]) {
     for (const f of layer?.features ?? []) unitNames[f.properties.id] = f.properties.name;
@@ -210,7 +212,8 @@ export function multiPolygonOf(flat: FlatPolygons): MultiPolygon {
     const rings: Position[][] = [];
     for (let r = flat.polygonRingStart[p]!; r < flat.polygonRingStart[p + 1]!; r++) {
       const ring: Position[] = [];
-      for (let v = flat.ringStart[r]!; v < flat.ringStart[r + 1]!; v++) ring.push([flat.xy[2 * v]!, flat.xy[2 * v + 1]!]);
+      for (let v = flat.ringStart[r]!; v < flat.ringStart[r + 1]!; v++)
+        ring.push([flat.xy[2 * v]!, flat.xy[2 * v + 1]!]);
       rings.push(ring);
     }
     coordinates.push(rings);
@@ -310,7 +313,8 @@ export class AreaDigest {
     const cocTeamId = idAt(this.coc[row]!);
     if (hubId !== null) {
       const boundaryHubIds: string[] = [];
-      for (let i = this.boundaryStart[row]!; i < this.boundaryStart[row + 1]!; i++) boundaryHubIds.push(this.ids[this.boundary[i]!]!);
+      for (let i = this.boundaryStart[row]!; i < this.boundaryStart[row + 1]!; i++)
+        boundaryHubIds.push(this.ids[this.boundary[i]!]!);
       return {
         match,
         hubId,

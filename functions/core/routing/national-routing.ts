@@ -161,8 +161,8 @@ export class NationalRouting {
    * malformed input throws InvalidPostcodeError (as `assertPostcode`).
    */
   find(raw: string): { row: number; postcode: string } {
-    let key = typedPostcodeKey(raw);
-    let row = key === NO_KEY ? -1 : this.rowOfKey(key);
+    const key = typedPostcodeKey(raw);
+    const row = key === NO_KEY ? -1 : this.rowOfKey(key);
     if (row < 0) {
       const postcode = assertPostcode(raw);
       return { row: this.rowOfKey(canonicalPostcodeKey(postcode)), postcode };
@@ -236,7 +236,8 @@ export class NationalRouting {
   hubsOf(a: number): { id: string; lng: number; lat: number }[] {
     const out: { id: string; lng: number; lat: number }[] = [];
     for (let h = 0; h < this.hubArea.length; h++) {
-      if (this.hubArea[h] === a) out.push({ id: this.meta.hubIds[h]!, lng: this.hubLng[h]!, lat: this.hubLat[h]! });
+      if (this.hubArea[h] === a)
+        out.push({ id: this.meta.hubIds[h]!, lng: this.hubLng[h]!, lat: this.hubLat[h]! });
     }
     return out;
   }

@@ -5,7 +5,13 @@
 import type { MultiPolygon } from 'geojson';
 import { compareIds } from '../lookup/area-lookup.js';
 import { PolygonIndex } from '../spatial/polygon-index.js';
-import { type AreaDigest, type DigestHub, type FlatPolygons, multiPolygonOf, NO_CLAIM } from './area-digest.js';
+import {
+  type AreaDigest,
+  type DigestHub,
+  type FlatPolygons,
+  multiPolygonOf,
+  NO_CLAIM,
+} from './area-digest.js';
 import {
   CLAIM_TIER_BIT,
   type DirectoryColumns,
@@ -236,7 +242,10 @@ function slicePolygons(flat: FlatPolygons, from: number, to: number): FlatPolygo
   };
 }
 
-function concatPolygons(parts: readonly FlatPolygons[]): { polygons: FlatPolygons; areaPolygonStart: Int32Array } {
+function concatPolygons(parts: readonly FlatPolygons[]): {
+  polygons: FlatPolygons;
+  areaPolygonStart: Int32Array;
+} {
   const vertices = parts.reduce((n, p) => n + p.xy.length / 2, 0);
   const rings = parts.reduce((n, p) => n + p.ringStart.length - 1, 0);
   const polygons = parts.reduce((n, p) => n + p.polygonRingStart.length - 1, 0);
@@ -250,7 +259,8 @@ function concatPolygons(parts: readonly FlatPolygons[]): { polygons: FlatPolygon
   parts.forEach((part, a) => {
     xy.set(part.xy, v * 2);
     for (let i = 1; i < part.ringStart.length; i++) ringStart[r + i] = part.ringStart[i]! + v;
-    for (let i = 1; i < part.polygonRingStart.length; i++) polygonRingStart[p + i] = part.polygonRingStart[i]! + r;
+    for (let i = 1; i < part.polygonRingStart.length; i++)
+      polygonRingStart[p + i] = part.polygonRingStart[i]! + r;
     v += part.xy.length / 2;
     r += part.ringStart.length - 1;
     p += part.polygonRingStart.length - 1;

@@ -48,8 +48,14 @@ export function encodeSections(
   meta: unknown,
   sections: Readonly<Record<string, SectionArray>>,
 ): Uint8Array {
-  const entries = Object.entries(sections).map(([name, array]) => ({ name, kind: kindOf(array), length: array.length }));
-  const header = new TextEncoder().encode(JSON.stringify({ kind, sections: entries, meta } satisfies StoredHeader));
+  const entries = Object.entries(sections).map(([name, array]) => ({
+    name,
+    kind: kindOf(array),
+    length: array.length,
+  }));
+  const header = new TextEncoder().encode(
+    JSON.stringify({ kind, sections: entries, meta } satisfies StoredHeader),
+  );
   let size = pad8(MAGIC.length + 4 + header.length);
   for (const array of Object.values(sections)) size += pad8(array.byteLength);
   const out = new Uint8Array(size);
@@ -77,7 +83,10 @@ export interface DecodedSections<M> {
 export function decodeSections<M>(bytes: Uint8Array, kind: string): DecodedSections<M> {
   if (!LITTLE_ENDIAN) throw new Error('binary sections need a little-endian platform');
   const fail = (why: string) => new InvalidRequestError(`Not a ${kind} file: ${why}.`);
-  if (bytes.length < MAGIC.length + 4 || new TextDecoder().decode(bytes.subarray(0, MAGIC.length)) !== MAGIC) {
+  if (
+    bytes.length < MAGIC.length + 4 ||
+    new TextDecoder().decode(bytes.subarray(0, MAGIC.length)) !== MAGIC
+  ) {
     throw fail('it does not start with the catchments binary signature');
   }
   // Typed-array views need offsets that are multiples of 8 from an 8-aligned buffer start.
@@ -86,16 +95,20 @@ export function decodeSections<M>(bytes: Uint8Array, kind: string): DecodedSecti
   if (MAGIC.length + 4 + headerLength > data.length) throw fail('the header is truncated');
   let header: StoredHeader;
   try {
-    header = JSON.parse(new TextDecoder().decode(data.subarray(MAGIC.length + 4, MAGIC.length + 4 + headerLength)));
+    header = JSON.parse(
+      new TextDecoder().decode(data.subarray(MAGIC.length + 4, MAGIC.length + 4 + headerLength)),
+    );
   } catch {
     throw fail('the header is not JSON');
   }
-  if (header?.kind !== kind || !Array.isArray(header.sections)) throw fail(`it is a ${String(header?.kind)} file`);
+  if (header?.kind !== kind || !Array.isArray(header.sections))
+    throw fail(`it is a ${String(header?.kind)} file`);
   const views = new Map<string, SectionArray>();
   let at = pad8(MAGIC.length + 4 + headerLength);
   for (const entry of header.sections) {
     const type = (KINDS as Record<string, (typeof KINDS)[SectionKind] | undefined>)[String(entry.kind)];
-    if (!type || !Number.isInteger(entry.length) || entry.length < 0) throw fail(`section ${entry.name} is malformed`);
+    if (!type || !Number.isInteger(entry.length) || entry.length < 0)
+      throw fail(`section ${entry.name} is malformed`);
     const byteLength = entry.length * type.BYTES_PER_ELEMENT;
     if (at + byteLength > data.length) throw fail(`section ${entry.name} is truncated`);
     views.set(entry.name, new type(data.buffer as ArrayBuffer, data.byteOffset + at, entry.length));

@@ -236,7 +236,12 @@ export class PolygonIndex {
    */
   static fromSnapshot(snapshot: PolygonIndexSnapshot): PolygonIndex {
     const { nodes, cells, xy } = snapshot;
-    if (nodes.length < NODE_STRIDE || nodes.length % NODE_STRIDE !== 0 || cells.length === 0 || xy.length % 2 !== 0) {
+    if (
+      nodes.length < NODE_STRIDE ||
+      nodes.length % NODE_STRIDE !== 0 ||
+      cells.length === 0 ||
+      xy.length % 2 !== 0
+    ) {
       throw new RangeError('Not a polygon index snapshot: its node, cell or vertex arrays are malformed.');
     }
     return new PolygonIndex(snapshot);
