@@ -35,6 +35,8 @@ export interface NationalSample {
   readonly lsoas: number;
   readonly postcodeFile: PostcodeReadCounts;
   readonly routing: RoutingCounts;
+  /** The district's LSOAs, sorted by code. */
+  lsoasOf(code: string): DistrictInput['lsoas'];
   /** The district's LSOAs and postcodes (sorted by postcode, a postcode listed twice kept once). */
   inputFor(code: string): DistrictInput;
 }
@@ -64,6 +66,7 @@ export async function loadNationalSample(
     lsoas: lsoas.length,
     postcodeFile,
     routing: router.routingCounts,
+    lsoasOf: (code) => router.districtLsoas(code),
     inputFor: (code) => ({
       code,
       lsoas: router.districtLsoas(code),

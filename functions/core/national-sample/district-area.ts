@@ -175,7 +175,7 @@ export function buildDistrictArea(
     id: plan.areaId,
     name: district,
     description:
-      `Illustrative national sample: not ${district}'s family hub boundaries, sites or services. ` +
+      `Illustrative national sample: not the real family hub boundaries, sites or services in ${district}. ` +
       `A made-up network of ${plan.hubs.length} family hubs and ${spokeCount} spokes, generated from the ` +
       `district's ${lsoas.length} real 2011 LSOAs and its real postcodes (OS Code-Point Open): hub ` +
       `catchments, ${plan.patches.length} health-visiting patches and ${plan.teams.length} midwifery ` +

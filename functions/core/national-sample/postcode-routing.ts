@@ -53,6 +53,7 @@ export class PostcodeRouter {
   /** District code → its LSOAs' positions in `indexed` → position within the district. */
   private readonly localIndex: Int32Array;
   private readonly out = new Map<string, PlanPostcode[]>();
+  private readonly lsoasOf = new Map<string, PlanLsoa[]>();
   private readonly bounds: [number, number, number, number];
   private counts = { routed: 0, nearest: 0, unplaced: 0, otherDistricts: 0 };
 
@@ -86,21 +87,21 @@ export class PostcodeRouter {
     this.boxes = Float64Array.from(order.flatMap((i) => boxes.slice(4 * i, 4 * i + 4)));
     this.index = PolygonIndex.build(this.indexed.map((l) => l.geometry));
     this.localIndex = new Int32Array(this.indexed.length).fill(-1);
-    const seen = new Map<string, number>();
+    for (const code of districts) {
+      this.out.set(code, []);
+      this.lsoasOf.set(code, []);
+    }
     this.indexed.forEach((l, i) => {
-      if (!districts.has(l.district)) return;
-      const local = seen.get(l.district) ?? 0;
-      this.localIndex[i] = local;
-      seen.set(l.district, local + 1);
+      const list = this.lsoasOf.get(l.district);
+      if (!list) return;
+      this.localIndex[i] = list.length;
+      list.push({ code: l.code, name: l.name, geometry: l.geometry });
     });
-    for (const code of districts) this.out.set(code, []);
   }
 
   /** The district's LSOAs, sorted by code: `PlanPostcode.lsoa` indexes this list. */
-  districtLsoas(code: string): PlanLsoa[] {
-    return this.indexed
-      .filter((l) => l.district === code)
-      .map(({ code: c, name, geometry }) => ({ code: c, name, geometry }));
+  districtLsoas(code: string): readonly PlanLsoa[] {
+    return this.lsoasOf.get(code) ?? [];
   }
 
   add(row: PostcodeRow): void {
