@@ -57,6 +57,12 @@ export interface BoundarySetServiceOptions {
   readonly logger?: Logger;
   /** Unreferenced blobs older than this are swept after each publish (default 1 h: > any Lambda run). */
   readonly sweepAfterMs?: number;
+  /**
+   * `after-each-change` (default): the national routing is refreshed after every publish, rollback
+   * and directory change. `manual`: bulk loaders publishing hundreds of areas call
+   * `routing.refresh()` once at the end (serving is exact meanwhile, only slower).
+   */
+  readonly routingRefresh?: 'after-each-change' | 'manual';
 }
 
 export interface LayerUpload {
@@ -486,6 +492,7 @@ export class BoundarySetService {
    * catches up.
    */
   private async refreshRouting(): Promise<void> {
+    if (this.options.routingRefresh === 'manual') return;
     try {
       await this.routing.refresh();
     } catch (error) {

@@ -9,6 +9,7 @@ import { assignAll } from '../../functions/application/boundary-set-service.js';
 import type { VersionCandidate } from '../../functions/application/ports/boundary-store.js';
 import { versionCounts } from '../../functions/core/boundary-set/counts.js';
 import { encodeAssignmentTable } from '../../functions/core/lookup/assignment-table.js';
+import { encodeAreaDigest } from '../../functions/core/routing/area-digest.js';
 import type { BoundarySet, Layer } from '../../functions/core/model.js';
 import { PostcodeDirectory } from '../../functions/core/postcode-directory.js';
 import { TESTSHIRE_DIR } from './fixtures.js';
@@ -73,6 +74,7 @@ export function candidateOf(
   return {
     set: { ...set, version: null },
     assignments: encodeAssignmentTable(rows),
+    digest: encodeAreaDigest(set, rows, null),
     meta: {
       publishedAt: '2026-11-23T10:00:00.000Z',
       publishedBy: 'test',

@@ -100,6 +100,8 @@ Exit codes: 0 every area published, 1 some districts failed (listed; the others 
         store,
         events: { publish: async () => {} },
         sliverToleranceM2: LIMITS.sliverToleranceM2.default,
+        // One national routing build at the end, not one per area (docs/storage.md).
+        routingRefresh: 'manual',
       });
       const reading = createProgress(input.io, 'Reading postcodes', 0);
       let publishing: ReturnType<typeof createProgress> | null = null;
@@ -121,6 +123,9 @@ Exit codes: 0 every area published, 1 some districts failed (listed; the others 
           },
         },
       });
+      const routing = createProgress(input.io, 'Building the national routing', 0);
+      await service.routing.refresh();
+      routing.done();
       const seconds = (performance.now() - started) / 1000;
       if (flag(input, 'json')) {
         input.io.stdout.write(
