@@ -9,9 +9,9 @@ import { assignAll } from '../../functions/application/boundary-set-service.js';
 import type { VersionCandidate } from '../../functions/application/ports/boundary-store.js';
 import { versionCounts } from '../../functions/core/boundary-set/counts.js';
 import { encodeAssignmentTable } from '../../functions/core/lookup/assignment-table.js';
-import { encodeAreaDigest } from '../../functions/core/routing/area-digest.js';
 import type { BoundarySet, Layer } from '../../functions/core/model.js';
 import { PostcodeDirectory } from '../../functions/core/postcode-directory.js';
+import { encodeAreaDigest } from '../../functions/core/routing/area-digest.js';
 import { TESTSHIRE_DIR } from './fixtures.js';
 
 export async function testshireSet(): Promise<BoundarySet> {

@@ -152,7 +152,11 @@ describe('national routing', () => {
     expect(await at(1.75, 0.5)).toMatchObject({ area: 'alpha', match: 'inside', hub: { id: 'a2' } });
     expect(await at(1.75, 1.75)).toMatchObject({ area: 'alpha', match: 'gap' }); // bravo's hub b1 lies there too
     expect(await at(1.25, 3.5)).toMatchObject({ area: 'charlie', match: 'inside', hub: { id: 'c1' } });
-    expect(await at(-0.9, 4.9)).toMatchObject({ area: 'charlie', match: 'outside', nearestHub: { id: 'c1' } });
+    expect(await at(-0.9, 4.9)).toMatchObject({
+      area: 'charlie',
+      match: 'outside',
+      nearestHub: { id: 'c1' },
+    });
   });
 
   it('answers a postcode from one area digest with no polygons loaded, and a point at sea with one area', async () => {

@@ -144,6 +144,8 @@ interface PartManifest {
   readonly sha256: string;
   /** Table chunks (1 for an object). */
   readonly chunks: number;
+  /** False for a part stored as is (absent: gzipped). */
+  readonly gzip?: boolean;
 }
 
 interface ManifestBody {
@@ -759,7 +761,14 @@ export class TableBoundaryStore implements BoundaryStore {
     const old = existing?.body as RoutingBody | undefined;
     if ((old?.stamp ?? null) !== expectedStamp) throw routingConflict();
     const stamp = sha256(bytes).slice(0, 16);
-    const blob = await this.writeBlob(NATIONAL, 'routing', [['routing', bytes]], {}, meta.builtAt);
+    const blob = await this.writeBlob(
+      NATIONAL,
+      'routing',
+      [['routing', bytes]],
+      {},
+      meta.builtAt,
+      RAW_ROUTING,
+    );
     const body: RoutingBody = {
       ...meta,
       stamp,
@@ -1036,6 +1045,8 @@ export class TableBoundaryStore implements BoundaryStore {
     parts: readonly (readonly [string, string | Uint8Array])[],
     meta: Readonly<Record<string, unknown>>,
     at: string,
+    /** Parts stored as they are: binary files that gzip barely shrinks and a cold start must not inflate. */
+    raw: ReadonlySet<string> = NONE,
   ): Promise<string> {
     const blob = this.newId();
     // Registered with the store's own clock: sweep compares it with its `now`, not the caller's.
@@ -1049,9 +1060,15 @@ export class TableBoundaryStore implements BoundaryStore {
     const manifests: Record<string, PartManifest> = {};
     const packed: [string, Uint8Array][] = [];
     for (const [name, content] of parts) {
-      const raw = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-      packed.push([name, await gzipAsync(raw)]);
-      manifests[name] = { bytes: raw.length, sha256: sha256(raw), chunks: 0 };
+      const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+      const stored = raw.has(name);
+      packed.push([name, stored ? bytes : await gzipAsync(bytes)]);
+      manifests[name] = {
+        bytes: bytes.length,
+        sha256: sha256(bytes),
+        chunks: 0,
+        ...(stored ? { gzip: false } : {}),
+      };
     }
     const pieces = await home.write(area, blob, packed);
     packed.forEach(([name], i) => {
@@ -1076,7 +1093,10 @@ export class TableBoundaryStore implements BoundaryStore {
         const expected = manifest.parts[name]!;
         const packed = await home.read(area, blob, name, expected.chunks);
         if (!packed) throw new StoreIntegrityError(`Blob ${blob} part ${name}: missing or incomplete`);
-        const raw = await gunzipAsync(packed);
+        const raw =
+          expected.gzip === false
+            ? Buffer.from(packed.buffer, packed.byteOffset, packed.length)
+            : await gunzipAsync(packed);
         if (raw.length !== expected.bytes || sha256(raw) !== expected.sha256) {
           throw new StoreIntegrityError(`Blob ${blob} part ${name} does not match its SHA-256`);
         }
@@ -1212,6 +1232,9 @@ function routingConflict(): VersionConflictError {
     'Another build replaced the national routing first; read it again and rebuild.',
   );
 }
+
+const NONE: ReadonlySet<string> = new Set();
+const RAW_ROUTING: ReadonlySet<string> = new Set(['routing']);
 
 const pieceName = (i: number) => `directory:${pad(i, 5)}`;
 
