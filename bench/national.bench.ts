@@ -262,7 +262,7 @@ const published = await admin('/draft/publish', {
 });
 publishMs = performance.now() - t;
 const duringRun = await during;
-if (published.status !== 200) {
+if (!published.ok) {
   console.error(`publish answered ${published.status}: ${await published.text()}`);
   process.exit(1);
 }

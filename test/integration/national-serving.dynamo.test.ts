@@ -54,8 +54,10 @@ function countingTable(inner: ItemTable, reads: Reads): ItemTable {
   };
 }
 
-function countingObjects(inner: ObjectStore, reads: Reads): ObjectStore {
+function countingObjects(inner: S3Objects, reads: Reads): ObjectStore {
   return {
+    downloadUrl: (key, expires, fileName, contentType) =>
+      inner.downloadUrl(key, expires, fileName, contentType),
     get: (key: string) => {
       reads.objects.push(key);
       return inner.get(key);
@@ -140,6 +142,19 @@ describe('national serving on DynamoDB + S3', () => {
     for (const area of ['alpha', 'bravo', 'charlie']) await publish(admin, editions[area]![0]!, null);
     await new RoutingMaintainer(admin).refresh();
     expect((await admin.servingState()).routing?.builtFrom).toEqual({ alpha: 1, bravo: 1, charlie: 1 });
+    // The export goes straight from the bucket (a presigned URL), byte for byte the inline CSV's.
+    const url = await admin.exportUrl('alpha', 1, { expiresSeconds: 60, fileName: 'alpha-v1.csv' });
+    expect(url).toMatch(/X-Amz-Signature=/);
+    const download = await fetch(url!);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-disposition')).toBe('attachment; filename="alpha-v1.csv"');
+    const provider0 = new ServingProvider<LookupResolver>({
+      store: admin,
+      refreshMs: 0,
+      makeContext: (r) => r,
+      areaCacheBytes: 2 ** 24,
+    });
+    expect(await download.text()).toBe(await provider0.assignmentsCsv('alpha', 1));
 
     const { store, reads } = container();
     const provider = new ServingProvider<LookupResolver>({

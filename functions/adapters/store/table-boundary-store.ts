@@ -43,6 +43,7 @@ import {
   NotFoundError,
   VersionConflictError,
 } from '../../core/errors.js';
+import { assignmentsCsv, decodeAssignmentTable } from '../../core/lookup/assignment-table.js';
 import { type AreaInfo, LAYER_NAMES, type Layer, type LayerName, type Site } from '../../core/model.js';
 import {
   type BlobParts,
@@ -50,6 +51,7 @@ import {
   DEFAULT_CHUNK_BYTES,
   ObjectBlobParts,
   type ObjectStore,
+  objectKey,
   type PartHome,
   TableBlobParts,
 } from './blob-parts.js';
@@ -507,10 +509,13 @@ export class TableBoundaryStore implements BoundaryStore {
 
     // 1. Stage: everything the version needs, under a fresh blob id nobody refers to yet.
     const { set } = candidate;
+    const names = new Map(set.sites.map((s) => [s.id, s.name]));
     const parts: [string, string | Uint8Array][] = [
       ['area', JSON.stringify(set.area)],
       ['sites', JSON.stringify(set.sites)],
       ['assignments', candidate.assignments],
+      // The public export, stored as is so that on S3 a presigned URL serves it (exportUrl).
+      [EXPORT_PART, assignmentsCsv(decodeAssignmentTable(candidate.assignments), (id) => names.get(id))],
     ];
     if (candidate.digest) parts.push(['digest', candidate.digest]);
     for (const name of LAYER_NAMES) {
@@ -523,6 +528,7 @@ export class TableBoundaryStore implements BoundaryStore {
       parts,
       meta as unknown as Record<string, unknown>,
       meta.publishedAt,
+      RAW_EXPORT,
     );
 
     // 2. Commit: one conditional write of HEAD. Whoever changed HEAD first wins.
@@ -732,6 +738,27 @@ export class TableBoundaryStore implements BoundaryStore {
     const blob = await this.versionBlob(area, version);
     const content = await this.readBlob(area, blob, parts);
     return new Map(content.parts);
+  }
+
+  async exportUrl(
+    area: string,
+    version: number,
+    options: { readonly expiresSeconds: number; readonly fileName: string },
+  ): Promise<string | null> {
+    checkArea(area);
+    const objects = this.objectParts?.objects;
+    if (!objects?.downloadUrl) return null;
+    const blob = await this.versionBlob(area, version);
+    const manifest = (await this.table.get(blobPk(area, blob), MANIFEST_SK))?.body as
+      | ManifestBody
+      | undefined;
+    if (manifest?.home !== 'objects' || manifest.parts[EXPORT_PART]?.gzip !== false) return null;
+    return objects.downloadUrl(
+      objectKey(area, blob, EXPORT_PART),
+      options.expiresSeconds,
+      options.fileName,
+      'text/csv; charset=utf-8',
+    );
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1235,6 +1262,8 @@ function routingConflict(): VersionConflictError {
 
 const NONE: ReadonlySet<string> = new Set();
 const RAW_ROUTING: ReadonlySet<string> = new Set(['routing']);
+const EXPORT_PART = 'assignments.csv';
+const RAW_EXPORT: ReadonlySet<string> = new Set([EXPORT_PART]);
 
 const pieceName = (i: number) => `directory:${pad(i, 5)}`;
 
