@@ -75,7 +75,17 @@ async function startServer(command: string[], store: string, port: number, probe
       CATCHMENTS_REFRESH_SECONDS: String(REFRESH_SECONDS),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
+    // Its own process group: npm and tsx start the server as a grandchild, and all of them must stop.
+    detached: true,
   });
+  const stop = () => {
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  };
+  process.once('exit', stop);
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
     const status = await fetch(url + probe).then(
@@ -91,8 +101,9 @@ async function startServer(command: string[], store: string, port: number, probe
 
 async function stopServer(server: Server): Promise<void> {
   const gone = new Promise((resolve) => server.child.once('exit', resolve));
-  server.child.kill('SIGTERM');
+  process.kill(-server.child.pid!, 'SIGTERM');
   await gone;
+  await new Promise((resolve) => setTimeout(resolve, 500)); // the grandchild releases the store lock
 }
 
 function rssMB(pid: number): number {
@@ -100,19 +111,12 @@ function rssMB(pid: number): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
 }
 
-/** The server process (npm and tsx start it as a grandchild): the node process listening. */
-function serverPid(child: ChildProcess): number {
-  const out = spawnSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' })
-    .stdout.trim()
-    .split('\n');
-  let pid = child.pid!;
-  for (let next = out[0]; next; ) {
-    pid = Number(next);
-    next = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
-      .stdout.trim()
-      .split('\n')[0];
-  }
-  return pid;
+/** The process listening on the port (npm and tsx start the server as a grandchild). */
+function listeningPid(port: number): number {
+  const out = spawnSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' }).stdout;
+  const pid = /pid=(\d+)/.exec(out)?.[1];
+  if (!pid) throw new Error(`no process listens on port ${port}`);
+  return Number(pid);
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -177,7 +181,7 @@ const npm = await startServer(
   encode(postcodes[1]!),
 );
 const server = npm;
-const pid = serverPid(server.child);
+const pid = listeningPid(Number(new URL(server.url).port));
 const rssAtStart = rssMB(pid);
 
 // 2 + 3. Every sampled postcode answers 200 (timed: area loads included), then a brute-force check.
