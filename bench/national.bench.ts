@@ -13,7 +13,7 @@
 // with `catchments national-sample` (~10 min); the benchmark works on a copy, so the cache stays as
 // built. Never a CI gate.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -144,7 +144,7 @@ async function load(url: string, paths: readonly string[], clients: number) {
 }
 
 console.log(machineSummary());
-const cached = nationalStore();
+const cached = realpathSync(nationalStore()); // a copy of the files, not of a link to them
 const work = mkdtempSync(path.join(tmpdir(), 'national-bench-'));
 const store = path.join(work, 'store');
 cpSync(cached, store, { recursive: true });
@@ -205,12 +205,12 @@ if (pointRun.failures.length > 0) {
 const rssAfterAll = rssMB(pid);
 
 // The brute-force check, on points (a postcode answer is its point's answer): every area whose
-// outline box holds the point, loaded from the store (the server holds the lock: a copy of the
-// versions read through a second store folder would do, so read through the API's layers instead).
+// outline box holds the point, read from a second copy of the store (the server holds the first).
 const checkStore = path.join(work, 'check');
 cpSync(cached, checkStore, { recursive: true });
 rmSync(path.join(checkStore, '.lock'), { force: true });
 const checker = await EmbeddedBoundaryStore.open(checkStore);
+const activeOf = new Map((await checker.pointers()).map((p) => [p.area, p.active!]));
 let checked = 0;
 for (let i = 0; i < 300; i++) {
   const row = rows[i]!;
@@ -225,7 +225,7 @@ for (let i = 0; i < 300; i++) {
     )
     .map((a) => a.id);
   const lookups = await Promise.all(
-    candidates.map(async (id) => AreaLookup.build((await checker.version(id, 1)).set)),
+    candidates.map(async (id) => AreaLookup.build((await checker.version(id, activeOf.get(id)!)).set)),
   );
   const brute = LookupCatalog.build(lookups, { records: () => [] });
   const want = pointAnswer(brute.resolvePoint(at));
@@ -258,10 +258,12 @@ const others = postcodes
 const before = await load(server.url, others.slice(0, 2_000), CLIENTS);
 let publishMs = 0;
 const during = load(server.url, others.slice(2_000, 6_000), CLIENTS);
+const active = ((await (await fetch(`${server.url}/v1/areas/${area}`)).json()) as { version: number })
+  .version;
 const t = performance.now();
 const published = await admin('/draft/publish', {
   method: 'POST',
-  headers: { 'if-match': '"1"' },
+  headers: { 'if-match': String(active) },
   body: JSON.stringify({ message: 'Benchmark: publish one area while the others serve' }),
 });
 publishMs = performance.now() - t;
@@ -275,7 +277,7 @@ const servedAt = performance.now();
 let newVersionMs = Number.NaN;
 for (;;) {
   const body = (await (await fetch(server.url + encode(areaPostcode))).json()) as { version: number };
-  if (body.version === 2) {
+  if (body.version === active + 1) {
     newVersionMs = performance.now() - t;
     break;
   }
