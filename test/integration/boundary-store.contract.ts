@@ -121,7 +121,7 @@ export function boundaryStoreContract(name: string, makeHarness: () => Promise<S
           sites: { hubs: 2, spokes: 3 },
         });
         expect(await store.pointers()).toEqual([
-          { area: AREA, active: null, latest: 0, seq: 0, directoryStamp: null },
+          { area: AREA, active: null, latest: 0, seq: 0, directoryStamp: null, summary: null },
         ]);
         await expect(store.createDraft(AREA, init(set), { replace: false })).rejects.toBeInstanceOf(
           VersionConflictError,
@@ -350,7 +350,12 @@ export function boundaryStoreContract(name: string, makeHarness: () => Promise<S
       }
 
       it.each([
-        ['while writing the version content', (op: { method: string }) => op.method === 'putMany'],
+        // The content's chunks (table home) or its manifest (object home, where the parts are objects).
+        [
+          'while writing the version content',
+          (op: { method: string; sk?: string }) =>
+            op.method === 'putMany' || (op.method === 'put' && op.sk === 'MANIFEST'),
+        ],
         [
           'at the commit (the conditional write of HEAD)',
           (op: { method: string; sk?: string; condition?: object }) =>
