@@ -20,6 +20,8 @@ interface Entry<T> {
   readonly promise: Promise<T>;
   bytes: number;
   settled: boolean;
+  /** Set once settled: read without a promise on the hot path. */
+  value?: T;
 }
 
 export class AreaCache<T> {
@@ -51,6 +53,7 @@ export class AreaCache<T> {
       (value) => {
         if (this.entries.get(key) !== fresh) return; // evicted while loading
         fresh.settled = true;
+        fresh.value = value;
         fresh.bytes = this.sizeOf(value);
         this.bytes += fresh.bytes;
         this.evict(key);
@@ -60,6 +63,16 @@ export class AreaCache<T> {
       },
     );
     return fresh.promise;
+  }
+
+  /** The loaded value for `key` without waiting (undefined while loading or absent); counts as a use. */
+  peek(key: string): T | undefined {
+    const entry = this.entries.get(key);
+    if (!entry?.settled) return undefined;
+    this.hits++;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry.value;
   }
 
   /** Is `key` loaded (not only loading)? */

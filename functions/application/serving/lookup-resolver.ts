@@ -94,7 +94,7 @@ export class NationalLookupResolver implements LookupResolver {
     return this.resolver.routing.postcodeCount;
   }
 
-  resolvePostcode(raw: string): Promise<PostcodeResolution> {
+  resolvePostcode(raw: string): PostcodeResolution | Promise<PostcodeResolution> {
     return this.resolver.resolvePostcode(raw);
   }
 

@@ -20,7 +20,7 @@
 import { AreaNotFoundError, PostcodeNotFoundError, PostcodeWithoutLocationError } from '../../core/errors.js';
 import type { PointResolution, PostcodeResolution } from '../../core/lookup/answer.js';
 import type { AreaLookup, AreaSites } from '../../core/lookup/area-lookup.js';
-import type { LatLng } from '../../core/model.js';
+import type { LatLng, PostcodeRecord } from '../../core/model.js';
 import type { AreaDigest, BBox } from '../../core/routing/area-digest.js';
 import {
   compareNearest,
@@ -40,6 +40,8 @@ export interface AreaAnswers {
 /** Loads areas on demand (through the bounded cache). */
 export interface AreaSource {
   answers(area: string, version: number): Promise<AreaAnswers>;
+  /** The answers if loaded already, to answer without a promise (optional). */
+  loadedAnswers?(area: string, version: number): AreaAnswers | undefined;
   geometry(area: string, version: number): Promise<AreaLookup>;
 }
 
@@ -96,7 +98,8 @@ export class NationalResolver {
     return this.snapshot.routing;
   }
 
-  async resolvePostcode(raw: string): Promise<PostcodeResolution> {
+  /** A postcode's resolution: without a promise when its area's answers are loaded (the hot path). */
+  resolvePostcode(raw: string): PostcodeResolution | Promise<PostcodeResolution> {
     const { routing } = this.snapshot;
     const { row, postcode } = routing.find(raw);
     if (row < 0) throw new PostcodeNotFoundError(postcode);
@@ -107,13 +110,25 @@ export class NationalResolver {
       const winner = this.firstTrustedClaim(row);
       if (winner >= 0) {
         const area = routing.areas[winner]!.id;
-        const answers = await this.source.answers(area, this.snapshot.versions.get(area)!);
-        const at = answers.digest.find(routing.key(row));
-        // A claim is routed only where the digest's point equals the directory's (routing-builder.ts).
-        if (at >= 0)
-          return { record, location, lookup: answers.sites, assignment: answers.digest.assignment(at) };
+        const version = this.snapshot.versions.get(area)!;
+        const key = routing.key(row);
+        const loaded = this.source.loadedAnswers?.(area, version);
+        if (!loaded) {
+          return this.source
+            .answers(area, version)
+            .then(
+              (answers) =>
+                fromDigest(answers, key, record, location) ?? this.resolveAsPoint(record, location),
+            );
+        }
+        const hit = fromDigest(loaded, key, record, location);
+        if (hit) return hit;
       }
     }
+    return this.resolveAsPoint(record, location);
+  }
+
+  private async resolveAsPoint(record: PostcodeRecord, location: LatLng): Promise<PostcodeResolution> {
     return { record, ...(await this.resolvePoint(location)) };
   }
 
@@ -198,6 +213,19 @@ export class NationalResolver {
   private geometry(area: string): Promise<AreaLookup> {
     return this.source.geometry(area, this.snapshot.versions.get(area)!);
   }
+}
+
+/** The digest's answer for a postcode key (a claim is routed only where its point equals the directory's). */
+function fromDigest(
+  answers: AreaAnswers,
+  key: number,
+  record: PostcodeRecord,
+  location: LatLng,
+): PostcodeResolution | null {
+  const at = answers.digest.find(key);
+  return at < 0
+    ? null
+    : { record, location, lookup: answers.sites, assignment: answers.digest.assignment(at) };
 }
 
 function unionBox(a: BBox, b: BBox): BBox {

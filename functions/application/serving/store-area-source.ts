@@ -49,6 +49,12 @@ export class StoreAreaSource implements AreaSource {
     return (loaded as Extract<Loaded, { kind: 'answers' }>).value;
   }
 
+  /** The answers tier if it is loaded already (the hot path, without a promise). */
+  loadedAnswers(area: string, version: number): AreaAnswers | undefined {
+    const loaded = this.cache.peek(`${area}@${version}:answers`);
+    return loaded?.kind === 'answers' ? loaded.value : undefined;
+  }
+
   async geometry(area: string, version: number): Promise<AreaLookup> {
     const loaded = await this.cache.get(`${area}@${version}:geometry`, () =>
       this.loadGeometry(area, version),
