@@ -22,11 +22,14 @@ interface Entry<T> {
   settled: boolean;
   /** Set once settled: read without a promise on the hot path. */
   value?: T;
+  /** When it was last handed out (a counter): eviction drops the smallest first. */
+  used: number;
 }
 
 export class AreaCache<T> {
-  // A Map iterates in insertion order: re-inserting on use keeps the least recently used first.
   private readonly entries = new Map<string, Entry<T>>();
+  /** Use counter: marking an entry is one store, cheaper than reordering a Map on every request. */
+  private clock = 0;
   private bytes = 0;
   private loads = 0;
   private hits = 0;
@@ -42,12 +45,11 @@ export class AreaCache<T> {
     const entry = this.entries.get(key);
     if (entry) {
       this.hits++;
-      this.entries.delete(key);
-      this.entries.set(key, entry);
+      entry.used = ++this.clock;
       return entry.promise;
     }
     this.loads++;
-    const fresh: Entry<T> = { promise: load(), bytes: 0, settled: false };
+    const fresh: Entry<T> = { promise: load(), bytes: 0, settled: false, used: ++this.clock };
     this.entries.set(key, fresh);
     fresh.promise.then(
       (value) => {
@@ -70,8 +72,7 @@ export class AreaCache<T> {
     const entry = this.entries.get(key);
     if (!entry?.settled) return undefined;
     this.hits++;
-    this.entries.delete(key);
-    this.entries.set(key, entry);
+    entry.used = ++this.clock;
     return entry.value;
   }
 
@@ -93,9 +94,12 @@ export class AreaCache<T> {
 
   /** Drops least recently used settled entries (never `keep`, the one just loaded) until within budget. */
   private evict(keep: string): void {
-    for (const [key, entry] of this.entries) {
+    if (this.bytes <= this.budgetBytes) return;
+    const byAge = [...this.entries]
+      .filter(([key, e]) => key !== keep && e.settled)
+      .sort((a, b) => a[1].used - b[1].used);
+    for (const [key, entry] of byAge) {
       if (this.bytes <= this.budgetBytes) return;
-      if (key === keep || !entry.settled) continue;
       this.entries.delete(key);
       this.bytes -= entry.bytes;
       this.evictions++;

@@ -176,7 +176,8 @@ export class NationalRouting {
   }
 
   /**
-   * The row of the postcode `raw` names, or -1 when it is well formed but not in the directory.
+   * The row of the postcode `raw` names, or -1 when it is well formed but not in the directory
+   * (`postcode` is then its normalised form, for the 404; for a row, read it from `record`).
    * ASCII input in any case and spacing is read in one pass; anything else is normalised first, and
    * malformed input throws InvalidPostcodeError (as `assertPostcode`).
    */
