@@ -83,6 +83,14 @@ export interface ServiceConfig {
   };
   /** Area ids this deployment serves (`CATCHMENTS_AREAS`, comma-separated); empty: every area in the store. */
   readonly areas: readonly string[];
+  /**
+   * Memory for areas loaded on first use, MB (`CATCHMENTS_AREA_CACHE_MB`): least recently used areas
+   * leave when it is full. The default leaves a 1,024 MB Lambda room for the national routing (~60 MB),
+   * the runtime and answer caches.
+   */
+  readonly areaCacheMb: number;
+  /** S3 bucket for blob parts (`CATCHMENTS_BLOB_BUCKET`); unset: chunks in the table (DynamoDB) or files (embedded). */
+  readonly blobBucket: string | undefined;
   /** The web pages' branding file (`CATCHMENTS_BRANDING`, default web/branding/default.json): see loadBranding. */
   readonly brandingFile: string;
 }
@@ -104,6 +112,7 @@ export const LIMITS = {
   analysisQueue: { default: 16, min: 1, max: 1_000 },
   validityMaxVertices: { default: 500_000, min: 1_000, max: 5_000_000 },
   validityMaxMs: { default: 5_000, min: 100, max: 60_000 },
+  areaCacheMb: { default: 384, min: 16, max: 8192 },
 } as const;
 
 /** Shorter admin tokens are refused: a guessable token guards the power to redraw every boundary. */
@@ -173,6 +182,8 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
       timeoutMs: intVar(env, 'CATCHMENTS_GEOCODER_TIMEOUT_MS', LIMITS.geocoderTimeoutMs),
     },
     areas: areaIds(env.CATCHMENTS_AREAS),
+    areaCacheMb: intVar(env, 'CATCHMENTS_AREA_CACHE_MB', LIMITS.areaCacheMb),
+    blobBucket: env.CATCHMENTS_BLOB_BUCKET?.trim() || undefined,
     brandingFile: resolve(env.CATCHMENTS_BRANDING?.trim() || DEFAULT_BRANDING_FILE),
   };
 }

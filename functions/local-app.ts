@@ -12,10 +12,10 @@ import { seedStore } from './adapters/store/seed-store.js';
 import { inlineRunner } from './application/analysis-jobs.js';
 import { AnalysisService } from './application/analysis-service.js';
 import { BoundarySetService } from './application/boundary-set-service.js';
-import { CatalogProvider } from './application/catalog-provider.js';
 import type { BoundaryStore } from './application/ports/boundary-store.js';
+import type { LookupResolver } from './application/serving/lookup-resolver.js';
+import { ServingProvider } from './application/serving-provider.js';
 import { loadBranding, type ServiceConfig } from './config.js';
-import type { LookupCatalog } from './core/lookup/catalog.js';
 import { bearerCheck, createAdminApiHandler } from './handlers/admin-api.js';
 import { createAnalysisApiHandler, withRoutes } from './handlers/analysis-api.js';
 import { createAnswerPageHandler } from './handlers/answer-page.js';
@@ -32,13 +32,13 @@ import {
 
 export interface LocalApp {
   readonly url: string;
-  /** The catalog being served now (null until a boundary set is published). */
-  readonly catalog: LookupCatalog | null;
+  /** What is being served now (null until a boundary set is published). */
+  readonly catalog: LookupResolver | null;
   readonly store: BoundaryStore;
   /** Where the store lives: a folder, `memory`, or `dynamodb:<table>`. */
   readonly storeDescription: string;
   readonly service: BoundarySetService;
-  readonly provider: CatalogProvider<PublicContext>;
+  readonly provider: ServingProvider<PublicContext>;
   /** Events published since start (also logged). */
   readonly events: MemoryEventPublisher;
   /** True when the admin routes are mounted (CATCHMENTS_ADMIN_TOKEN set). */
@@ -102,15 +102,16 @@ export async function startLocalApp(
           logger,
         )
       : [];
-    const provider = new CatalogProvider<PublicContext>({
+    const provider = new ServingProvider<PublicContext>({
       store,
       refreshMs: config.refreshSeconds * 1000,
-      makeContext: (catalog, exports) => ({ ...publicContext(catalog, config.limits), exports }),
+      makeContext: (resolver, exports) => ({ ...publicContext(resolver, config.limits), exports }),
+      areaCacheBytes: config.areaCacheMb * 2 ** 20,
       logger,
       areas: config.areas,
     });
     await provider.check();
-    if (!provider.catalog) logger.warn('no boundary set is published yet: lookups answer 503 until one is');
+    if (!provider.resolver) logger.warn('no boundary set is published yet: lookups answer 503 until one is');
     const publicApi = createPublicApiHandler({
       context: () => provider.context(),
       logger,
@@ -225,7 +226,7 @@ export async function startLocalApp(
     return {
       url: `http://${host}:${port}`,
       get catalog() {
-        return provider.catalog;
+        return provider.resolver;
       },
       store,
       storeDescription: opened.description,

@@ -3,9 +3,12 @@
 import { LocationClient } from '@aws-sdk/client-location';
 import { LocationGeocoder, locationOrThrow, type PostcodeGeocoder } from '../adapters/location-geocoder.js';
 import { openBoundaryStore } from '../adapters/store/open-store.js';
-import { type AssignmentExports, CatalogProvider } from '../application/catalog-provider.js';
+import type { AreaListing } from '../application/serving/lookup-resolver.js';
+import { catalogResolver, type LookupResolver } from '../application/serving/lookup-resolver.js';
+import { type AssignmentExports, ServingProvider } from '../application/serving-provider.js';
 import { loadConfig } from '../config.js';
 import {
+  AreaNotFoundError,
   HubNotFoundError,
   InvalidRequestError,
   NotFoundError,
@@ -13,9 +16,15 @@ import {
   safeEcho,
   truncate,
 } from '../core/errors.js';
-import { type LookupAnswer, pointAnswer, postcodeAnswer, siteAnswer } from '../core/lookup/answer.js';
+import {
+  type LookupAnswer,
+  type PostcodeResolution,
+  pointAnswer,
+  postcodeAnswer,
+  siteAnswer,
+} from '../core/lookup/answer.js';
 import { type AreaLookup, compareIds } from '../core/lookup/area-lookup.js';
-import type { LookupCatalog, PostcodeResolution } from '../core/lookup/catalog.js';
+import type { LookupCatalog } from '../core/lookup/catalog.js';
 import { LAYER_NAMES, type LayerName } from '../core/model.js';
 import { assertPostcode } from '../core/postcode.js';
 import { AnswerCache } from '../http/answer-cache.js';
@@ -27,11 +36,11 @@ import { isJsonObject, jsonBody, latLng, onlyKnownMembers, queryParam } from '..
 import { Router } from '../http/router.js';
 import { PUBLIC_ROUTES } from '../http/routes.js';
 
-/** What the public operations read: the catalog being served now, and the request limits. */
+/** What the public operations read: what is being served now, and the request limits. */
 export interface PublicContext {
-  readonly catalog: LookupCatalog;
+  readonly catalog: LookupResolver;
   readonly limits: { readonly maxBulkItems: number; readonly maxBodyBytes: number };
-  /** Serialised postcode answers of this catalog (a new catalog comes with a new cache). */
+  /** Serialised postcode answers, keyed by ETag and postcode (an ETag names the area's version). */
   readonly postcodeAnswers: AnswerCache;
   /** Full answers of published versions (absent when serving plain files, which have no versions). */
   readonly exports?: AssignmentExports;
@@ -47,7 +56,7 @@ type Op = Operation<PublicContext>;
 const getHealth: Op = (_input, { catalog }) => ({
   body: {
     status: 'ok',
-    areas: catalog.areas.map((a) => ({ id: a.area.id, version: a.version })),
+    areas: catalog.areaVersions.map((a) => ({ id: a.id, version: a.version })),
     postcodes: catalog.postcodeCount,
   },
 });
@@ -58,46 +67,47 @@ const lookupPostcode: Op = async ({ params }, { catalog, postcodeAnswers, geocod
   const raw = params.postcode ?? '';
   let resolution: PostcodeResolution;
   try {
-    resolution = catalog.resolvePostcode(raw);
+    resolution = await catalog.resolvePostcode(raw);
   } catch (error) {
     if (!(geocoder && error instanceof PostcodeNotFoundError)) throw error;
     // Not in the directory (e.g. newer than its release): locate it by address search instead.
     // locationOrThrow turns "not found" into the same 404 and an outage into a 503, never a hang.
     const postcode = assertPostcode(raw);
     const location = locationOrThrow(await geocoder.geocode(postcode));
-    const point = catalog.resolvePoint(location);
+    const point = await catalog.resolvePoint(location);
     return {
       body: { postcode, status: 'live', locationSource: 'geocoder', ...pointAnswer(point) },
       etag: catalog.etagFor(point.lookup),
     };
   }
-  const key = resolution.record.postcode;
+  const etag = catalog.etagFor(resolution.lookup);
+  const key = etag + resolution.record.postcode;
   let json = postcodeAnswers.get(key);
   if (json === undefined) {
     json = JSON.stringify(postcodeAnswer(resolution));
     postcodeAnswers.set(key, json);
   }
-  return { body: null, json, etag: catalog.etagFor(resolution.lookup) };
+  return { body: null, json, etag };
 };
 
-const lookupLocation: Op = ({ event }, { catalog }) => {
+const lookupLocation: Op = async ({ event }, { catalog }) => {
   const location = latLng(queryParam(event, 'lat'), queryParam(event, 'lng'));
-  const resolution = catalog.resolvePoint(location);
+  const resolution = await catalog.resolvePoint(location);
   return { body: pointAnswer(resolution), etag: catalog.etagFor(resolution.lookup) };
 };
 
 /** One item of a bulk answer: the answer, or that item's own problem. Index i answers request item i. */
 type BulkItem = { readonly answer: LookupAnswer } | { readonly error: Problem };
 
-function bulkItem(run: () => LookupAnswer): BulkItem {
+async function bulkItem(run: () => Promise<LookupAnswer>): Promise<BulkItem> {
   try {
-    return { answer: run() };
+    return { answer: await run() };
   } catch (error) {
     return { error: problemBody(error) };
   }
 }
 
-const bulkLookup: Op = ({ event }, { catalog, limits }) => {
+const bulkLookup: Op = async ({ event }, { catalog, limits }) => {
   const body = jsonBody(event, limits.maxBodyBytes);
   if (!isJsonObject(body)) {
     throw new InvalidRequestError(
@@ -117,25 +127,29 @@ const bulkLookup: Op = ({ event }, { catalog, limits }) => {
   }
   return {
     body: {
-      postcodes: postcodes.map((item) =>
-        bulkItem(() => {
-          if (typeof item !== 'string') {
-            throw new InvalidRequestError(
-              `Each postcode must be a string, got ${JSON.stringify(safeEcho(item))}.`,
-            );
-          }
-          return postcodeAnswer(catalog.resolvePostcode(item));
-        }),
+      postcodes: await Promise.all(
+        postcodes.map((item) =>
+          bulkItem(async () => {
+            if (typeof item !== 'string') {
+              throw new InvalidRequestError(
+                `Each postcode must be a string, got ${JSON.stringify(safeEcho(item))}.`,
+              );
+            }
+            return postcodeAnswer(await catalog.resolvePostcode(item));
+          }),
+        ),
       ),
-      locations: locations.map((item) =>
-        bulkItem(() => {
-          if (!isJsonObject(item)) {
-            throw new InvalidRequestError(
-              'Each location must be an object {"lat": <number>, "lng": <number>}.',
-            );
-          }
-          return pointAnswer(catalog.resolvePoint(latLng(item.lat, item.lng)));
-        }),
+      locations: await Promise.all(
+        locations.map((item) =>
+          bulkItem(async () => {
+            if (!isJsonObject(item)) {
+              throw new InvalidRequestError(
+                'Each location must be an object {"lat": <number>, "lng": <number>}.',
+              );
+            }
+            return pointAnswer(await catalog.resolvePoint(latLng(item.lat, item.lng)));
+          }),
+        ),
       ),
     },
   };
@@ -147,33 +161,36 @@ function optionalArray(value: unknown, name: string): readonly unknown[] {
   return value;
 }
 
-function areaSummary(lookup: AreaLookup) {
-  const { area, set } = lookup;
+function areaSummary({ area, version, counts }: AreaListing) {
   return {
     id: area.id,
     name: area.name,
     ...(area.description ? { description: area.description } : {}),
     illustrative: area.illustrative,
-    version: lookup.version,
-    counts: {
-      hubs: lookup.hubs.length,
-      spokes: set.sites.filter((s) => s.kind === 'spoke').length,
-      hvPatches: set.layers['hv-patches']?.features.length ?? 0,
-      cocTeams: set.layers['coc-teams']?.features.length ?? 0,
-    },
+    version,
+    counts,
     attribution: area.attribution,
   };
 }
 
-const listAreas: Op = (_input, { catalog }) => ({
-  body: { areas: catalog.areas.map(areaSummary) },
+const listAreas: Op = async (_input, { catalog }) => ({
+  body: { areas: (await catalog.areaListings()).map(areaSummary) },
   etag: catalog.etag,
 });
 
-const getArea: Op = ({ params }, { catalog }) => {
-  const lookup = catalog.area(params.area ?? '');
-  return { body: areaSummary(lookup), etag: catalog.etagFor(lookup) };
+const getArea: Op = async ({ params }, { catalog }) => {
+  const id = params.area ?? '';
+  const listing = (await catalog.areaListings()).find((a) => a.area.id === id);
+  if (!listing) throw areaNotFound(catalog, id);
+  return { body: areaSummary(listing), etag: catalog.etagFor(listing) };
 };
+
+function areaNotFound(catalog: LookupResolver, id: string): AreaNotFoundError {
+  return new AreaNotFoundError(
+    id,
+    catalog.areaVersions.map((a) => a.id),
+  );
+}
 
 function hubWithSpokes(lookup: AreaLookup, hubId: string) {
   const hub = lookup.site(hubId);
@@ -181,8 +198,8 @@ function hubWithSpokes(lookup: AreaLookup, hubId: string) {
   return { ...siteAnswer(hub), spokes: lookup.spokesOfHub(hubId).map(siteAnswer) };
 }
 
-const listHubs: Op = ({ params }, { catalog }) => {
-  const lookup = catalog.area(params.area ?? '');
+const listHubs: Op = async ({ params }, { catalog }) => {
+  const lookup = await catalog.area(params.area ?? '');
   return {
     body: {
       area: lookup.area.id,
@@ -213,8 +230,8 @@ function cachedMapJson(lookup: AreaLookup, key: string, build: () => unknown): s
 const GEOJSON = 'application/geo+json';
 
 /** Hubs then spokes (each by id) as GeoJSON points; `area` and `version` as foreign members (RFC 7946 §6.1). */
-const getAreaSites: Op = ({ params }, { catalog }) => {
-  const lookup = catalog.area(params.area ?? '');
+const getAreaSites: Op = async ({ params }, { catalog }) => {
+  const lookup = await catalog.area(params.area ?? '');
   const json = cachedMapJson(lookup, 'sites', () => ({
     type: 'FeatureCollection',
     area: lookup.area.id,
@@ -235,8 +252,8 @@ const getAreaSites: Op = ({ params }, { catalog }) => {
 };
 
 /** The active version's polygon layer as stored, with `area`, `version` and `layer` as foreign members. */
-const getAreaLayer: Op = ({ params }, { catalog }) => {
-  const lookup = catalog.area(params.area ?? '');
+const getAreaLayer: Op = async ({ params }, { catalog }) => {
+  const lookup = await catalog.area(params.area ?? '');
   const name = params.layer ?? '';
   if (!(LAYER_NAMES as readonly string[]).includes(name)) {
     throw new NotFoundError(
@@ -262,8 +279,8 @@ const getAreaLayer: Op = ({ params }, { catalog }) => {
   return { body: null, json, contentType: GEOJSON, etag: catalog.etagFor(lookup) };
 };
 
-const getHub: Op = ({ params }, { catalog }) => {
-  const lookup = catalog.area(params.area ?? '');
+const getHub: Op = async ({ params }, { catalog }) => {
+  const lookup = await catalog.area(params.area ?? '');
   const hub = hubWithSpokes(lookup, params.hubId ?? '');
   const catchment = lookup.catchmentOf(hub.id);
   return {
@@ -273,7 +290,8 @@ const getHub: Op = ({ params }, { catalog }) => {
 };
 
 const exportAssignments: Op = async ({ params }, { catalog, exports }) => {
-  const area = catalog.area(params.area ?? '').area.id;
+  const area = params.area ?? '';
+  if (!catalog.areaVersions.some((a) => a.id === area)) throw areaNotFound(catalog, area);
   const raw = params.version ?? '';
   if (!/^\d{1,9}$/.test(raw) || Number(raw) < 1) {
     throw new InvalidRequestError(`"${truncate(raw, 20)}" is not a version number (1, 2, 3...).`);
@@ -283,6 +301,12 @@ const exportAssignments: Op = async ({ params }, { catalog, exports }) => {
       'This deployment serves plain files, which have no published versions to export.',
     );
   const version = Number(raw);
+  // On AWS the CSV goes straight from the bucket: a national area's export can pass Lambda's 6 MB.
+  const url = await exports.assignmentsUrl(area, version);
+  if (url) {
+    const redirect: ApiResult = { body: null, text: '', status: 303, headers: { Location: url } };
+    return redirect;
+  }
   return {
     body: null,
     text: await exports.assignmentsCsv(area, version),
@@ -319,12 +343,13 @@ export function createPublicApiHandler(options: PublicApiOptions): ApiHandler {
   return createApiHandler({ router: new Router(PUBLIC_ROUTES), operations: publicOperations, ...options });
 }
 
-/** The context for a catalog: limits from config and a fresh answer cache. */
+/** The context for what is served (a resolver, or a whole in-memory catalog): limits and a fresh answer cache. */
 export function publicContext(
-  catalog: LookupCatalog,
+  served: LookupResolver | LookupCatalog,
   limits: PublicContext['limits'],
   maxCachedAnswers = DEFAULT_CACHED_ANSWERS,
 ): PublicContext {
+  const catalog = 'areaVersions' in served ? served : catalogResolver(served);
   return { catalog, limits, postcodeAnswers: new AnswerCache(maxCachedAnswers) };
 }
 
@@ -357,10 +382,11 @@ async function buildLambda(): Promise<ApiHandler> {
         logger,
       })
     : undefined;
-  const provider = new CatalogProvider({
+  const provider = new ServingProvider({
     store,
     refreshMs: config.refreshSeconds * 1000,
-    makeContext: (catalog, exports) => ({ ...publicContext(catalog, config.limits), exports, geocoder }),
+    makeContext: (resolver, exports) => ({ ...publicContext(resolver, config.limits), exports, geocoder }),
+    areaCacheBytes: config.areaCacheMb * 2 ** 20,
     logger,
     areas: config.areas,
   });

@@ -825,6 +825,11 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
         headers: { ETag: { $ref: '#/components/headers/ETag' } },
         content: { 'text/csv': { schema: { type: 'string' } } },
       },
+      '303': {
+        description:
+          'On AWS, a redirect to the CSV in the blob bucket (a presigned URL valid for 15 minutes): exports are larger than a Lambda answer may be.',
+        headers: { Location: { schema: { type: 'string', format: 'uri' } } },
+      },
       '304': { description: 'Not modified.' },
       '400': problem('Not a version number.'),
       '404': problem('Unknown area or version.'),

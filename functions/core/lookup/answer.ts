@@ -2,9 +2,9 @@
 // for postcode, coordinate and bulk lookups, so other apps parse one thing. Documented in the
 // OpenAPI document (functions/http/openapi.ts) and docs/api.md.
 import { roundMetres } from '../geo/geodesic.js';
+import type { PostcodeRecord } from '../model.js';
 import { type LatLng, type PostcodeStatus, SERVICE_LABELS, type ServiceCode, type Site } from '../model.js';
-import type { MatchKind } from './area-lookup.js';
-import type { PointResolution, PostcodeResolution } from './catalog.js';
+import type { AnswerSource, Assignment, MatchKind } from './area-lookup.js';
 
 export interface ServiceEntry {
   readonly code: ServiceCode;
@@ -80,6 +80,17 @@ export function siteAnswer(site: Site): SiteAnswer {
 
 function withDistance(site: Site, distanceM: number): SiteWithDistance {
   return { ...siteAnswer(site), distanceM: roundMetres(distanceM) };
+}
+
+/** Where a point falls and which area at which version answers it. */
+export interface PointResolution {
+  readonly lookup: AnswerSource;
+  readonly assignment: Assignment;
+  readonly location: LatLng;
+}
+
+export interface PostcodeResolution extends PointResolution {
+  readonly record: PostcodeRecord;
 }
 
 export function pointAnswer(resolution: PointResolution): LookupAnswer {
