@@ -7,7 +7,7 @@
 // Pieces below the sliver tolerance are reported apart, counted and summed, as digitising noise.
 // Semantics and JSON schema: docs/alignment.md ("Coverage").
 import type { MultiPolygon, Polygon } from 'geojson';
-import { geometryAreaM2 } from '../geo/area.js';
+import { geometryAreaM2, lngLatLengthM } from '../geo/area.js';
 import type { Layer } from '../model.js';
 import { interiorPoint } from '../overlay/interior-point.js';
 import { overlayLayers, pairGeometry } from '../overlay/layers.js';
@@ -94,16 +94,12 @@ function toInput(layer: Layer) {
   }));
 }
 
-function perimeterOf(mp: MultiPolygon, L: PreparedLayer): number {
+function perimeterOf(mp: MultiPolygon): number {
   let sum = 0;
-  const p = L.projection;
   for (const poly of mp.coordinates) {
     for (const ring of poly) {
       for (let i = 0; i + 1 < ring.length; i++) {
-        sum += Math.hypot(
-          p.x(ring[i + 1]![0]!) - p.x(ring[i]![0]!),
-          p.y(ring[i + 1]![1]!) - p.y(ring[i]![1]!),
-        );
+        sum += lngLatLengthM(ring[i]![0]!, ring[i]![1]!, ring[i + 1]![0]!, ring[i + 1]![1]!);
       }
     }
   }
@@ -182,9 +178,7 @@ export function checkCoverage(layer: Layer, options: CoverageOptions = {}): Cove
         if (gaps.method === 'failed') notes.push('The gaps against the outline could not be computed.');
         else if (gaps.geometry) {
           gapIssues.push(
-            ...splitPieces('gap', gaps.geometry, U, isSliver, widthOf, (poly) =>
-              neighbours(L, poly, projection),
-            ),
+            ...splitPieces('gap', gaps.geometry, U, isSliver, widthOf, (poly) => neighbours(L, poly)),
           );
         }
       }
@@ -306,8 +300,8 @@ function splitPieces(
   const pieces = mp.coordinates.map((rings) => {
     const poly: Polygon = { type: 'Polygon', coordinates: rings };
     const single: MultiPolygon = { type: 'MultiPolygon', coordinates: [rings] };
-    const area = geometryAreaM2(poly, { edges: 'plane', projection: L.projection });
-    const width = widthOf(area, perimeterOf(single, L));
+    const area = geometryAreaM2(poly, { edges: 'lnglat', projection: L.projection });
+    const width = widthOf(area, perimeterOf(single));
     return {
       kind,
       sliver: isSliver(area, width),
@@ -323,14 +317,13 @@ function splitPieces(
 }
 
 /** Features whose boxes meet a piece's box: "the gap between X, Y and Z". */
-function neighbours(L: PreparedLayer, poly: Polygon, projection: PreparedLayer['projection']): string[] {
+function neighbours(L: PreparedLayer, poly: Polygon): string[] {
   let x0 = Number.POSITIVE_INFINITY;
   let y0 = Number.POSITIVE_INFINITY;
   let x1 = Number.NEGATIVE_INFINITY;
   let y1 = Number.NEGATIVE_INFINITY;
-  for (const [lng, lat] of poly.coordinates[0] ?? []) {
-    const x = projection.x(lng!);
-    const y = projection.y(lat!);
+  for (const [x, y] of poly.coordinates[0] ?? []) {
+    if (x === undefined || y === undefined) continue;
     x0 = Math.min(x0, x);
     y0 = Math.min(y0, y);
     x1 = Math.max(x1, x);

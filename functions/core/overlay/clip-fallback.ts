@@ -58,7 +58,7 @@ export function clipWithPolyclip(op: OverlayOp, a: AreaGeometry, b: AreaGeometry
   for (const [method, attempt] of attempts) {
     try {
       const geometry = attempt();
-      return { geometry, areaM2: geometry ? geometryAreaM2(geometry, { edges: 'plane' }) : 0, method };
+      return { geometry, areaM2: geometry ? geometryAreaM2(geometry, { edges: 'lnglat' }) : 0, method };
     } catch {
       // polyclip failed on this input; try the next variant.
     }

@@ -1,6 +1,11 @@
-// A polygon layer made ready for overlays: every ring projected once to the equal-area plane, oriented
-// (exteriors counter-clockwise, holes clockwise, so every feature's interior is on the LEFT of each of its
-// edges), with per-ring prefix sums of the edges' area contributions and a per-feature edge index.
+// A polygon layer made ready for overlays: every ring oriented (exteriors counter-clockwise, holes
+// clockwise, so every feature's interior is on the LEFT of each of its edges), with a per-feature edge
+// index and per-ring prefix sums of the edges' area contributions.
+//
+// Edges are straight in (lng, lat), as RFC 7946, GEOS and QGIS have them, so every topological question
+// (which edges cross, in what order, what is inside) is decided on the input's own doubles in degrees;
+// areas are line integrals in the ellipsoidal equal-area plane of those same curves (geo/area.ts:
+// chord shoelace plus the edge's bow), so they are areas on the WGS84 ellipsoid.
 //
 // Work is bounded before anything is allocated: a feature over `maxVerticesPerFeature` or a layer over
 // `maxVerticesPerLayer` is refused with an InvalidGeometryError that says which and by how much, as is a
@@ -82,10 +87,12 @@ export interface PreparedLayer {
   readonly ids: readonly string[];
   readonly names: readonly string[];
   // Per vertex (= per edge starting at that vertex), in ring order after orientation.
-  readonly x: Float64Array;
-  readonly y: Float64Array;
+  /** The input's coordinates, degrees: every predicate, box and index works on these. */
   readonly lng: Float64Array;
   readonly lat: Float64Array;
+  /** The same positions in the equal-area plane, metres: for area terms only. */
+  readonly x: Float64Array;
+  readonly y: Float64Array;
   /** Index of the edge's end vertex. */
   readonly next: Int32Array;
   /** Ring of the vertex. */
@@ -95,23 +102,43 @@ export interface PreparedLayer {
   readonly ringSize: Int32Array;
   readonly ringFeature: Int32Array;
   readonly ringHole: Uint8Array;
-  /** minX, minY, maxX, maxY per ring. */
+  /** min lng, min lat, max lng, max lat per ring. */
   readonly ringBox: Float64Array;
-  /** pre[ringPre[r] + k] is the sum of the first k edge contributions (x_i·y_i+1 − x_i+1·y_i)/2 of ring r. */
+  /**
+   * pre[ringPre[r] + k] is the sum of the first k edge contributions of ring r: the shoelace term
+   * (x_i·y_i+1 − x_i+1·y_i)/2 plus the edge's bow (EqualAreaProjection.lngLatBowM2), m².
+   */
   readonly ringPre: Int32Array;
   readonly pre: Float64Array;
   // Per feature.
   /** Rings of feature f are featureRings[f] .. featureRings[f + 1] - 1. */
   readonly featureRings: Int32Array;
-  /** minX, minY, maxX, maxY per feature (NaN for a feature with no ring). */
+  /** min lng, min lat, max lng, max lat per feature (NaN for a feature with no ring). */
   readonly featureBox: Float64Array;
   /**
-   * Area in m² on the ellipsoid of the polygon whose edges are straight in the equal-area plane (the
-   * overlay's semantics; within 1.5e-4, median 2e-6, of geodesic edges on the real layers).
+   * Area in m² on the ellipsoid of the polygon whose edges are straight in (lng, lat) (the overlay's
+   * semantics; within 1.5e-4, median 2e-6, of geodesic edges on the real layers).
    */
   readonly featureArea: Float64Array;
   readonly featureVertices: Int32Array;
   readonly slabs: readonly SlabIndex[];
+}
+
+/**
+ * Area contribution (m²) of the piece of an edge from point 1 to point 2 (plane x, y and latitude of
+ * each), the piece being straight in (lng, lat): its chord's shoelace term plus its bow. Pieces of one
+ * edge add up to the edge.
+ */
+export function edgeAreaM2(
+  projection: EqualAreaProjection,
+  x1: number,
+  y1: number,
+  lat1: number,
+  x2: number,
+  y2: number,
+  lat2: number,
+): number {
+  return (x1 * y2 - x2 * y1) / 2 + projection.lngLatBowM2(x1, y1, lat1, x2, y2, lat2);
 }
 
 /** Signed contribution of a whole ring: its signed area in m² (holes negative). */
@@ -295,15 +322,15 @@ export function prepareLayer(
       const r = ringCursor;
       const m = pts.length;
       const s = v;
-      // Orientation: counter-clockwise exteriors, clockwise holes.
+      // Orientation in (lng, lat), where edges are straight: counter-clockwise exteriors, clockwise holes.
       let twice = 0;
-      const bx = projection.x(pts[0]![0]!);
-      const by = projection.y(pts[0]![1]!);
+      const bx = pts[0]![0]!;
+      const by = pts[0]![1]!;
       let px = 0;
       let py = 0;
       for (let i = 1; i < m; i++) {
-        const qx = projection.x(pts[i]![0]!) - bx;
-        const qy = projection.y(pts[i]![1]!) - by;
+        const qx = pts[i]![0]! - bx;
+        const qy = pts[i]![1]! - by;
         twice += px * qy - qx * py;
         px = qx;
         py = qy;
@@ -316,18 +343,18 @@ export function prepareLayer(
       for (let i = 0; i < m; i++) {
         const p = pts[reverse ? m - 1 - i : i]!;
         const k = s + i;
-        lng[k] = p[0]!;
-        lat[k] = p[1]!;
-        const xi = projection.x(p[0]!);
-        const yi = projection.y(p[1]!);
-        x[k] = xi;
-        y[k] = yi;
+        const pLng = p[0]!;
+        const pLat = p[1]!;
+        lng[k] = pLng;
+        lat[k] = pLat;
+        x[k] = projection.x(pLng);
+        y[k] = projection.y(pLat);
         next[k] = i + 1 < m ? k + 1 : s;
         ringOf[k] = r;
-        if (xi < x0) x0 = xi;
-        if (xi > x1) x1 = xi;
-        if (yi < y0) y0 = yi;
-        if (yi > y1) y1 = yi;
+        if (pLng < x0) x0 = pLng;
+        if (pLng > x1) x1 = pLng;
+        if (pLat < y0) y0 = pLat;
+        if (pLat > y1) y1 = pLat;
       }
       const p0 = s + r;
       ringPre[r] = p0;
@@ -336,7 +363,7 @@ export function prepareLayer(
       for (let i = 0; i < m; i++) {
         const a = s + i;
         const b = next[a]!;
-        acc += (x[a]! * y[b]! - x[b]! * y[a]!) / 2;
+        acc += edgeAreaM2(projection, x[a]!, y[a]!, lat[a]!, x[b]!, y[b]!, lat[b]!);
         pre[p0 + i + 1] = acc;
       }
       ringStart[r] = s;
@@ -368,7 +395,7 @@ export function prepareLayer(
   const slabs: SlabIndex[] = [];
   for (let f = 0; f < n; f++) {
     slabs.push(
-      buildSlabs(featureRings[f]!, featureRings[f + 1]!, ringStart, ringSize, y, next, featureBox, f),
+      buildSlabs(featureRings[f]!, featureRings[f + 1]!, ringStart, ringSize, lat, next, featureBox, f),
     );
   }
   return {
@@ -462,8 +489,8 @@ export function queryEdges(
   if (idx.edges.length === 0 || y1 < idx.y0 || y0 > idx.y1) return;
   const s0 = idx.slabOf(y0);
   const s1 = idx.slabOf(y1);
-  const xs = layer.x;
-  const ys = layer.y;
+  const xs = layer.lng;
+  const ys = layer.lat;
   const next = layer.next;
   const list = idx.edges;
   const start = idx.start;
