@@ -426,6 +426,12 @@ export function prepareLayer(
 
 /** About two edges per slab: the measured sweet spot between slab count and edges read per query. */
 const EDGES_PER_SLAB = 2;
+/**
+ * An edge is listed in every slab it spans, so tall edges (a sawtooth's teeth, a star's rays) would
+ * list n edges in each of n/2 slabs: n² entries. Slabs are made fewer until the lists hold at most this
+ * many entries per edge; such a feature's queries then read more edges each, but its index stays O(n).
+ */
+const MAX_SLAB_ENTRIES_PER_EDGE = 8;
 
 function buildSlabs(
   r0: number,
@@ -438,11 +444,19 @@ function buildSlabs(
   f: number,
 ): SlabIndex {
   let edges = 0;
-  for (let r = r0; r < r1; r++) edges += ringSize[r]!;
+  let spans = 0;
+  for (let r = r0; r < r1; r++) {
+    edges += ringSize[r]!;
+    const s = ringStart[r]!;
+    for (let i = 0; i < ringSize[r]!; i++) spans += Math.abs(y[next[s + i]!]! - y[s + i]!);
+  }
   const fy0 = featureBox[4 * f + 1]!;
   const fy1 = featureBox[4 * f + 3]!;
   if (edges === 0 || !(fy1 >= fy0)) return new SlabIndex(0, 0, 1, new Int32Array(2), new Int32Array(0));
-  const k = Math.max(1, Math.min(1 << 20, Math.ceil(edges / EDGES_PER_SLAB)));
+  // Entries ≈ edges + k · (Σ edge heights / feature height): keep them under the cap.
+  const tall = fy1 > fy0 ? spans / (fy1 - fy0) : 0;
+  const bounded = tall > 0 ? ((MAX_SLAB_ENTRIES_PER_EDGE - 1) * edges) / tall : Number.POSITIVE_INFINITY;
+  const k = Math.max(1, Math.min(1 << 20, Math.ceil(edges / EDGES_PER_SLAB), Math.floor(bounded)));
   const index = new SlabIndex(fy0, fy1, k, new Int32Array(k + 1), new Int32Array(0));
   const counts = new Int32Array(k + 1);
   for (let r = r0; r < r1; r++) {

@@ -10,6 +10,7 @@
 // clockwise loops its holes — the gaps of a layer meant to tile an area. Features parted by the shift
 // leave zero-width seams between their loops, at ε = 0; they are cancelled, T-junctions included, and
 // loops passing a point twice cut there (seams.ts), so the geometry is the union's own boundary.
+import Flatbush from 'flatbush';
 import type { MultiPolygon } from 'geojson';
 import { lngLatLengthM, signedFlatRingAreaM2 } from '../geo/area.js';
 import { boxIndex, candidatesOf } from './layers.js';
@@ -333,19 +334,31 @@ function finish(
       dropped: false,
     });
   });
-  // Parent = the smallest larger loop containing a point well inside the loop.
+  // Parent = the smallest larger loop containing a point well inside the loop; candidates from a box
+  // index (a layer with 10,000 holes has 10,000 loops).
   const bySize = nodes.map((_, i) => i).sort((i, j) => Math.abs(nodes[i]!.area) - Math.abs(nodes[j]!.area));
-  for (let a = 0; a < bySize.length; a++) {
-    const child = nodes[bySize[a]!]!;
+  const rank = new Int32Array(nodes.length);
+  bySize.forEach((i, r) => {
+    rank[i] = r;
+  });
+  const boxes = new Flatbush(Math.max(1, nodes.length));
+  for (const n of nodes) boxes.add(n.box[0], n.box[1], n.box[2], n.box[3]);
+  if (nodes.length === 0) boxes.add(0, 0, 0, 0);
+  boxes.finish();
+  for (const a of bySize) {
+    const child = nodes[a]!;
     const [px, py] = probe(child.loop.xy, child.box);
-    for (let b = a + 1; b < bySize.length; b++) {
-      const cand = nodes[bySize[b]!]!;
-      const cb = cand.box;
+    const around = boxes
+      .search(child.box[0], child.box[1], child.box[2], child.box[3])
+      .filter((b) => b < nodes.length && rank[b]! > rank[a]!)
+      .sort((p, q) => rank[p]! - rank[q]!);
+    for (const b of around) {
+      const cb = nodes[b]!.box;
       if (cb[0] > child.box[0] || cb[1] > child.box[1] || cb[2] < child.box[2] || cb[3] < child.box[3])
         continue;
-      if (pointInLoop(cand.loop.xy, px, py)) {
-        child.parent = bySize[b]!;
-        cand.children.push(bySize[a]!);
+      if (pointInLoop(nodes[b]!.loop.xy, px, py)) {
+        child.parent = b;
+        nodes[b]!.children.push(a);
         break;
       }
     }
