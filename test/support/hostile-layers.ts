@@ -1,13 +1,17 @@
 // Hostile but legal catchment geometries, generated (never committed): the shapes issue 15 found froze
-// the service, each under the upload caps (50,000 positions per feature). Valid OGC geometry unless
-// the name says otherwise, centred near Gloucester so they sit inside a Gloucestershire-like outline.
+// the service, each under the upload caps (50,000 positions per feature), all valid OGC geometry. Each
+// fills a 0.1° × 0.1° box centred on (cx, cy) (default: near Gloucester), or the middle of it.
 import type { MultiPolygon, Polygon, Position } from 'geojson';
 
-const CX = -2.24;
-const CY = 51.86;
+export interface Centre {
+  readonly cx: number;
+  readonly cy: number;
+}
+
+const GLOUCESTER: Centre = { cx: -2.24, cy: 51.86 };
 
 /** A star: n vertices alternating between two radii (0.2 km and 5 km) around one centre. */
-export function star(n: number): Polygon {
+export function star(n: number, { cx: CX, cy: CY }: Centre = GLOUCESTER): Polygon {
   const ring: Position[] = [];
   for (let i = 0; i < n; i++) {
     const a = (2 * Math.PI * i) / n;
@@ -19,7 +23,7 @@ export function star(n: number): Polygon {
 }
 
 /** A sawtooth: a 10 km strip whose top edge zigzags through n − 2 vertices (long, thin teeth). */
-export function sawtooth(n: number): Polygon {
+export function sawtooth(n: number, { cx: CX, cy: CY }: Centre = GLOUCESTER): Polygon {
   const teeth = n - 2;
   const ring: Position[] = [
     [CX - 0.05, CY - 0.01],
@@ -34,7 +38,7 @@ export function sawtooth(n: number): Polygon {
 }
 
 /** A checkerboard of k small squares: parts touching their diagonal neighbours at corners only. */
-export function checkerboard(k: number): MultiPolygon {
+export function checkerboard(k: number, { cx: CX, cy: CY }: Centre = GLOUCESTER): MultiPolygon {
   const side = Math.ceil(Math.sqrt(2 * k));
   // Grid lines computed once, so touching corners are the same doubles.
   const xs = Array.from({ length: side + 1 }, (_, i) => CX - 0.05 + (0.1 * i) / side);
@@ -57,7 +61,7 @@ export function checkerboard(k: number): MultiPolygon {
 }
 
 /** A 10 km square with k small triangular holes in a grid (4 positions each). */
-export function holes(k: number): Polygon {
+export function holes(k: number, { cx: CX, cy: CY }: Centre = GLOUCESTER): Polygon {
   const side = Math.ceil(Math.sqrt(k));
   const d = 0.1 / (side + 1);
   const shell: Position[] = [
@@ -84,7 +88,7 @@ export function holes(k: number): Polygon {
 }
 
 /** A circle of n vertices: the plain 50,000-vertex polygon. */
-export function circle(n: number): Polygon {
+export function circle(n: number, { cx: CX, cy: CY }: Centre = GLOUCESTER): Polygon {
   const ring: Position[] = [];
   for (let i = 0; i < n; i++) {
     const a = (2 * Math.PI * i) / n;

@@ -67,7 +67,10 @@ describe('alignLayers on a fixture with known answers', () => {
     expect(r.fragments.features).toHaveLength(1);
     const f = r.fragments.features[0]!;
     expect(f.properties).toMatchObject({ a: 'nw', b: 'east', bestFitOfA: 'west', geometryMethod: 'exact' });
-    expect(geometryAreaM2(f.geometry!, { edges: 'lnglat', projection: plane }) / (0.25 * n)).toBeCloseTo(1, 6);
+    expect(geometryAreaM2(f.geometry!, { edges: 'lnglat', projection: plane }) / (0.25 * n)).toBeCloseTo(
+      1,
+      6,
+    );
   });
 
   it('suggests the fix that makes the layers coterminous, and applyFix achieves it', () => {

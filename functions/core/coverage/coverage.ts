@@ -9,6 +9,7 @@
 import type { MultiPolygon, Polygon } from 'geojson';
 import { geometryAreaM2, lngLatLengthM } from '../geo/area.js';
 import type { Layer } from '../model.js';
+import type { BudgetMeter } from '../overlay/budget.js';
 import { interiorPoint } from '../overlay/interior-point.js';
 import { overlayLayers, pairGeometry } from '../overlay/layers.js';
 import { overlayPair } from '../overlay/pair.js';
@@ -33,6 +34,11 @@ export interface CoverageOptions {
   /** How many issues of each kind to list (the rest are counted). Default 100. */
   readonly maxListed?: number;
   readonly limits?: OverlayLimits;
+  /**
+   * The analysis's budget (vertices, time), shared with whatever else the caller checks; past it the
+   * check throws AnalysisBudgetExceededError (an InvalidGeometryError: 422).
+   */
+  readonly budget?: BudgetMeter;
 }
 
 export type CoverageIssueKind = 'gap' | 'overlap' | 'outside-outline';
@@ -106,8 +112,12 @@ function perimeterOf(mp: MultiPolygon): number {
   return sum;
 }
 
-/** Checks the coverage of `layer`; throws InvalidGeometryError only when a layer cannot be read at all. */
+/**
+ * Checks the coverage of `layer`; throws InvalidGeometryError only when a layer cannot be read at all, or
+ * (AnalysisBudgetExceededError) when the budget runs out.
+ */
 export function checkCoverage(layer: Layer, options: CoverageOptions = {}): CoverageResult {
+  const budget = options.budget;
   const tolerance: SliverTolerance = { ...DEFAULT_SLIVER_TOLERANCE, ...options.sliver };
   const maxListed = options.maxListed ?? 100;
   const notes: string[] = [];
@@ -120,7 +130,7 @@ export function checkCoverage(layer: Layer, options: CoverageOptions = {}): Cove
 
   const invalid: ValidityProblem[] = [];
   input.forEach((f) => {
-    invalid.push(...checkValidity(f.id, f.geometry));
+    invalid.push(...checkValidity(f.id, f.geometry, { budget }));
   });
 
   // Overlaps between features.
@@ -128,6 +138,7 @@ export function checkCoverage(layer: Layer, options: CoverageOptions = {}): Cove
   const self = overlayLayers(L, L, {
     self: true,
     limits: options.limits,
+    budget,
     geometriesA: input.map((f) => f.geometry),
     geometriesB: input.map((f) => f.geometry),
   });
@@ -149,7 +160,7 @@ export function checkCoverage(layer: Layer, options: CoverageOptions = {}): Cove
   }
 
   // The union, for gaps (and as the covered area).
-  const union = unionLayer(L, options.limits);
+  const union = unionLayer(L, options.limits, budget);
   if (union.status !== 'ok') {
     notes.push(
       `Gaps were not checked: the union of the features could not be formed (${union.status}); ` +
@@ -174,7 +185,15 @@ export function checkCoverage(layer: Layer, options: CoverageOptions = {}): Cove
           limits: options.limits,
           label: 'union',
         });
-        const gaps = pairGeometry(outlineShape.layer, outlineShape.index, U, 0, 'difference');
+        const gaps = pairGeometry(
+          outlineShape.layer,
+          outlineShape.index,
+          U,
+          0,
+          'difference',
+          undefined,
+          budget,
+        );
         if (gaps.method === 'failed') notes.push('The gaps against the outline could not be computed.');
         else if (gaps.geometry) {
           gapIssues.push(
@@ -183,13 +202,13 @@ export function checkCoverage(layer: Layer, options: CoverageOptions = {}): Cove
         }
       }
       for (let f = 0; f < L.size; f++) {
-        const r = overlayPair(L, f, outlineShape.layer, outlineShape.index, { op: 'difference' });
+        const r = overlayPair(L, f, outlineShape.layer, outlineShape.index, { op: 'difference', budget });
         if (r.status !== 'ok') {
           notes.push(`Whether ${L.ids[f]} lies inside the outline could not be decided (invalid geometry).`);
           continue;
         }
         if (r.areaM2 <= 0) continue;
-        const g = pairGeometry(L, f, outlineShape.layer, outlineShape.index, 'difference');
+        const g = pairGeometry(L, f, outlineShape.layer, outlineShape.index, 'difference', undefined, budget);
         if (g.geometry)
           outsideIssues.push(
             ...splitPieces('outside-outline', g.geometry, L, isSliver, widthOf, () => [L.ids[f]!]),

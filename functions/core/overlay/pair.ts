@@ -21,6 +21,7 @@
 // the same runs chained crossing to crossing, so it always matches the area.
 import type { MultiPolygon, Position } from 'geojson';
 import { type EqualAreaProjection, lngLatLengthM, signedFlatRingAreaM2 } from '../geo/area.js';
+import type { BudgetMeter } from './budget.js';
 import { compareAlongEdge, orientSign, orientValue, tieSign } from './predicates.js';
 import {
   DEFAULT_OVERLAY_LIMITS,
@@ -183,6 +184,7 @@ function findCrossings(
   fb: number,
   s: number,
   limit: number,
+  budget?: BudgetMeter,
 ): { touches: boolean } | null {
   const C = work.crossings;
   C.clear();
@@ -211,6 +213,7 @@ function findCrossings(
   const By = B.lat;
   const projection = A.projection;
   for (let i = 0; i < aEdges.length; i++) {
+    budget?.tick();
     const a = aEdges.data[i]!;
     const a1 = A.next[a]!;
     const ax0 = Ax[a]!;
@@ -333,8 +336,9 @@ export function findPairCrossings(
   fb: number,
   s: number,
   limit: number,
+  budget?: BudgetMeter,
 ): { readonly touches: boolean; readonly crossings: CrossingSet } | null {
-  const found = findCrossings(A, fa, B, fb, s, limit);
+  const found = findCrossings(A, fa, B, fb, s, limit, budget);
   return found ? { touches: found.touches, crossings: work.crossings } : null;
 }
 
@@ -509,6 +513,8 @@ export interface PairOptions {
   /** Relative shift of B against A under the perturbation (any non-zero number; default 1). */
   readonly shift?: number;
   readonly limits?: OverlayLimits;
+  /** The analysis's budget: the crossing search counts its work against it. */
+  readonly budget?: BudgetMeter;
 }
 
 /**
@@ -525,7 +531,7 @@ export function overlayPair(
   const op = options.op ?? 'intersection';
   const s = options.shift ?? 1;
   const limits = options.limits ?? DEFAULT_OVERLAY_LIMITS;
-  const found = findCrossings(A, fa, B, fb, s, limits.maxCrossingsPerPair);
+  const found = findCrossings(A, fa, B, fb, s, limits.maxCrossingsPerPair, options.budget);
   if (!found)
     return {
       areaM2: 0,

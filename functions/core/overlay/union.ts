@@ -13,6 +13,7 @@
 import Flatbush from 'flatbush';
 import type { MultiPolygon } from 'geojson';
 import { lngLatLengthM, signedFlatRingAreaM2 } from '../geo/area.js';
+import type { BudgetMeter } from './budget.js';
 import { boxIndex, candidatesOf } from './layers.js';
 import {
   dedupLoop,
@@ -69,8 +70,15 @@ interface Incidence {
 
 const MIN_LOOP_M2 = 1e-4;
 
-/** Union of every feature of a prepared layer. Never throws; a broken invariant gives a status. */
-export function unionLayer(L: PreparedLayer, limits: OverlayLimits = DEFAULT_OVERLAY_LIMITS): UnionResult {
+/**
+ * Union of every feature of a prepared layer. A broken invariant gives a status; throws only
+ * AnalysisBudgetExceededError, when a budget is given and runs out.
+ */
+export function unionLayer(
+  L: PreparedLayer,
+  limits: OverlayLimits = DEFAULT_OVERLAY_LIMITS,
+  budget?: BudgetMeter,
+): UnionResult {
   const index = boxIndex(L);
   const inc: Incidence[] = [];
   // Crossing points: degrees, and the equal-area plane for area terms.
@@ -80,7 +88,7 @@ export function unionLayer(L: PreparedLayer, limits: OverlayLimits = DEFAULT_OVE
   for (let f = 0; f < L.size; f++) {
     for (const g of candidatesOf(L, f, index, L.size)) {
       if (g <= f) continue;
-      const found = findPairCrossings(L, f, L, g, g - f, limits.maxCrossingsPerPair);
+      const found = findPairCrossings(L, f, L, g, g - f, limits.maxCrossingsPerPair, budget);
       if (!found) return failed(L, 'too-complex', [f, g]);
       const C = found.crossings;
       for (let c = 0; c < C.n; c++) {
@@ -157,6 +165,7 @@ export function unionLayer(L: PreparedLayer, limits: OverlayLimits = DEFAULT_OVE
   const loopFeatures: Set<number>[] = [];
   let area = 0;
   for (let r = 0; r < L.ringStart.length; r++) {
+    budget?.tick();
     const f = L.ringFeature[r]!;
     const v0 = L.ringStart[r]!;
     const x0 = L.lng[v0]!;
