@@ -5,15 +5,16 @@
 import fc from 'fast-check';
 import type { Polygon, Position } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import { checkValidity } from '../../functions/core/coverage/validity.js';
+import { checkValidity, inspectGeometry } from '../../functions/core/coverage/validity.js';
 import { AnalysisBudgetExceededError, BudgetMeter } from '../../functions/core/overlay/budget.js';
 import { orientSign } from '../../functions/core/overlay/predicates.js';
 import { checkerboard, circle, holes, sawtooth, star } from '../support/hostile-layers.js';
+import { slabIntersectionAreaM2 } from '../support/slab-area.js';
 
 type P = readonly [number, number];
 
 /** Closed segments ab and cd meet (exact predicates); and whether their interiors cross at one point. */
-function meet(a: P, b: P, c: P, d: P): { meet: boolean; proper: boolean; collinearOverlap: boolean } {
+function meetSegments(a: P, b: P, c: P, d: P): { meet: boolean; proper: boolean; collinearOverlap: boolean } {
   const o1 = orientSign(a[0], a[1], b[0], b[1], c[0], c[1]);
   const o2 = orientSign(a[0], a[1], b[0], b[1], d[0], d[1]);
   const o3 = orientSign(c[0], c[1], d[0], d[1], a[0], a[1]);
@@ -49,7 +50,7 @@ function bruteSimpleRing(ring: readonly P[]): { simple: boolean; properCrossing:
     for (let j = i + 1; j < m; j++) {
       const [a, b] = [ring[i]!, ring[(i + 1) % m]!];
       const [c, d] = [ring[j]!, ring[(j + 1) % m]!];
-      const r = meet(a, b, c, d);
+      const r = meetSegments(a, b, c, d);
       const consecutive = j === i + 1 || (i === 0 && j === m - 1);
       if (consecutive) {
         if (r.collinearOverlap) simple = false; // a spike
@@ -126,7 +127,7 @@ describe('checkValidity against an exhaustive oracle', () => {
           const [a, b] = [hole[i]!, hole[(i + 1) % hole.length]!];
           for (let j = 0; j < 4; j++) {
             const [c, d] = [shell[j]!, shell[(j + 1) % 4]!];
-            const r = meet(a, b, c, d);
+            const r = meetSegments(a, b, c, d);
             if (r.proper) proper = true;
             if (r.collinearOverlap) overlap = true;
           }
@@ -140,6 +141,118 @@ describe('checkValidity against an exhaustive oracle', () => {
         expect(kinds.filter((k) => k !== 'ring-near-zero-area').length === 0).toBe(valid);
       }),
       { numRuns: 3000, seed: 16 },
+    );
+  });
+});
+
+describe('two random simple rings as the parts of a MultiPolygon, against the slab area oracle', () => {
+  it('parts-overlap exactly when their overlap has area; one piece exactly when they meet', () => {
+    const simple = gridRing.filter((ring) => bruteSimpleRing(ring).simple);
+    fc.assert(
+      fc.property(simple, simple, (a, b) => {
+        const pa = polygon(a);
+        const pb = polygon(b);
+        const overlapM2 = slabIntersectionAreaM2(pa, pb);
+        let meet = false;
+        for (let i = 0; i < a.length && !meet; i++)
+          for (let j = 0; j < b.length && !meet; j++)
+            meet = meetSegments(a[i]!, a[(i + 1) % a.length]!, b[j]!, b[(j + 1) % b.length]!).meet;
+        const { problems, pieces } = inspectGeometry('m', {
+          type: 'MultiPolygon',
+          coordinates: [pa.coordinates, pb.coordinates],
+        });
+        const kinds = new Set(problems.map((p) => p.kind));
+        expect(kinds.has('parts-overlap')).toBe(overlapM2 > 1);
+        if (overlapM2 > 1) return;
+        // Apart or touching: at most a shared edge, and one piece exactly when they meet.
+        expect([...kinds].filter((k) => k !== 'parts-share-edge')).toEqual([]);
+        expect(pieces).toHaveLength(meet ? 1 : 2);
+      }),
+      { numRuns: 3000, seed: 19 },
+    );
+  });
+});
+
+describe('checkValidity and pieces on two rectangles, against interval arithmetic', () => {
+  // Rectangles on a 6 × 6 grid of 1/64° (exact doubles): whether two of them overlap, share a stretch of
+  // edge, touch at a corner or lie apart is plain integer arithmetic on their sides.
+  const rect = fc
+    .tuple(
+      fc.integer({ min: 0, max: 5 }),
+      fc.integer({ min: 0, max: 5 }),
+      fc.integer({ min: 1, max: 3 }),
+      fc.integer({ min: 1, max: 3 }),
+    )
+    .map(([i, j, w, h]) => ({ x0: i, y0: j, x1: i + w, y1: j + h }));
+  type R = { x0: number; y0: number; x1: number; y1: number };
+  const ring = (r: R): Position[] => {
+    const at = (i: number, j: number): Position => [-2.25 + i / 64, 51.75 + j / 64];
+    return [at(r.x0, r.y0), at(r.x1, r.y0), at(r.x1, r.y1), at(r.x0, r.y1), at(r.x0, r.y0)];
+  };
+  const overlap = (a0: number, a1: number, b0: number, b1: number) => Math.min(a1, b1) - Math.max(a0, b0);
+
+  it('two parts: overlapping, sharing an edge, touching at a corner or apart', () => {
+    fc.assert(
+      fc.property(rect, rect, (a, b) => {
+        const ox = overlap(a.x0, a.x1, b.x0, b.x1);
+        const oy = overlap(a.y0, a.y1, b.y0, b.y1);
+        const { problems, pieces } = inspectGeometry('m', {
+          type: 'MultiPolygon',
+          coordinates: [[ring(a)], [ring(b)]],
+        });
+        const kinds = [...new Set(problems.map((p) => p.kind))];
+        if (ox > 0 && oy > 0) {
+          expect(kinds).toContain('parts-overlap');
+        } else if ((ox > 0 && oy === 0) || (ox === 0 && oy > 0)) {
+          expect(kinds).toEqual(['parts-share-edge']);
+          expect(pieces).toHaveLength(1);
+        } else {
+          expect(kinds).toEqual([]);
+          expect(pieces).toHaveLength(ox === 0 && oy === 0 ? 1 : 2);
+        }
+      }),
+      { numRuns: 2000, seed: 17 },
+    );
+  });
+
+  it('an island in a hole: inside it, on its edge, or over the shell', () => {
+    const shell: R = { x0: 0, y0: 0, x1: 8, y1: 8 };
+    fc.assert(
+      fc.property(rect, rect, (hole0, island0) => {
+        // The hole inside the shell (1..7), the island anywhere on 0..8.
+        const hole = {
+          x0: hole0.x0 + 1,
+          y0: hole0.y0 + 1,
+          x1: Math.min(7, hole0.x1 + 1),
+          y1: Math.min(7, hole0.y1 + 1),
+        };
+        if (hole.x1 <= hole.x0 || hole.y1 <= hole.y0) return;
+        const island = island0;
+        const { problems, pieces } = inspectGeometry('i', {
+          type: 'MultiPolygon',
+          coordinates: [[ring(shell), [...ring(hole)].reverse()], [ring(island)]],
+        });
+        const kinds = [...new Set(problems.map((p) => p.kind))].sort();
+        const inside =
+          island.x0 >= hole.x0 && island.x1 <= hole.x1 && island.y0 >= hole.y0 && island.y1 <= hole.y1;
+        if (!inside) {
+          // Some of the island lies over the shell's area.
+          expect(kinds).toContain('parts-overlap');
+          return;
+        }
+        const sharesEdge =
+          island.x0 === hole.x0 || island.x1 === hole.x1 || island.y0 === hole.y0 || island.y1 === hole.y1;
+        const cornerOnly = !sharesEdge && false;
+        expect(cornerOnly).toBe(false);
+        if (sharesEdge) {
+          expect(kinds).toEqual(['parts-share-edge']);
+          expect(pieces).toHaveLength(1);
+        } else {
+          expect(kinds).toEqual([]);
+          expect(pieces).toHaveLength(2);
+        }
+      }),
+      { numRuns: 2000, seed: 18 },
     );
   });
 });

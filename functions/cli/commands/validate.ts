@@ -1,7 +1,10 @@
-// `catchments validate <geojson>`: the upload checks of a boundary layer, run on a local file, so a
-// GIS officer can fix a layer before sending it. Same checks, kinds and wording as the API.
+// `catchments validate <geojson>`: the upload checks of a boundary layer, then (when it could be read)
+// each feature's OGC validity and contiguity — the validity function the coverage and publish checks
+// call — run on a local file, so a GIS officer can fix a layer before sending it. Same kinds and wording
+// as the API.
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
+import { checkLayerGeometry } from '../../core/layer/geometry.js';
 import {
   checkLayer,
   LAYER_PROBLEM_KINDS,
@@ -23,7 +26,8 @@ import {
 
 export const validateCommand: CliCommand = {
   name: 'validate',
-  summary: 'Check a GeoJSON boundary layer (structure, coordinates, CRS, ids, size) before uploading it',
+  summary:
+    'Check a GeoJSON boundary layer (structure, coordinates, CRS, ids, size, OGC validity, contiguity) before uploading it',
   args: '<geojson>',
   options: {
     'id-property': {
@@ -62,7 +66,10 @@ export const validateCommand: CliCommand = {
   catchments validate hv-patches.geojson --id-property patch_id
   catchments validate catchments-bng.geojson --id-property hub_id --crs EPSG:27700
   catchments validate england-lsoa.geojson.gz --id-property LSOA11CD --max-features 40000 --max-vertices 2000000 --json
-Gzipped files (.gz) are read as they are. Problem kinds are listed in docs/layer-checks.md.
+Once the layer can be read, every feature is checked for OGC validity (self-intersections, rings that
+touch or cross, holes outside, rings under 1 m²) and contiguity (parts apart from the main piece, unless
+listed in its allowedIslands property). Gzipped files (.gz) are read as they are. Problem kinds are
+listed in docs/layer-checks.md.
 Exit codes: 0 no problems, 1 problems found, 2 bad usage or an unreadable or non-JSON file.`,
   async run(input) {
     if (input.positionals.length !== 1) {
@@ -82,12 +89,15 @@ Exit codes: 0 no problems, 1 problems found, 2 bad usage or an unreadable or non
     }
     const limits = readLimits(input);
     const json = await readJson(file);
-    const result = checkLayer(json, {
+    const read = checkLayer(json, {
       idProperty,
       ...(nameProperty ? { nameProperty } : {}),
       ...(crs ? { crs } : {}),
       limits,
     });
+    const result: LayerCheckResult = read.layer
+      ? { ...read, problems: [...read.problems, ...checkLayerGeometry(read.layer)] }
+      : read;
     const { io } = input;
     if (flag(input, 'json')) {
       const body = {

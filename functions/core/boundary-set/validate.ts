@@ -8,7 +8,7 @@
 // is fast enough to run on every publish (~0.2 s for the sample's catchments, ~0.5 s for 2,001 OAs).
 
 import { type CoverageResult, checkCoverage } from '../coverage/coverage.js';
-import { checkValidity } from '../coverage/validity.js';
+import { BLOCKING_VALIDITY_KINDS, checkValidity } from '../coverage/validity.js';
 import { truncate } from '../errors.js';
 import { checkLayer } from '../layer-validation.js';
 import type { AssignmentRow } from '../lookup/assignment-table.js';
@@ -94,22 +94,6 @@ const COVERAGE_LAYERS: readonly {
     withOutline: false,
   },
 ];
-
-/**
- * OGC validity problems that make point-in-polygon answers ambiguous block publishing, as do rings that
- * enclose nothing (a point, a line: every family there falls into a gap); the others (a ring touching
- * itself at a point, rings sharing an edge...) leave every lookup well defined, and occur in official
- * boundaries (4 of the 2,001 Gloucestershire output areas have a pinched ring).
- */
-const BLOCKING_VALIDITY = new Set<string>([
-  'self-intersection',
-  'rings-cross',
-  'hole-outside-shell',
-  'nested-holes',
-  'parts-overlap',
-  'ring-too-short',
-  'ring-near-zero-area',
-]);
 
 /**
  * An outline "far larger" than its catchments: they cover less than this share of it. A real area's
@@ -265,6 +249,7 @@ function checkLayers(
         sliver: { areaM2: options.sliverToleranceM2 },
         maxListed: options.maxPerKind ?? 100,
         budget,
+        noun: spec.unit.replace('-', ' ').replace('hv', 'HV').replace('coc', 'CoC'),
       });
     } catch (error) {
       if (error instanceof AnalysisBudgetExceededError) throw error;
@@ -277,7 +262,7 @@ function checkLayers(
       continue;
     }
     for (const v of result.invalid) {
-      const blocking = BLOCKING_VALIDITY.has(v.kind);
+      const blocking = BLOCKING_VALIDITY_KINDS.has(v.kind);
       sink.add({
         kind: v.kind,
         severity: blocking ? 'error' : 'warning',
@@ -287,6 +272,18 @@ function checkLayers(
         message: blocking
           ? `${v.message} Lookups inside this polygon are ambiguous: repair it (e.g. QGIS "Fix geometries") and upload the layer again.`
           : `${v.message} Not valid OGC geometry, but lookups are well defined; fix it when convenient.`,
+      });
+    }
+    for (const c of result.detached) {
+      sink.add({
+        kind: c.kind,
+        severity: 'warning',
+        layer: spec.layer,
+        feature: c.feature,
+        ...(c.location ? { location: [c.location[0], c.location[1]] as [number, number] } : {}),
+        ...(c.areaM2 !== undefined ? { areaM2: round2(c.areaM2) } : {}),
+        ...(c.geometry ? { geometry: c.geometry } : {}),
+        message: c.message,
       });
     }
     for (const issue of [...result.overlaps, ...result.slivers.listed.filter((i) => i.kind === 'overlap')]) {
@@ -392,7 +389,7 @@ function checkOutline(outline: Layer, sink: Sink, budget: BudgetMeter): boolean 
   let usable = true;
   for (const f of outline.features) {
     for (const v of checkValidity(f.properties.id, f.geometry, { budget })) {
-      const blocking = BLOCKING_VALIDITY.has(v.kind);
+      const blocking = BLOCKING_VALIDITY_KINDS.has(v.kind);
       if (blocking) usable = false;
       sink.add({
         kind: v.kind,

@@ -15,7 +15,8 @@ import { overlayLayers, pairGeometry } from '../overlay/layers.js';
 import { overlayPair } from '../overlay/pair.js';
 import { type OverlayLimits, type PreparedLayer, prepareLayer, projectionFor } from '../overlay/prepared.js';
 import { type UnionResult, unionLayer } from '../overlay/union.js';
-import { checkValidity, type ValidityProblem } from './validity.js';
+import { type ContiguityProblem, checkContiguity } from './contiguity.js';
+import { inspectGeometry, type ValidityProblem } from './validity.js';
 
 /** A piece is a sliver when its area or its mean width (2·area / perimeter) is below these. */
 export interface SliverTolerance {
@@ -39,6 +40,8 @@ export interface CoverageOptions {
    * check throws AnalysisBudgetExceededError (an InvalidGeometryError: 422).
    */
   readonly budget?: BudgetMeter;
+  /** What a feature is, for the contiguity messages ("catchment", "HV patch"); default "unit". */
+  readonly noun?: string;
 }
 
 export type CoverageIssueKind = 'gap' | 'overlap' | 'outside-outline';
@@ -70,6 +73,8 @@ export interface CoverageResult {
   readonly outlineAreaM2: number | null;
   readonly sliverTolerance: SliverTolerance;
   readonly invalid: readonly ValidityProblem[];
+  /** Features in more than one piece (parts not unmarked as islands), and bad island markers. */
+  readonly detached: readonly ContiguityProblem[];
   /** Problems above the sliver tolerance, largest first. */
   readonly gaps: readonly CoverageIssue[];
   readonly overlaps: readonly CoverageIssue[];
@@ -97,6 +102,7 @@ function toInput(layer: Layer) {
     id: String(f.properties?.id ?? `#${i}`),
     name: String(f.properties?.name ?? f.properties?.id ?? `#${i}`),
     geometry: f.geometry,
+    allowedIslands: f.properties?.allowedIslands,
   }));
 }
 
@@ -129,9 +135,15 @@ export function checkCoverage(layer: Layer, options: CoverageOptions = {}): Cove
   const widthOf = (area: number, perimeter: number) => (perimeter > 0 ? (2 * area) / perimeter : 0);
 
   const invalid: ValidityProblem[] = [];
-  input.forEach((f) => {
-    invalid.push(...checkValidity(f.id, f.geometry, { budget }));
-  });
+  const detached: ContiguityProblem[] = [];
+  for (const f of input) {
+    const inspection = inspectGeometry(f.id, f.geometry, { budget });
+    invalid.push(...inspection.problems);
+    if (inspection.pieces)
+      detached.push(
+        ...checkContiguity(f.id, f.geometry, inspection.pieces, f.allowedIslands, options.noun ?? 'unit'),
+      );
+  }
 
   // Overlaps between features.
   const overlapIssues: CoverageIssue[] = [];
@@ -266,6 +278,7 @@ export function checkCoverage(layer: Layer, options: CoverageOptions = {}): Cove
     outlineAreaM2,
     sliverTolerance: tolerance,
     invalid,
+    detached,
     gaps: gaps.problems.slice(0, maxListed),
     overlaps: listedOverlaps,
     outside: outside.problems.slice(0, maxListed),

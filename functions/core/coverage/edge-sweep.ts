@@ -31,15 +31,22 @@ export interface SweepRings {
   readonly prev: Int32Array;
   readonly ringOf: Int32Array;
   readonly rings: number;
+  /** Per ring: its polygon (part of a MultiPolygon), and 1 for a hole. */
+  readonly ringPart: Int32Array;
+  readonly ringHole: Uint8Array;
 }
 
-/** One pass of a boundary through a point: the ring, and the positions before and after the point. */
+/**
+ * One pass of a boundary through a point: the ring, the positions it comes from (a) and goes to (b), and
+ * whether the ring runs counter-clockwise (then what it encloses is on the left of a → point → b).
+ */
 export interface Pass {
   readonly ring: number;
   readonly ax: number;
   readonly ay: number;
   readonly bx: number;
   readonly by: number;
+  readonly ccw: boolean;
 }
 
 export interface SweepListener {
@@ -267,11 +274,14 @@ export function sweepRings(R: SweepRings, budget: BudgetMeter, listener: SweepLi
         const v = order[k]!;
         const p = prev[v]!;
         const q = next[v]!;
-        passes.push({ ring: ringOf[v]!, ax: xs[p]!, ay: ys[p]!, bx: xs[q]!, by: ys[q]! });
+        const r = ringOf[v]!;
+        passes.push({ ring: r, ax: xs[p]!, ay: ys[p]!, bx: xs[q]!, by: ys[q]!, ccw: orientation[r]! > 0 });
       }
       for (const c of touching ?? []) {
         const e = c.through;
-        passes.push({ ring: ringOf[e]!, ax: lx[e]!, ay: ly[e]!, bx: rx[e]!, by: ry[e]! });
+        const r = ringOf[e]!;
+        const w = next[e]!;
+        passes.push({ ring: r, ax: xs[e]!, ay: ys[e]!, bx: xs[w]!, by: ys[w]!, ccw: orientation[r]! > 0 });
       }
       if (touching) contacts.delete(`${px},${py}`);
       if (!listener.point(px, py, passes)) {
@@ -286,12 +296,34 @@ export function sweepRings(R: SweepRings, budget: BudgetMeter, listener: SweepLi
         return E.compare(v, prev[v]!) < 0 ? v : prev[v]!;
       };
       starting.sort((r1, r2) => E.compare(lower(r1), lower(r2)));
+      const onLine = (f: number, e: number) =>
+        orientSign(lx[e]!, ly[e]!, rx[e]!, ry[e]!, lx[f]!, ly[f]!) === 0 &&
+        orientSign(lx[e]!, ly[e]!, rx[e]!, ry[e]!, rx[f]!, ry[f]!) === 0;
+      const enclosesAbove = (f: number) => (forward[f] === 1) === orientation[ringOf[f]!]! > 0;
       for (const r of starting) {
-        const b = below[lower(r)]!;
-        if (b < 0) continue;
-        const q = ringOf[b]!;
-        const interiorAbove = (forward[b] === 1) === orientation[q]! > 0;
-        parent[r] = interiorAbove ? q : parent[q]!;
+        // The ring's inside starts just above its lower edge e. Edges of other rings along e (shared
+        // edges, ordered against e only by id) are crossed at the same height: start below all of
+        // them, leave the rings they close from below, and enter those that open above — the ring
+        // is inside such a ring, unless that is another part's exterior filling a hole exactly.
+        const e = lower(r);
+        let bottom = e;
+        while (below[bottom]! >= 0 && onLine(below[bottom]!, e)) bottom = below[bottom]!;
+        let top = e;
+        while (above[top]! >= 0 && onLine(above[top]!, e)) top = above[top]!;
+        const b = below[bottom]!;
+        let inside = b < 0 ? -1 : enclosesAbove(b) ? ringOf[b]! : parent[ringOf[b]!]!;
+        for (let f = bottom; ; f = above[f]!) {
+          const q = ringOf[f]!;
+          if (q !== r && !enclosesAbove(f) && inside === q) inside = parent[q]!;
+          if (f === top) break;
+        }
+        for (let f = bottom; ; f = above[f]!) {
+          const q = ringOf[f]!;
+          const islandInHole = R.ringHole[r] === 1 && R.ringHole[q] === 0 && R.ringPart[q] !== R.ringPart[r];
+          if (q !== r && enclosesAbove(f) && !islandInHole) inside = q;
+          if (f === top) break;
+        }
+        parent[r] = inside;
       }
     }
     g = h;
@@ -314,33 +346,4 @@ function ringTurn(R: SweepRings, v: number): number {
     u = w;
   } while (u !== v && ringOf[u] === ringOf[v]);
   return Math.sign(sum);
-}
-
-/**
- * Whether two passes through point (x, y) cross there — one boundary goes from one side of the other to
- * its other side — rather than touch. Passes sharing a direction (overlapping edges) count as touching:
- * the overlap is reported on its own.
- */
-export function passesCross(x: number, y: number, a: Pass, b: Pass): boolean {
-  const i1 = strictlyWithin(x, y, a, b.ax, b.ay);
-  const i2 = strictlyWithin(x, y, a, b.bx, b.by);
-  return i1 !== undefined && i2 !== undefined && i1 !== i2;
-}
-
-/**
- * Whether the direction from (x, y) to (dx, dy) lies strictly inside the counter-clockwise turn from pass
- * a's first direction to its second; undefined when it is one of them.
- */
-function strictlyWithin(x: number, y: number, a: Pass, dx: number, dy: number): boolean | undefined {
-  const same = (ux: number, uy: number) =>
-    orientSign(x, y, ux, uy, dx, dy) === 0 && (ux - x) * (dx - x) + (uy - y) * (dy - y) > 0;
-  if (same(a.ax, a.ay) || same(a.bx, a.by)) return undefined;
-  const o12 = orientSign(x, y, a.ax, a.ay, a.bx, a.by);
-  const o1d = orientSign(x, y, a.ax, a.ay, dx, dy);
-  const od2 = orientSign(x, y, dx, dy, a.bx, a.by);
-  if (o12 > 0) return o1d > 0 && od2 > 0;
-  if (o12 < 0) return !(o1d < 0 && od2 < 0);
-  // Opposite directions (a straight pass); the same direction (a spike) decides nothing.
-  if ((a.ax - x) * (a.bx - x) + (a.ay - y) * (a.by - y) > 0) return undefined;
-  return o1d > 0;
 }

@@ -22,7 +22,8 @@ import { lngLatLengthM, signedRingAreaM2 } from '../geo/area.js';
 import type { AreaGeometry } from '../model.js';
 import { BudgetMeter } from '../overlay/budget.js';
 import { orientSign } from '../overlay/predicates.js';
-import { passesCross, type SweepRings, scratch, sweepRings } from './edge-sweep.js';
+import { type SweepRings, scratch, sweepRings } from './edge-sweep.js';
+import { analyseStar } from './vertex-star.js';
 
 export type ValidityKind =
   | 'ring-too-short'
@@ -45,6 +46,22 @@ export interface ValidityProblem {
   /** Where, [lng, lat]. */
   readonly location: readonly [number, number];
 }
+
+/**
+ * The validity problems that block publishing: they make point-in-polygon answers ambiguous, or leave a
+ * ring enclosing nothing (a point, a line: every family there falls into a gap). The others (a ring
+ * touching itself at a point, rings sharing an edge...) leave every lookup well defined, and occur in
+ * official boundaries (6 of the Gloucestershire OAs and LSOAs have a pinched ring).
+ */
+export const BLOCKING_VALIDITY_KINDS: ReadonlySet<ValidityKind> = new Set<ValidityKind>([
+  'self-intersection',
+  'rings-cross',
+  'hole-outside-shell',
+  'nested-holes',
+  'parts-overlap',
+  'ring-too-short',
+  'ring-near-zero-area',
+]);
 
 /** At most this many problems are listed per feature (a broken 50,000-vertex ring stays readable). */
 export const MAX_VALIDITY_PROBLEMS_PER_FEATURE = 20;
@@ -89,17 +106,44 @@ export function checkValidity(
   geometry: AreaGeometry,
   options: ValidityOptions = {},
 ): ValidityProblem[] {
+  return inspectGeometry(feature, geometry, options).problems;
+}
+
+/**
+ * The parts of a MultiPolygon joined where their closed sets meet (a shared stretch of edge, or a single
+ * point: touching at a vertex joins them), with their area; a Polygon is one piece.
+ */
+export interface Piece {
+  /** Indexes of its parts in the MultiPolygon, ascending. */
+  readonly parts: readonly number[];
+  /** Area in m² on the ellipsoid (edges straight in lng/lat); NaN when the feature is one piece. */
+  readonly areaM2: number;
+}
+
+export interface GeometryInspection {
+  readonly problems: ValidityProblem[];
+  /** The connected pieces, largest first; null when a crossing left them undecided. */
+  readonly pieces: readonly Piece[] | null;
+}
+
+/** Validity problems and the connected pieces of one feature, from one sweep. */
+export function inspectGeometry(
+  feature: string,
+  geometry: AreaGeometry,
+  options: ValidityOptions = {},
+): GeometryInspection {
   const budget = options.budget ?? BudgetMeter.unlimited();
   const problems: ValidityProblem[] = [];
   const seen = new Set<string>();
-  const add = (kind: ValidityKind, x: number, y: number, message: string): boolean => {
-    if (problems.length >= MAX_VALIDITY_PROBLEMS_PER_FEATURE) return false;
+  // Past the cap problems are no longer listed, but the sweep goes on: the pieces need all of it.
+  const add = (kind: ValidityKind, x: number, y: number, message: string): true => {
+    if (problems.length >= MAX_VALIDITY_PROBLEMS_PER_FEATURE) return true;
     const key = `${kind}|${x}|${y}`;
     if (!seen.has(key)) {
       seen.add(key);
       problems.push({ kind, feature, message, location: [x, y] });
     }
-    return problems.length < MAX_VALIDITY_PROBLEMS_PER_FEATURE;
+    return true;
   };
   const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
   let total = 0;
@@ -145,6 +189,9 @@ export function checkValidity(
   }
 
   const partOf = (r: number) => places[r]!.part;
+  const roles = { partOf, isHole: (r: number) => places[r]!.index > 0 };
+  // Parts whose closed sets meet are one piece.
+  const joined = new UnionFind(polygons.length);
   // Rings of one part that touch, as a graph of rings and touch points: a cycle cuts the interior apart.
   const touches = new UnionFind(places.length);
   const touchCounts = new Map<string, number>();
@@ -174,6 +221,7 @@ export function checkValidity(
       }
       if (partOf(r1) === partOf(r2))
         return add('rings-share-edge', x, y, `${pair(places, r1, r2)} share an edge.`);
+      joined.union(partOf(r1), partOf(r2));
       return add(
         'parts-share-edge',
         x,
@@ -182,35 +230,38 @@ export function checkValidity(
       );
     },
     point(x, y, passes) {
-      for (let i = 0; i < passes.length; i++) {
-        for (let j = i + 1; j < passes.length; j++) {
-          budget.tick();
-          const [a, b] = [passes[i]!, passes[j]!];
-          const cross = passesCross(x, y, a, b);
-          let more = true;
-          if (a.ring === b.ring) {
-            if (cross) selfCrossed.add(a.ring);
-            more = cross
-              ? add('self-intersection', x, y, `${ringName(places[a.ring]!)} crosses itself at a vertex.`)
-              : add(
-                  'ring-self-touch',
-                  x,
-                  y,
-                  `${ringName(places[a.ring]!)} touches itself (a pinched or inverted ring).`,
-                );
-          } else if (partOf(a.ring) === partOf(b.ring)) {
-            if (cross) more = add('rings-cross', x, y, `${pair(places, a.ring, b.ring)} cross at a vertex.`);
-          } else if (cross) {
-            more = add(
-              'parts-overlap',
-              x,
-              y,
-              `Parts ${partOf(a.ring) + 1} and ${partOf(b.ring) + 1} cross each other at a vertex.`,
-            );
-          }
-          if (!more) return false;
+      for (let k = 0; k < passes.length; k++) budget.tick();
+      const findings = analyseStar(x, y, passes, roles);
+      const crossed = new Set<number>();
+      for (const f of findings) {
+        if (f.kind === 'self-crossing') {
+          crossed.add(f.ring);
+          selfCrossed.add(f.ring);
+          add(
+            'self-intersection',
+            x,
+            y,
+            `${ringName(places[f.ring]!)} crosses or folds over itself at a vertex.`,
+          );
+        } else if (f.kind === 'rings-cross') {
+          add('rings-cross', x, y, `${pair(places, f.ring, f.other)} cross at a vertex.`);
+        } else {
+          add('parts-overlap', x, y, `Parts ${f.part + 1} and ${f.other + 1} overlap at a vertex.`);
         }
       }
+      const counts = new Map<number, number>();
+      for (const pass of passes) counts.set(pass.ring, (counts.get(pass.ring) ?? 0) + 1);
+      for (const [ring, n] of counts) {
+        if (n > 1 && !crossed.has(ring))
+          add(
+            'ring-self-touch',
+            x,
+            y,
+            `${ringName(places[ring]!)} touches itself (a pinched or inverted ring).`,
+          );
+      }
+      const partsHere = [...new Set(passes.map((pass) => partOf(pass.ring)))];
+      for (const part of partsHere.slice(1)) joined.union(partsHere[0]!, part);
       // Touches between different rings of one part: the rings meeting here join this point; a ring
       // already joined to the others closes a loop of touches.
       const byPart = new Map<number, number[]>();
@@ -245,7 +296,7 @@ export function checkValidity(
     },
   });
 
-  if (sweep.complete) checkNesting(places, sweep.parent, add);
+  if (sweep.complete) checkNesting(places, sweep.parent, add, joined);
   // Near-zero rings: the ones that do not cross themselves (a bow-tie's area means nothing).
   places.forEach((place, r) => {
     if (selfCrossed.has(r) || !mayBeNearZero(place.positions)) return;
@@ -268,7 +319,36 @@ export function checkValidity(
         `or under ${NEAR_ZERO_WIDTH_M * 100} cm wide): a point or a line, not an area. Redraw it or remove it.`,
     );
   });
-  return problems;
+  return { problems, pieces: sweep.complete ? piecesOf(polygons, places, joined) : null };
+}
+
+/**
+ * The parts grouped by `joined`, largest first. Parts with no exterior of 3 or more positions (reported
+ * as too short) are no piece. Areas are measured only when there are two pieces or more.
+ */
+function piecesOf(
+  polygons: readonly (readonly (readonly Position[])[])[],
+  places: readonly RingPlace[],
+  joined: UnionFind,
+): Piece[] {
+  const withShell = new Set(places.filter((p) => p.index === 0).map((p) => p.part));
+  const groups = new Map<number, number[]>();
+  for (let p = 0; p < polygons.length; p++) {
+    if (!withShell.has(p)) continue;
+    const root = joined.find(p);
+    const group = groups.get(root);
+    if (group) group.push(p);
+    else groups.set(root, [p]);
+  }
+  if (groups.size <= 1) return [...groups.values()].map((parts) => ({ parts, areaM2: Number.NaN }));
+  const area = new Float64Array(polygons.length);
+  for (const place of places) {
+    const a = Math.abs(signedRingAreaM2(place.positions, { edges: 'lnglat' }));
+    area[place.part] = area[place.part]! + (place.index === 0 ? a : -a);
+  }
+  return [...groups.values()]
+    .map((parts) => ({ parts, areaM2: parts.reduce((s, p) => s + area[p]!, 0) }))
+    .sort((a, b) => b.areaM2 - a.areaM2);
 }
 
 /**
@@ -307,8 +387,12 @@ function flatten(places: readonly RingPlace[]): SweepRings {
   const next = scratch('next', n, Int32Array);
   const prev = scratch('prev', n, Int32Array);
   const ringOf = scratch('ringOf', n, Int32Array);
+  const ringPart = new Int32Array(places.length);
+  const ringHole = new Uint8Array(places.length);
   let v = 0;
   places.forEach((place, r) => {
+    ringPart[r] = place.part;
+    ringHole[r] = place.index > 0 ? 1 : 0;
     const m = place.positions.length;
     for (let i = 0; i < m; i++) {
       xs[v + i] = place.positions[i]![0]!;
@@ -319,7 +403,7 @@ function flatten(places: readonly RingPlace[]): SweepRings {
     }
     v += m;
   });
-  return { n, xs, ys, next, prev, ringOf, rings: places.length };
+  return { n, xs, ys, next, prev, ringOf, rings: places.length, ringPart, ringHole };
 }
 
 /**
@@ -330,6 +414,7 @@ function checkNesting(
   places: readonly RingPlace[],
   parent: Int32Array,
   add: (kind: ValidityKind, x: number, y: number, message: string) => boolean,
+  joined: UnionFind,
 ): void {
   const shellOf = new Map<number, number>();
   places.forEach((p, r) => {
@@ -356,6 +441,7 @@ function checkNesting(
           `Hole ${place.index} of part ${place.part + 1} lies outside its exterior ring.`,
         );
     } else if (outer && outer.index === 0) {
+      joined.union(place.part, outer.part);
       add('parts-overlap', x, y, `Part ${place.part + 1} lies inside part ${outer.part + 1}.`);
     }
   });
@@ -371,7 +457,7 @@ class UnionFind {
     this.up.push(this.up.length);
     return this.up.length - 1;
   }
-  private find(i: number): number {
+  find(i: number): number {
     let root = i;
     while (this.up[root] !== root) root = this.up[root]!;
     while (this.up[i] !== root) {
