@@ -1,5 +1,6 @@
 // Hostile but legal catchment geometries, generated (never committed): the shapes issue 15 found froze
-// the service, each under the upload caps (50,000 positions per feature), all valid OGC geometry. Each
+// the service, each under the upload caps (50,000 positions per feature), all valid OGC geometry but the
+// self-crossing star. Each
 // fills a 0.1° × 0.1° box centred on (cx, cy) (default: near Gloucester), or the middle of it.
 import type { MultiPolygon, Polygon, Position } from 'geojson';
 
@@ -93,6 +94,18 @@ export function circle(n: number, { cx: CX, cy: CY }: Centre = GLOUCESTER): Poly
   for (let i = 0; i < n; i++) {
     const a = (2 * Math.PI * i) / n;
     ring.push([CX + 0.05 * Math.cos(a), CY + 0.03 * Math.sin(a)]);
+  }
+  ring.push(ring[0]!);
+  return { type: 'Polygon', coordinates: [ring] };
+}
+
+/** A star polygon {n/⌊n/2⌋}: every vertex joined to the nearly opposite one, about n²/4 self-crossings. */
+export function selfCrossingStar(n: number, { cx: CX, cy: CY }: Centre = GLOUCESTER): Polygon {
+  const k = Math.floor(n / 2);
+  const ring: Position[] = [];
+  for (let i = 0; i < n; i++) {
+    const a = (2 * Math.PI * ((i * k) % n)) / n;
+    ring.push([CX + 0.04 * Math.cos(a), CY + 0.03 * Math.sin(a)]);
   }
   ring.push(ring[0]!);
   return { type: 'Polygon', coordinates: [ring] };

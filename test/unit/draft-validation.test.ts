@@ -14,7 +14,7 @@ import {
 import type { BoundarySet, Layer } from '../../functions/core/model.js';
 import { PostcodeDirectory } from '../../functions/core/postcode-directory.js';
 import { testshireDirectoryCsv, testshireSet } from '../support/boundary-sets.js';
-import { checkerboard, holes, sawtooth, star } from '../support/hostile-layers.js';
+import { checkerboard, holes, sawtooth, selfCrossingStar, star } from '../support/hostile-layers.js';
 
 const fixture = (name: string) =>
   JSON.parse(
@@ -309,6 +309,24 @@ describe('hostile catchments are checked within a budget (issue 15)', () => {
       expect(kinds).toEqual(expect.arrayContaining([expect.stringMatching(/^catchment-(overlap|sliver)$/)]));
     });
   }
+
+  it('a self-crossing star of 20,001 vertices (10⁸ crossings) is refused as a self-intersection, quickly', () => {
+    // Polyclip, the overlay's fallback for invalid pairs, takes seconds per call on such a shape and
+    // cannot be interrupted, so it is not tried on it (clip-fallback.ts).
+    const catchments: Layer = {
+      ...set.layers.catchments,
+      features: set.layers.catchments.features.map((f) =>
+        f.properties.id === 'hub-b' ? { ...f, geometry: selfCrossingStar(20_001, middle) } : f,
+      ),
+    };
+    const t = performance.now();
+    const result = validateDraftSet(draftOf(set, { catchments }), options);
+    expect(performance.now() - t).toBeLessThan(10_000);
+    expect(result.publishable).toBe(false);
+    expect(
+      result.problems.filter((p) => p.severity === 'error').map((p) => `${p.kind}:${p.feature}`),
+    ).toEqual(['self-intersection:hub-b']);
+  });
 
   it('a draft over its budget gets one clear error instead of a long run', () => {
     const catchments: Layer = {

@@ -5,7 +5,7 @@ import Flatbush from 'flatbush';
 import type { MultiPolygon } from 'geojson';
 import type { AreaGeometry } from '../model.js';
 import type { BudgetMeter } from './budget.js';
-import { clipWithPolyclip } from './clip-fallback.js';
+import { clipDeclinedPair } from './clip-fallback.js';
 import { type OverlayOp, overlayPair, type PairStatus } from './pair.js';
 import type { OverlayLimits, PreparedLayer } from './prepared.js';
 
@@ -104,7 +104,7 @@ export function overlayLayers(
       }
       const ga = options.geometriesA?.[a];
       const gb = options.geometriesB?.[b];
-      const clipped = ga && gb ? clipWithPolyclip('intersection', ga, gb) : null;
+      const clipped = ga && gb ? clipDeclinedPair('intersection', ga, gb) : null;
       const pair: LayerPair = clipped
         ? { a, b, areaM2: clipped.areaM2, boundaryM: 0, method: clipped.method, declined: r.status }
         : { a, b, areaM2: 0, boundaryM: 0, method: 'failed', declined: r.status };
@@ -131,7 +131,7 @@ export function pairGeometry(
   const r = overlayPair(A, a, B, b, { op, geometry: true, budget });
   if (r.status === 'ok') return { geometry: r.geometry ?? null, method: 'exact' };
   if (inputs?.a && inputs.b) {
-    const clipped = clipWithPolyclip(op, inputs.a, inputs.b);
+    const clipped = clipDeclinedPair(op, inputs.a, inputs.b);
     if (clipped) return { geometry: clipped.geometry, method: clipped.method };
   }
   return { geometry: null, method: 'failed' };
