@@ -6,12 +6,13 @@
 // - features (parts) outside the outline.
 // Pieces below the sliver tolerance are reported apart, counted and summed, as digitising noise.
 // Semantics and JSON schema: docs/alignment.md ("Coverage").
+import type Flatbush from 'flatbush';
 import type { MultiPolygon, Polygon } from 'geojson';
 import { geometryAreaM2, lngLatLengthM } from '../geo/area.js';
 import type { Layer } from '../model.js';
 import type { BudgetMeter } from '../overlay/budget.js';
 import { interiorPoint } from '../overlay/interior-point.js';
-import { overlayLayers, pairGeometry } from '../overlay/layers.js';
+import { boxIndex, overlayLayers, pairGeometry } from '../overlay/layers.js';
 import { overlayPair } from '../overlay/pair.js';
 import { type OverlayLimits, type PreparedLayer, prepareLayer, projectionFor } from '../overlay/prepared.js';
 import { type UnionResult, unionLayer } from '../overlay/union.js';
@@ -131,6 +132,7 @@ export function checkCoverage(layer: Layer, options: CoverageOptions = {}): Cove
   const outlineInput = options.outline ? toInput(options.outline) : [];
   const projection = projectionFor([...input, ...outlineInput]);
   const L = prepareLayer(input, { projection, limits: options.limits, label: 'layer' });
+  const featureIndex = boxIndex(L);
   const isSliver = (area: number, width: number) => area < tolerance.areaM2 || width < tolerance.widthM;
   const widthOf = (area: number, perimeter: number) => (perimeter > 0 ? (2 * area) / perimeter : 0);
 
@@ -185,7 +187,7 @@ export function checkCoverage(layer: Layer, options: CoverageOptions = {}): Cove
   if (options.outline) {
     const O = prepareLayer(outlineInput, { projection, limits: options.limits, label: 'outline' });
     outlineAreaM2 = O.featureArea.reduce((s, v) => s + v, 0);
-    const outlineShape = singleFeature(O, options.limits);
+    const outlineShape = singleFeature(O, options.limits, budget);
     if (!outlineShape) {
       notes.push(
         'The outline could not be merged into one shape (invalid geometry): gaps and features outside it were not checked.',
@@ -209,7 +211,9 @@ export function checkCoverage(layer: Layer, options: CoverageOptions = {}): Cove
         if (gaps.method === 'failed') notes.push('The gaps against the outline could not be computed.');
         else if (gaps.geometry) {
           gapIssues.push(
-            ...splitPieces('gap', gaps.geometry, U, isSliver, widthOf, (poly) => neighbours(L, poly)),
+            ...splitPieces('gap', gaps.geometry, U, isSliver, widthOf, (poly) =>
+              neighbours(L, featureIndex, poly),
+            ),
           );
         }
       }
@@ -306,9 +310,10 @@ export function checkCoverage(layer: Layer, options: CoverageOptions = {}): Cove
 function singleFeature(
   O: PreparedLayer,
   limits: OverlayLimits | undefined,
+  budget: BudgetMeter | undefined,
 ): { layer: PreparedLayer; index: number } | null {
   if (O.size === 1) return { layer: O, index: 0 };
-  const u: UnionResult = unionLayer(O, limits);
+  const u: UnionResult = unionLayer(O, limits, budget);
   if (u.status !== 'ok') return null;
   return {
     layer: prepareLayer([{ id: 'outline', geometry: u.geometry }], {
@@ -349,7 +354,7 @@ function splitPieces(
 }
 
 /** Features whose boxes meet a piece's box: "the gap between X, Y and Z". */
-function neighbours(L: PreparedLayer, poly: Polygon): string[] {
+function neighbours(L: PreparedLayer, index: Flatbush, poly: Polygon): string[] {
   let x0 = Number.POSITIVE_INFINITY;
   let y0 = Number.POSITIVE_INFINITY;
   let x1 = Number.NEGATIVE_INFINITY;
@@ -361,11 +366,9 @@ function neighbours(L: PreparedLayer, poly: Polygon): string[] {
     x1 = Math.max(x1, x);
     y1 = Math.max(y1, y);
   }
-  const out: string[] = [];
-  for (let f = 0; f < L.size; f++) {
-    const b = L.featureBox;
-    if (b[4 * f]! <= x1 && b[4 * f + 2]! >= x0 && b[4 * f + 1]! <= y1 && b[4 * f + 3]! >= y0)
-      out.push(L.ids[f]!);
-  }
-  return out;
+  return index
+    .search(x0, y0, x1, y1)
+    .filter((f) => f < L.size)
+    .sort((a, b) => a - b)
+    .map((f) => L.ids[f]!);
 }

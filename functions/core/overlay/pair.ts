@@ -19,6 +19,7 @@
 // Runs alternate in/out along a ring for valid input; a violation (overlapping parts, a ring crossing
 // itself) is detected and reported as `inconsistent` instead of guessed. The geometry, when wanted, is
 // the same runs chained crossing to crossing, so it always matches the area.
+import Flatbush from 'flatbush';
 import type { MultiPolygon, Position } from 'geojson';
 import { type EqualAreaProjection, lngLatLengthM, signedFlatRingAreaM2 } from '../geo/area.js';
 import type { BudgetMeter } from './budget.js';
@@ -774,15 +775,45 @@ export function loopsToMultiPolygon(loops: readonly Loop[], projection: EqualAre
     else holes.push({ loop: dedup, area: -area });
   }
   shells.sort((p, q) => p.area - q.area);
+  // Candidate shells for a hole: those whose box holds its probe (a box index when there are many: a
+  // layer's gaps can be thousands of shells and holes).
+  const boxes = shells.map((sh) => loopBox(sh.loop.xy));
+  let around: (x: number, y: number) => readonly number[];
+  if (shells.length <= 32) {
+    const all = shells.map((_, i) => i);
+    around = () => all;
+  } else {
+    const index = new Flatbush(shells.length);
+    for (const b of boxes) index.add(b[0], b[1], b[2], b[3]);
+    index.finish();
+    around = (x, y) => index.search(x, y, x, y).sort((i, j) => i - j);
+  }
   for (const hole of holes) {
     const [hx, hy] = interiorProbe(hole.loop.xy);
-    const owner = shells.find((sh) => sh.area > hole.area && pointInLoop(sh.loop.xy, hx, hy));
-    (owner ?? shells[shells.length - 1])?.holes.push(hole.loop);
+    const owner = around(hx, hy).find((i) => {
+      const [x0, y0, x1, y1] = boxes[i]!;
+      const sh = shells[i]!;
+      return (
+        sh.area > hole.area && hx >= x0 && hx <= x1 && hy >= y0 && hy <= y1 && pointInLoop(sh.loop.xy, hx, hy)
+      );
+    });
+    (owner !== undefined ? shells[owner] : shells[shells.length - 1])?.holes.push(hole.loop);
   }
   return {
     type: 'MultiPolygon',
     coordinates: shells.map((sh) => [closeRing(sh.loop.lnglat), ...sh.holes.map((h) => closeRing(h.lnglat))]),
   };
+}
+
+function loopBox(xy: readonly number[]): [number, number, number, number] {
+  const box: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (let i = 0; i < xy.length; i += 2) {
+    box[0] = Math.min(box[0], xy[i]!);
+    box[1] = Math.min(box[1], xy[i + 1]!);
+    box[2] = Math.max(box[2], xy[i]!);
+    box[3] = Math.max(box[3], xy[i + 1]!);
+  }
+  return box;
 }
 
 /** A point a hair inside a loop's first edge's left side is a fair probe for which shell holds it. */
