@@ -52,14 +52,14 @@ export interface Pass {
 export interface SweepListener {
   /** Edges e and f (by start vertex) cross at (x, y), inside both. The sweep stops after this. */
   crossing(e: number, f: number, x: number, y: number): void;
-  /** Edges e and f run along each other from (x, y) on. Returns false to stop the sweep. */
-  overlap(e: number, f: number, x: number, y: number): boolean;
-  /** Two or more boundary passes meet at (x, y). Returns false to stop the sweep. */
-  point(x: number, y: number, passes: readonly Pass[]): boolean;
+  /** Edges e and f run along each other from (x, y) on. */
+  overlap(e: number, f: number, x: number, y: number): void;
+  /** Two or more boundary passes meet at (x, y). */
+  point(x: number, y: number, passes: readonly Pass[]): void;
 }
 
 export interface SweepResult {
-  /** False when the sweep stopped early (a crossing, or the listener asked): nesting is then unknown. */
+  /** False when a crossing stopped the sweep early: nesting is then unknown. */
   readonly complete: boolean;
   /** The innermost ring containing each ring, −1 for none (valid only when complete). */
   readonly parent: Int32Array;
@@ -188,7 +188,7 @@ export function sweepRings(R: SweepRings, budget: BudgetMeter, listener: SweepLi
       // Collinear: a shared stretch when the later left end comes before the earlier right end.
       const [fx, fy] = before(lx[s]!, ly[s]!, lx[t]!, ly[t]!) ? [lx[t]!, ly[t]!] : [lx[s]!, ly[s]!];
       const [tx, ty] = before(rx[s]!, ry[s]!, rx[t]!, ry[t]!) ? [rx[s]!, ry[s]!] : [rx[t]!, ry[t]!];
-      if (before(fx, fy, tx, ty) && !listener.overlap(s, t, fx, fy)) stopped = true;
+      if (before(fx, fy, tx, ty)) listener.overlap(s, t, fx, fy);
       return;
     }
     if (o1 !== 0 && o2 !== 0 && o3 !== 0 && o4 !== 0) {
@@ -284,10 +284,7 @@ export function sweepRings(R: SweepRings, budget: BudgetMeter, listener: SweepLi
         passes.push({ ring: r, ax: xs[e]!, ay: ys[e]!, bx: xs[w]!, by: ys[w]!, ccw: orientation[r]! > 0 });
       }
       if (touching) contacts.delete(`${px},${py}`);
-      if (!listener.point(px, py, passes)) {
-        stopped = true;
-        break;
-      }
+      listener.point(px, py, passes);
     }
     // Rings whose leftmost vertex is here, bottom up: the edge below each tells which ring holds it.
     if (starting.length > 0) {

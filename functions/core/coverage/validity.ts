@@ -136,14 +136,12 @@ export function inspectGeometry(
   const problems: ValidityProblem[] = [];
   const seen = new Set<string>();
   // Past the cap problems are no longer listed, but the sweep goes on: the pieces need all of it.
-  const add = (kind: ValidityKind, x: number, y: number, message: string): true => {
-    if (problems.length >= MAX_VALIDITY_PROBLEMS_PER_FEATURE) return true;
+  const add = (kind: ValidityKind, x: number, y: number, message: string): void => {
+    if (problems.length >= MAX_VALIDITY_PROBLEMS_PER_FEATURE) return;
     const key = `${kind}|${x}|${y}`;
-    if (!seen.has(key)) {
-      seen.add(key);
-      problems.push({ kind, feature, message, location: [x, y] });
-    }
-    return true;
+    if (seen.has(key)) return;
+    seen.add(key);
+    problems.push({ kind, feature, message, location: [x, y] });
   };
   const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
   let total = 0;
@@ -276,7 +274,7 @@ export function inspectGeometry(
         for (const r of rings) {
           if (touches.union(r, point)) continue;
           const again = rings.find((m) => m !== r && (touchCounts.get(pairKey(m, r)) ?? 0) > 0);
-          const more = add(
+          add(
             'rings-touch-twice',
             x,
             y,
@@ -284,7 +282,6 @@ export function inspectGeometry(
               ? `${pair(places, again, r)} touch at two or more points, which cuts the polygon's interior apart.`
               : `Rings of part ${partOf(r) + 1} touch each other in a closed chain, which cuts the polygon's interior apart.`,
           );
-          if (!more) return false;
         }
         for (let i = 0; i < rings.length; i++)
           for (let j = i + 1; j < rings.length; j++) {
@@ -292,7 +289,6 @@ export function inspectGeometry(
             touchCounts.set(key, (touchCounts.get(key) ?? 0) + 1);
           }
       }
-      return true;
     },
   });
 
@@ -413,7 +409,7 @@ function flatten(places: readonly RingPlace[]): SweepRings {
 function checkNesting(
   places: readonly RingPlace[],
   parent: Int32Array,
-  add: (kind: ValidityKind, x: number, y: number, message: string) => boolean,
+  add: (kind: ValidityKind, x: number, y: number, message: string) => void,
   joined: UnionFind,
 ): void {
   const shellOf = new Map<number, number>();
