@@ -464,7 +464,7 @@ export function runArea(
   return sum;
 }
 
-/** Length in metres of the same run, points in degrees (for boundary lengths). */
+/** Length in metres of the same run, points in degrees (for boundary lengths): prefix sums again. */
 function runLength(
   L: PreparedLayer,
   e1: number,
@@ -476,26 +476,25 @@ function runLength(
   sameEdge: boolean,
 ): number {
   if (sameEdge) return lngLatLengthM(lng1, lat1, lng2, lat2);
-  let v = L.next[e1]!;
-  let len = lngLatLengthM(lng1, lat1, L.lng[v]!, L.lat[v]!);
-  let guard = L.ringSize[L.ringOf[e1]!]! + 1;
-  while (v !== e2 && guard-- > 0) {
-    const w = L.next[v]!;
-    len += lngLatLengthM(L.lng[v]!, L.lat[v]!, L.lng[w]!, L.lat[w]!);
-    v = w;
-  }
-  return len + lngLatLengthM(L.lng[e2]!, L.lat[e2]!, lng2, lat2);
+  const r = L.ringOf[e1]!;
+  const start = L.ringStart[r]!;
+  const size = L.ringSize[r]!;
+  const base = L.ringPre[r]!;
+  const pre = L.lenPre;
+  const i = e1 - start;
+  const j = e2 - start;
+  const v = L.next[e1]!;
+  const whole =
+    j > i ? pre[base + j]! - pre[base + i + 1]! : pre[base + size]! - pre[base + i + 1]! + pre[base + j]!;
+  return (
+    lngLatLengthM(lng1, lat1, L.lng[v]!, L.lat[v]!) +
+    whole +
+    lngLatLengthM(L.lng[e2]!, L.lat[e2]!, lng2, lat2)
+  );
 }
 
 function ringLength(L: PreparedLayer, r: number): number {
-  let len = 0;
-  const s = L.ringStart[r]!;
-  for (let i = 0; i < L.ringSize[r]!; i++) {
-    const a = s + i;
-    const b = L.next[a]!;
-    len += lngLatLengthM(L.lng[a]!, L.lat[a]!, L.lng[b]!, L.lat[b]!);
-  }
-  return len;
+  return L.lenPre[L.ringPre[r]! + L.ringSize[r]!]!;
 }
 
 function boxesMeet(b1: Float64Array, i: number, b2: Float64Array, j: number): boolean {

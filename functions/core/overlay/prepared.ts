@@ -12,7 +12,7 @@
 // layer whose coordinates are not WGS84 degrees (British National Grid metres, most often).
 import type { Position } from 'geojson';
 import { type GeometryProblem, InvalidGeometryError } from '../errors.js';
-import { EqualAreaProjection } from '../geo/area.js';
+import { EqualAreaProjection, lngLatLengthM } from '../geo/area.js';
 import type { AreaGeometry } from '../model.js';
 
 export interface OverlayLimits {
@@ -110,6 +110,8 @@ export interface PreparedLayer {
    */
   readonly ringPre: Int32Array;
   readonly pre: Float64Array;
+  /** lenPre[ringPre[r] + k] is the length in metres of the first k edges of ring r. */
+  readonly lenPre: Float64Array;
   // Per feature.
   /** Rings of feature f are featureRings[f] .. featureRings[f + 1] - 1. */
   readonly featureRings: Int32Array;
@@ -304,6 +306,7 @@ export function prepareLayer(
   const ringBox = new Float64Array(4 * R);
   const ringPre = new Int32Array(R);
   const pre = new Float64Array(vertexTotal + R);
+  const lenPre = new Float64Array(vertexTotal + R);
   const featureRings = new Int32Array(n + 1);
   const featureBox = new Float64Array(4 * n).fill(Number.NaN);
   const featureArea = new Float64Array(n);
@@ -359,12 +362,16 @@ export function prepareLayer(
       const p0 = s + r;
       ringPre[r] = p0;
       pre[p0] = 0;
+      lenPre[p0] = 0;
       let acc = 0;
+      let len = 0;
       for (let i = 0; i < m; i++) {
         const a = s + i;
         const b = next[a]!;
         acc += edgeAreaM2(projection, x[a]!, y[a]!, lat[a]!, x[b]!, y[b]!, lat[b]!);
         pre[p0 + i + 1] = acc;
+        len += lngLatLengthM(lng[a]!, lat[a]!, lng[b]!, lat[b]!);
+        lenPre[p0 + i + 1] = len;
       }
       ringStart[r] = s;
       ringSize[r] = m;
@@ -416,6 +423,7 @@ export function prepareLayer(
     ringBox,
     ringPre,
     pre,
+    lenPre,
     featureRings,
     featureBox,
     featureArea,
