@@ -78,7 +78,7 @@ describe('NearestSites', () => {
       const got = index.nearest(lat, lng, limit, accept);
       const want = bruteForce(sites, lat, lng, limit, accept);
       expect(got.map(key), `query ${q} at ${lat},${lng}`).toEqual(want.map(key));
-      got.forEach((g, i) => expect(g.distanceM).toBe(want[i]!.distanceM));
+      expect(got.map((g) => g.distanceM)).toEqual(want.map((w) => w.distanceM));
       compared += got.length;
     }
     expect(compared).toBeGreaterThan(5_000);

@@ -51,7 +51,9 @@ export class NearestSites<T> {
 
   private constructor(readonly sites: readonly PlacedSite<T>[]) {
     this.xyz = new Float64Array(sites.length * 3);
-    sites.forEach((s, i) => this.xyz.set(ecef(s.lat, s.lng), i * 3));
+    sites.forEach((s, i) => {
+      this.xyz.set(ecef(s.lat, s.lng), i * 3);
+    });
   }
 
   static build<T>(sites: readonly PlacedSite<T>[]): NearestSites<T> {
