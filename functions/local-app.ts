@@ -4,6 +4,7 @@
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { MemoryEventPublisher } from './adapters/events/memory-event-publisher.js';
+import { FanOutPublisher, WebhookPublisher } from './adapters/events/webhook-publisher.js';
 import { openBoundaryStore } from './adapters/store/open-store.js';
 import { seedStore } from './adapters/store/seed-store.js';
 import { AnalysisService } from './application/analysis-service.js';
@@ -49,9 +50,21 @@ export async function startLocalApp(
   try {
     const { store } = opened;
     const events = new MemoryEventPublisher(logger);
+    const { webhooks } = config;
     const service = new BoundarySetService({
       store,
-      events,
+      // Webhooks (CATCHMENTS_WEBHOOKS) get every event signed, as the delivery Lambda sends them on AWS.
+      events:
+        webhooks.endpoints.length > 0 && webhooks.secret
+          ? new FanOutPublisher([
+              events,
+              new WebhookPublisher({
+                endpoints: webhooks.endpoints.map((e) => ({ ...e, secret: webhooks.secret! })),
+                timeoutMs: webhooks.timeoutMs,
+                logger,
+              }),
+            ])
+          : events,
       sliverToleranceM2: config.sliverToleranceM2,
       logger,
     });

@@ -19,6 +19,8 @@ export interface ApiRoute {
   readonly successStatus: 200 | 201 | 202 | 204;
   /** How long shared caches may keep the answer; answers also carry the version's ETag. */
   readonly cache: 'version' | 'no-store';
+  /** On AWS the route needs an API key (`x-api-key`): how other apps integrate (docs/deploy.md). */
+  readonly apiKey?: true;
 }
 
 const publicRoute = (
@@ -53,13 +55,16 @@ export const PUBLIC_ROUTES: readonly ApiRoute[] = [
     'lookupLocation',
     'Family hub, HV patch and midwifery team for a WGS84 point',
   ),
-  publicRoute(
-    'POST',
-    '/v1/lookups',
-    'bulkLookup',
-    'Up to 100 postcode and/or point lookups in one request',
-    'no-store',
-  ),
+  {
+    ...publicRoute(
+      'POST',
+      '/v1/lookups',
+      'bulkLookup',
+      'Up to 100 postcode and/or point lookups in one request',
+      'no-store',
+    ),
+    apiKey: true,
+  },
   publicRoute('GET', '/v1/areas', 'listAreas', 'Areas served, with their active versions'),
   publicRoute('GET', '/v1/areas/{area}', 'getArea', 'One area: outline, counts and version'),
   publicRoute('GET', '/v1/areas/{area}/hubs', 'listHubs', "An area's hubs with their spokes and services"),
