@@ -64,6 +64,8 @@ export interface ServiceConfig {
   };
   /** Change lists served per page (`CATCHMENTS_CHANGES_PAGE_ITEMS`: the most a caller may ask for). */
   readonly changesPageItems: number;
+  /** Earlier versions kept loaded for `?at=` / `?version=` answers (`CATCHMENTS_HISTORICAL_VERSIONS`). */
+  readonly historicalVersions: number;
 }
 
 export const LIMITS = {
@@ -77,6 +79,8 @@ export const LIMITS = {
   geocoderTimeoutMs: { default: 1500, min: 100, max: 5000 },
   webhookTimeoutMs: { default: 5000, min: 100, max: 30_000 },
   changesPageItems: { default: 1000, min: 10, max: 5000 },
+  // Each is one area's index and answers (~10-20 MB for a county): bounded like the active ones.
+  historicalVersions: { default: 4, min: 1, max: 32 },
 } as const;
 
 /** Shorter admin tokens are refused: a guessable token guards the power to redraw every boundary. */
@@ -140,6 +144,7 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
     areas: areaIds(env.CATCHMENTS_AREAS),
     webhooks: webhooks(env),
     changesPageItems: intVar(env, 'CATCHMENTS_CHANGES_PAGE_ITEMS', LIMITS.changesPageItems),
+    historicalVersions: intVar(env, 'CATCHMENTS_HISTORICAL_VERSIONS', LIMITS.historicalVersions),
   };
 }
 
@@ -154,7 +159,9 @@ function namedList(env: Env, name: string): [string, string][] {
       const eq = pair.indexOf('=');
       const key = pair.slice(0, eq).trim();
       if (eq < 1 || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(key)) {
-        throw new ConfigError(`${name} has "${pair.slice(0, 60)}": give name=value pairs such as hv-system=…`);
+        throw new ConfigError(
+          `${name} has "${pair.slice(0, 60)}": give name=value pairs such as hv-system=…`,
+        );
       }
       return [key, pair.slice(eq + 1).trim()];
     });

@@ -10,6 +10,8 @@ import { seedStore } from './adapters/store/seed-store.js';
 import { AnalysisService } from './application/analysis-service.js';
 import { BoundarySetService } from './application/boundary-set-service.js';
 import { CatalogProvider } from './application/catalog-provider.js';
+import { ChangeLists } from './application/change-lists.js';
+import { PointInTime } from './application/point-in-time.js';
 import type { BoundaryStore } from './application/ports/boundary-store.js';
 import type { ServiceConfig } from './config.js';
 import type { LookupCatalog } from './core/lookup/catalog.js';
@@ -69,10 +71,17 @@ export async function startLocalApp(
       logger,
     });
     const seeded = opened.embedded ? await seedStore(service, store, config.dataDir, logger) : [];
+    const history = new PointInTime({
+      store,
+      maxVersions: config.historicalVersions,
+      refreshMs: config.refreshSeconds * 1000,
+    });
+    const changes = new ChangeLists({ store });
+    const limits = { ...config.limits, changesPageItems: config.changesPageItems };
     const provider = new CatalogProvider<PublicContext>({
       store,
       refreshMs: config.refreshSeconds * 1000,
-      makeContext: (catalog, exports) => ({ ...publicContext(catalog, config.limits), exports }),
+      makeContext: (catalog, exports) => ({ ...publicContext(catalog, limits), exports, history, changes }),
       logger,
       areas: config.areas,
     });
@@ -110,6 +119,7 @@ export async function startLocalApp(
           maxBodyBytes: config.admin.maxBodyBytes,
           onChange: () => {
             provider.invalidate();
+            history.invalidate();
             analysis.invalidate();
           },
         }),

@@ -38,7 +38,12 @@ export class ChangeLists {
 }
 
 /** A small insertion-ordered cache of promises; a failed load is forgotten so it can be retried. */
-function cached<T>(cache: Map<string, Promise<T>>, key: string, max: number, load: () => Promise<T>): Promise<T> {
+function cached<T>(
+  cache: Map<string, Promise<T>>,
+  key: string,
+  max: number,
+  load: () => Promise<T>,
+): Promise<T> {
   let value = cache.get(key);
   if (value) {
     cache.delete(key); // most recently used last

@@ -92,6 +92,43 @@ export const PUBLIC_ROUTES: readonly ApiRoute[] = [
     'exportAssignments',
     "Every postcode's hub, HV patch and CoC team in one published version (CSV)",
   ),
+  publicRoute(
+    'GET',
+    '/v1/areas/{area}/versions',
+    'listAreaVersions',
+    "An area's published versions and the periods each was active (no author identities)",
+    'no-store',
+  ),
+  publicRoute(
+    'GET',
+    '/v1/areas/{area}/changes',
+    'listChanges',
+    'Postcodes whose hub, HV patch or CoC team differs between two versions, paged',
+  ),
+  publicRoute(
+    'GET',
+    '/v1/areas/{area}/changes.csv',
+    'exportChanges',
+    'Every postcode whose hub, HV patch or CoC team differs between two versions (CSV)',
+  ),
+  publicRoute(
+    'GET',
+    '/v1/sites/nearest',
+    'nearestSites',
+    'Hubs and spokes nearest a WGS84 point across every area, with the catchment each serves',
+  ),
+  publicRoute(
+    'GET',
+    '/v1/postcodes/{postcode}/nearest-sites',
+    'nearestSitesToPostcode',
+    'Hubs and spokes nearest a postcode across every area, with the catchment each serves',
+  ),
+  publicRoute(
+    'GET',
+    '/v1/areas/{area}/oruk/services',
+    'listOrukServices',
+    "An area's hubs and spokes as an Open Referral UK (v3) services feed",
+  ),
 ];
 
 const adminRoute = (

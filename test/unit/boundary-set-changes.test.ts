@@ -93,7 +93,12 @@ describe('changedPostcodes and hubMoves', () => {
     ]);
     const changes = changedPostcodes(before, after);
     expect(changes).toEqual([
-      { postcode: 'GL1 1AB', changed: ['hvPatch'], before: ids('a', 'p1', 't1'), after: ids('a', 'p2', 't1') },
+      {
+        postcode: 'GL1 1AB',
+        changed: ['hvPatch'],
+        before: ids('a', 'p1', 't1'),
+        after: ids('a', 'p2', 't1'),
+      },
       {
         postcode: 'GL1 1AD',
         changed: ['hub', 'cocTeam'],
@@ -118,13 +123,21 @@ describe('changedPostcodes and hubMoves', () => {
     }
     expect(seen).toEqual(changes.map((c) => c.postcode));
     // A cursor between two postcodes (e.g. one from an older list) resumes after it.
-    expect(changesPage(changes, 'GL10 9ZZ', 2).items.map((c) => c.postcode)).toEqual(['GL11 1AA', 'GL12 1AA']);
+    expect(changesPage(changes, 'GL10 9ZZ', 2).items.map((c) => c.postcode)).toEqual([
+      'GL11 1AA',
+      'GL12 1AA',
+    ]);
     expect(changesPage(changes, 'ZZ', 5)).toEqual({ items: [], next: null });
   });
 
   it('writes the CSV export with one row per postcode, empty cells for none, formulas defused', () => {
     const csv = changesCsv([
-      { postcode: 'GL1 1AB', changed: ['hvPatch', 'cocTeam'], before: ids('a', 'p1', 't1'), after: ids('a', '=p2', null) },
+      {
+        postcode: 'GL1 1AB',
+        changed: ['hvPatch', 'cocTeam'],
+        before: ids('a', 'p1', 't1'),
+        after: ids('a', '=p2', null),
+      },
     ]);
     expect(csv).toBe(
       'postcode,changed,hub_before,hub_after,hv_patch_before,hv_patch_after,coc_team_before,coc_team_after\r\n' +

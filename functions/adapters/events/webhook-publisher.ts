@@ -5,7 +5,12 @@
 // the code that signs and sends is the same everywhere.
 import type { BoundarySetEvent, EventPublisher } from '../../application/ports/event-publisher.js';
 import type { Logger } from '../../application/ports/logger.js';
-import { EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, signatureHeader } from './webhook-signature.js';
+import {
+  EVENT_ID_HEADER,
+  EVENT_TYPE_HEADER,
+  SIGNATURE_HEADER,
+  signatureHeader,
+} from './webhook-signature.js';
 
 export interface WebhookEndpoint {
   /** A short name for logs and metrics (never the URL: it may carry a token). */
@@ -74,7 +79,11 @@ export class WebhookPublisher implements EventPublisher {
   }
 
   /** Null when delivered, else why not (after every attempt). */
-  private async deliver(endpoint: WebhookEndpoint, event: BoundarySetEvent, body: string): Promise<string | null> {
+  private async deliver(
+    endpoint: WebhookEndpoint,
+    event: BoundarySetEvent,
+    body: string,
+  ): Promise<string | null> {
     let reason = 'not attempted';
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const timestamp = Math.floor(this.now() / 1000);
@@ -106,10 +115,16 @@ export class WebhookPublisher implements EventPublisher {
         reason = `HTTP ${response.status}`;
         retryable = response.status === 429 || response.status >= 500;
       } catch (error) {
-        reason = (error as Error).name === 'TimeoutError' ? `no answer in ${this.timeoutMs} ms` : 'network error';
+        reason =
+          (error as Error).name === 'TimeoutError' ? `no answer in ${this.timeoutMs} ms` : 'network error';
       }
       if (!retryable || attempt === this.maxAttempts) break;
-      this.options.logger?.warn('webhook failed, retrying', { endpoint: endpoint.name, id: event.id, reason, attempt });
+      this.options.logger?.warn('webhook failed, retrying', {
+        endpoint: endpoint.name,
+        id: event.id,
+        reason,
+        attempt,
+      });
       await this.sleep(Math.floor(this.random() * this.baseDelayMs * 2 ** attempt));
     }
     this.options.logger?.error('webhook not delivered', { endpoint: endpoint.name, id: event.id, reason });
@@ -131,6 +146,7 @@ export class FanOutPublisher implements EventPublisher {
       }
     }
     if (failures.length === 1) throw failures[0];
-    if (failures.length > 1) throw new AggregateError(failures, `Event ${event.id}: ${failures.length} publishers failed.`);
+    if (failures.length > 1)
+      throw new AggregateError(failures, `Event ${event.id}: ${failures.length} publishers failed.`);
   }
 }

@@ -40,7 +40,8 @@ export function verifySignature(
   }
   const t = Number(parts.get('t')?.[0]);
   if (!Number.isSafeInteger(t)) return { ok: false, reason: 'no timestamp' };
-  if (Math.abs(nowSeconds - t) > toleranceSeconds) return { ok: false, reason: 'timestamp outside tolerance' };
+  if (Math.abs(nowSeconds - t) > toleranceSeconds)
+    return { ok: false, reason: 'timestamp outside tolerance' };
   const expected = Buffer.from(signature(secret, t, body), 'hex');
   // Several v1 values are allowed while a secret is being rotated.
   for (const candidate of parts.get('v1') ?? []) {

@@ -2,7 +2,14 @@
 // `PUT /v1/admin/areas/{area}/draft/sites` (the `area.json` shape of a boundary-set folder) before
 // it becomes part of a draft. Never throws for any input; each problem names the site and field.
 import { truncate } from '../errors.js';
-import { type AreaInfo, SERVICE_CODES, type ServiceCode, type Site } from '../model.js';
+import {
+  type AreaInfo,
+  ORUK_ID_FIELDS,
+  type OrukIds,
+  SERVICE_CODES,
+  type ServiceCode,
+  type Site,
+} from '../model.js';
 import { parsePostcode } from '../postcode.js';
 import type { DraftProblem } from './problems.js';
 
@@ -10,6 +17,10 @@ import type { DraftProblem } from './problems.js';
 export const MAX_SITES = 5_000;
 const MAX_TEXT = 500;
 const MAX_ID = 200;
+/** ORUK ids: UUIDs in ORUK v3, free strings in older feeds; printable, no spaces. */
+const ORUK_ID = /^[\x21-\x7e]{1,200}$/;
+/** Ofsted URNs: digits, with a two-letter register prefix for early years and social care (EY, SC). */
+const OFSTED_URN = /^(?:[A-Z]{2})?\d{5,8}$/;
 
 export interface SitesCheck {
   readonly problems: readonly DraftProblem[];
@@ -169,6 +180,22 @@ function checkSite(raw: unknown, i: number, problems: DraftProblem[]): Site | un
   ) {
     bad('contact', 'must be an object with optional "phone", "email" and "website" strings.');
   }
+  const oruk = raw.oruk;
+  if (
+    oruk !== undefined &&
+    (!isObj(oruk) ||
+      Object.keys(oruk).some((k) => !(ORUK_ID_FIELDS as readonly string[]).includes(k)) ||
+      !Object.values(oruk).every((v) => typeof v === 'string' && ORUK_ID.test(v)))
+  ) {
+    bad(
+      'oruk',
+      `must be an object with optional ${ORUK_ID_FIELDS.map(quote).join(', ')}: the site's ids in the council's Open Referral UK feed (no spaces, at most 200 characters).`,
+    );
+  }
+  const ofstedUrn = raw.ofstedUrn;
+  if (ofstedUrn !== undefined && (typeof ofstedUrn !== 'string' || !OFSTED_URN.test(ofstedUrn))) {
+    bad('ofstedUrn', 'must be an Ofsted unique reference number such as "20123" or "EY123456".');
+  }
   if (problems.length > before) return undefined;
   const a = ages as { min: number; max: number; sendMaxAge?: number };
   const c = contact as Site['contact'];
@@ -189,6 +216,8 @@ function checkSite(raw: unknown, i: number, problems: DraftProblem[]): Site | un
       ...(c.website !== undefined ? { website: c.website } : {}),
     },
     openingHours: openingHours!,
+    ...(oruk !== undefined && Object.keys(oruk as object).length > 0 ? { oruk: oruk as OrukIds } : {}),
+    ...(ofstedUrn !== undefined ? { ofstedUrn: ofstedUrn as string } : {}),
   };
 }
 

@@ -1,8 +1,60 @@
 import { Type } from '@sinclair/typebox';
 import { GeoJsonFeature, Service } from '../schemas/common.js';
-import { AreaSummary, BulkRequest, BulkResponse, HubWithSpokes, LookupAnswer } from '../schemas/lookups.js';
+import {
+  AreaSummary,
+  AreaVersions,
+  BulkEnvelope,
+  BulkRequest,
+  BulkResponse,
+  ChangeList,
+  HubWithSpokes,
+  LookupAnswer,
+  NearestSites,
+  OrukServicesPage,
+} from '../schemas/lookups.js';
 import { Nullable, StringEnum } from '../schemas/typebox.js';
 import { empty, ok, operation, problem } from './operation.js';
+
+/** `?at=` / `?version=`: answer from the version active at an instant, or from a given version. */
+const pointInTime = {
+  at: Type.Optional(
+    Type.String({
+      format: 'date-time',
+      description:
+        'Answer from the version that was active at this instant (RFC 3339, with a time zone); not with `version`.',
+      examples: ['2025-04-01T09:30:00Z'],
+    }),
+  ),
+  version: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      description: 'Answer from this published version; not with `at`.',
+      examples: [1],
+    }),
+  ),
+};
+const pointInTimeProblems = {
+  404: problem('No version of the area was active at `at` (before its first publish), or no such version.'),
+};
+const areaPath = Type.Object({ area: Type.String({ examples: ['gloucestershire'] }) });
+const nearestQuery = {
+  kind: Type.Optional(
+    StringEnum(['hub', 'spoke'] as const, { description: 'Only hubs, or only spokes (default both).' }),
+  ),
+  limit: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: 50,
+      default: 5,
+      description: 'How many sites (default 5).',
+      examples: [5],
+    }),
+  ),
+};
+const versionPair = {
+  from: Type.Integer({ minimum: 1, description: 'The version before.', examples: [1] }),
+  to: Type.Integer({ minimum: 1, description: 'The version after.', examples: [2] }),
+};
 
 export const PUBLIC_OPERATIONS = {
   getHealth: operation({
@@ -35,7 +87,9 @@ export const PUBLIC_OPERATIONS = {
     path: Type.Object({
       postcode: Type.String({ examples: ['GL1 1AD'] }),
     }),
+    query: Type.Object(pointInTime),
     responses: {
+      ...pointInTimeProblems,
       200: ok(
         'The hub, spokes, HV patch and CoC team for the postcode.',
         { 'application/json': LookupAnswer },
@@ -51,8 +105,10 @@ export const PUBLIC_OPERATIONS = {
     query: Type.Object({
       lat: Type.Number({ minimum: -90, maximum: 90, examples: [51.8642] }),
       lng: Type.Number({ minimum: -180, maximum: 180, examples: [-2.2382] }),
+      ...pointInTime,
     }),
     responses: {
+      ...pointInTimeProblems,
       200: ok(
         'The hub, spokes, HV patch and CoC team for the point.',
         { 'application/json': LookupAnswer },
@@ -65,8 +121,10 @@ export const PUBLIC_OPERATIONS = {
   bulkLookup: operation({
     tags: ['lookups'],
     description: 'Each item is answered or carries its own problem; one bad item does not fail the request.',
-    body: { required: true, content: { 'application/json': BulkRequest } },
+    query: Type.Object(pointInTime),
+    body: { required: true, content: { 'application/json': BulkRequest }, validate: BulkEnvelope },
     responses: {
+      ...pointInTimeProblems,
       200: ok('One item per request item, in request order.', { 'application/json': BulkResponse }),
       400: problem('The body is not a JSON object of the documented shape, or has too many items.'),
       413: problem('The body is larger than the limit (1 MiB by default).'),
@@ -233,6 +291,102 @@ export const PUBLIC_OPERATIONS = {
       304: empty('Not modified.'),
       400: problem('Not a version number.'),
       404: problem('Unknown area or version.'),
+    },
+  }),
+  listAreaVersions: operation({
+    tags: ['areas'],
+    description:
+      'Every published version of the area, newest first, with the periods it was active (half-open: from ' +
+      'inclusive, until exclusive). Use it with `?at=` on the lookups to see which version answered on a given day. ' +
+      'Names no one: the publisher is given as a role.',
+    path: areaPath,
+    responses: {
+      200: ok('The versions.', { 'application/json': AreaVersions }),
+      404: problem('Unknown area.'),
+    },
+  }),
+  listChanges: operation({
+    tags: ['areas'],
+    description:
+      'Every postcode whose hub, HV patch or CoC team differs between two published versions, with its ids before and ' +
+      'after, sorted by postcode and paged: follow `next` (the `after` cursor) until it is null. Events link here.',
+    path: areaPath,
+    query: Type.Object({
+      ...versionPair,
+      after: Type.Optional(
+        Type.String({ description: 'Start after this postcode (the cursor `next` carries).' }),
+      ),
+      limit: Type.Optional(
+        Type.Integer({
+          minimum: 1,
+          maximum: 5000,
+          description: 'Page size (default and maximum: the deployment’s, 1000 and 5000).',
+        }),
+      ),
+    }),
+    responses: {
+      200: ok('One page of the change list.', { 'application/json': ChangeList }, { etag: true }),
+      304: empty('Not modified.'),
+      400: problem('Missing or malformed versions, cursor or limit.'),
+      404: problem('Unknown area or version.'),
+    },
+  }),
+  exportChanges: operation({
+    tags: ['areas'],
+    description:
+      'The whole change list of a version pair: postcode, changed (layers joined by |), hub_before, hub_after, ' +
+      'hv_patch_before, hv_patch_after, coc_team_before, coc_team_after. RFC 4180, CRLF; never changes.',
+    path: areaPath,
+    query: Type.Object(versionPair),
+    responses: {
+      200: ok('The CSV.', { 'text/csv': Type.String() }, { etag: true }),
+      304: empty('Not modified.'),
+      400: problem('Missing or malformed versions.'),
+      404: problem('Unknown area or version.'),
+    },
+  }),
+  nearestSites: operation({
+    tags: ['lookups'],
+    description:
+      'Hubs are open to every family, not only those in their catchment: the sites nearest a point by geodesic ' +
+      'distance (WGS84), across every area served, each with the catchment it serves and whether the point lies in it.',
+    query: Type.Object({
+      lat: Type.Number({ minimum: -90, maximum: 90, examples: [51.8642] }),
+      lng: Type.Number({ minimum: -180, maximum: 180, examples: [-2.2382] }),
+      ...nearestQuery,
+    }),
+    responses: {
+      200: ok('The nearest sites, nearest first.', { 'application/json': NearestSites }, { etag: true }),
+      304: empty('Not modified.'),
+      400: problem('Missing or out-of-range coordinates, an unknown kind, or a limit out of range.'),
+    },
+  }),
+  nearestSitesToPostcode: operation({
+    tags: ['lookups'],
+    description: 'As /v1/sites/nearest, from the postcode’s point.',
+    path: Type.Object({ postcode: Type.String({ examples: ['GL1 1AD'] }) }),
+    query: Type.Object(nearestQuery),
+    responses: {
+      200: ok('The nearest sites, nearest first.', { 'application/json': NearestSites }, { etag: true }),
+      304: empty('Not modified.'),
+      400: problem('Malformed postcode, an unknown kind, or a limit out of range.'),
+      404: problem('Unknown postcode, or a postcode with no location.'),
+    },
+  }),
+  listOrukServices: operation({
+    tags: ['areas'],
+    description:
+      'The area’s hubs and spokes as an Open Referral UK v3 `/services` page (one service per site, at its location), ' +
+      'so a council’s directory can join them: ids are the ORUK ids planners uploaded, else "<area>:<site id>".',
+    path: areaPath,
+    query: Type.Object({
+      page: Type.Optional(Type.Integer({ minimum: 1, default: 1, examples: [1] })),
+      per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100, examples: [100] })),
+    }),
+    responses: {
+      200: ok('One page of services.', { 'application/json': OrukServicesPage }, { etag: true }),
+      304: empty('Not modified.'),
+      404: problem('Unknown area.'),
     },
   }),
 };

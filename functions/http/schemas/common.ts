@@ -45,6 +45,19 @@ export const Service = Type.Object(
   },
   { additionalProperties: false, $id: 'Service' },
 );
+export const OrukIds = Type.Object(
+  {
+    serviceId: Type.Optional(Type.String({ description: 'ORUK `service.id`.' })),
+    locationId: Type.Optional(Type.String({ description: 'ORUK `location.id`.' })),
+    serviceAtLocationId: Type.Optional(Type.String({ description: 'ORUK `service_at_location.id`.' })),
+  },
+  {
+    $id: 'OrukIds',
+    additionalProperties: false,
+    description: "The site's ids in the council's Open Referral UK (ORUK) service directory feed.",
+  },
+);
+
 export const Site = Type.Object(
   {
     id: Type.String({ description: 'Stable id, e.g. hub-cinderford.' }),
@@ -67,6 +80,14 @@ export const Site = Type.Object(
       website: Type.Optional(Type.String()),
     }),
     openingHours: Type.String({ description: 'OpenStreetMap opening_hours syntax.' }),
+    oruk: Type.Optional(OrukIds),
+    ofstedUrn: Type.Optional(
+      Type.String({
+        pattern: '^(?:[A-Z]{2})?\\d{5,8}$',
+        description: 'Ofsted unique reference number (children’s centre or early years registration).',
+        examples: ['EY123456'],
+      }),
+    ),
   },
   { description: 'A family hub or spoke site.', $id: 'Site' },
 );
