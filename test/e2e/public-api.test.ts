@@ -278,6 +278,31 @@ describe('GET /v1/areas/{area}/versions/{version}/assignments.csv', () => {
   });
 });
 
+describe('history, change lists, nearest sites and the ORUK feed (covered in depth in their own suites)', () => {
+  it('answers each for the fixture area', async () => {
+    const versions = await ok('/v1/areas/testshire/versions');
+    expect(versions.json).toMatchObject({
+      area: 'testshire',
+      active: 1,
+      versions: [{ version: 1, active: true }],
+    });
+    const same = await ok('/v1/areas/testshire/changes?from=1&to=1');
+    expect(same.json).toMatchObject({ changedPostcodeCount: 0, postcodes: [], next: null });
+    expect((await ok('/v1/areas/testshire/changes.csv?from=1&to=1')).text.split('\r\n')[0]).toMatch(
+      /^postcode,changed,/,
+    );
+    const near = await ok('/v1/sites/nearest?lat=51.02&lng=-1.92&kind=hub&limit=1');
+    expect(near.json).toMatchObject({ sites: [{ site: { id: 'hub-b' }, catchment: { contains: true } }] });
+    const byPostcode = await ok('/v1/postcodes/TE1%201AA/nearest-sites?limit=2');
+    expect((byPostcode.json as { sites: unknown[] }).sites).toHaveLength(2);
+    const oruk = await ok('/v1/areas/testshire/oruk/services');
+    expect(oruk.json).toMatchObject({ total_items: 5, page_number: 1, last_page: true });
+    expect((await ok('/v1/postcodes/TE1%201AA?version=1')).json).toMatchObject({
+      asOf: { historical: false },
+    });
+  });
+});
+
 describe('service routes and HTTP behaviour', () => {
   it('serves health and a valid OpenAPI 3.1 document listing every public route', async () => {
     const health = await ok('/health');
