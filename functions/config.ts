@@ -64,8 +64,14 @@ export interface ServiceConfig {
   };
   /** Change lists served per page (`CATCHMENTS_CHANGES_PAGE_ITEMS`: the most a caller may ask for). */
   readonly changesPageItems: number;
-  /** Earlier versions kept loaded for `?at=` / `?version=` answers (`CATCHMENTS_HISTORICAL_VERSIONS`). */
-  readonly historicalVersions: number;
+  /**
+   * Memory for areas loaded on first use, MB (`CATCHMENTS_AREA_CACHE_MB`): least recently used areas
+   * leave when it is full. The default leaves a 1,024 MB Lambda room for the national routing (~60 MB),
+   * the runtime and answer caches.
+   */
+  readonly areaCacheMb: number;
+  /** S3 bucket for blob parts (`CATCHMENTS_BLOB_BUCKET`); unset: chunks in the table (DynamoDB) or files (embedded). */
+  readonly blobBucket: string | undefined;
 }
 
 export const LIMITS = {
@@ -79,8 +85,7 @@ export const LIMITS = {
   geocoderTimeoutMs: { default: 1500, min: 100, max: 5000 },
   webhookTimeoutMs: { default: 5000, min: 100, max: 30_000 },
   changesPageItems: { default: 1000, min: 10, max: 5000 },
-  // Each is one area's index and answers (~10-20 MB for a county): bounded like the active ones.
-  historicalVersions: { default: 4, min: 1, max: 32 },
+  areaCacheMb: { default: 384, min: 16, max: 8192 },
 } as const;
 
 /** Shorter admin tokens are refused: a guessable token guards the power to redraw every boundary. */
@@ -144,7 +149,8 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
     areas: areaIds(env.CATCHMENTS_AREAS),
     webhooks: webhooks(env),
     changesPageItems: intVar(env, 'CATCHMENTS_CHANGES_PAGE_ITEMS', LIMITS.changesPageItems),
-    historicalVersions: intVar(env, 'CATCHMENTS_HISTORICAL_VERSIONS', LIMITS.historicalVersions),
+    areaCacheMb: intVar(env, 'CATCHMENTS_AREA_CACHE_MB', LIMITS.areaCacheMb),
+    blobBucket: env.CATCHMENTS_BLOB_BUCKET?.trim() || undefined,
   };
 }
 

@@ -9,12 +9,12 @@ import { openBoundaryStore } from './adapters/store/open-store.js';
 import { seedStore } from './adapters/store/seed-store.js';
 import { AnalysisService } from './application/analysis-service.js';
 import { BoundarySetService } from './application/boundary-set-service.js';
-import { CatalogProvider } from './application/catalog-provider.js';
 import { ChangeLists } from './application/change-lists.js';
 import { PointInTime } from './application/point-in-time.js';
 import type { BoundaryStore } from './application/ports/boundary-store.js';
+import type { LookupResolver } from './application/serving/lookup-resolver.js';
+import { ServingProvider } from './application/serving-provider.js';
 import type { ServiceConfig } from './config.js';
-import type { LookupCatalog } from './core/lookup/catalog.js';
 import { createAdminApiHandler } from './handlers/admin-api.js';
 import { createAnalysisApiHandler, withRoutes } from './handlers/analysis-api.js';
 import { createPublicApiHandler, type PublicContext, publicContext } from './handlers/public-api.js';
@@ -25,13 +25,13 @@ import { createStaticFileHandler, withPages } from './http/static-files.js';
 
 export interface LocalApp {
   readonly url: string;
-  /** The catalog being served now (null until a boundary set is published). */
-  readonly catalog: LookupCatalog | null;
+  /** What is being served now (null until a boundary set is published). */
+  readonly catalog: LookupResolver | null;
   readonly store: BoundaryStore;
   /** Where the store lives: a folder, `memory`, or `dynamodb:<table>`. */
   readonly storeDescription: string;
   readonly service: BoundarySetService;
-  readonly provider: CatalogProvider<PublicContext>;
+  readonly provider: ServingProvider<PublicContext>;
   /** Events published since start (also logged). */
   readonly events: MemoryEventPublisher;
   /** True when the admin routes are mounted (CATCHMENTS_ADMIN_TOKEN set). */
@@ -71,22 +71,19 @@ export async function startLocalApp(
       logger,
     });
     const seeded = opened.embedded ? await seedStore(service, store, config.dataDir, logger) : [];
-    const history = new PointInTime({
-      store,
-      maxVersions: config.historicalVersions,
-      refreshMs: config.refreshSeconds * 1000,
-    });
+    const history = new PointInTime({ store, refreshMs: config.refreshSeconds * 1000 });
     const changes = new ChangeLists({ store });
     const limits = { ...config.limits, changesPageItems: config.changesPageItems };
-    const provider = new CatalogProvider<PublicContext>({
+    const provider = new ServingProvider<PublicContext>({
       store,
       refreshMs: config.refreshSeconds * 1000,
-      makeContext: (catalog, exports) => ({ ...publicContext(catalog, limits), exports, history, changes }),
+      makeContext: (resolver, exports) => ({ ...publicContext(resolver, limits), exports, history, changes }),
+      areaCacheBytes: config.areaCacheMb * 2 ** 20,
       logger,
       areas: config.areas,
     });
     await provider.check();
-    if (!provider.catalog) logger.warn('no boundary set is published yet: lookups answer 503 until one is');
+    if (!provider.resolver) logger.warn('no boundary set is published yet: lookups answer 503 until one is');
     const publicApi = createPublicApiHandler({
       context: () => provider.context(),
       logger,
@@ -166,7 +163,7 @@ export async function startLocalApp(
     return {
       url: `http://${host}:${port}`,
       get catalog() {
-        return provider.catalog;
+        return provider.resolver;
       },
       store,
       storeDescription: opened.description,

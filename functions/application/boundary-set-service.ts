@@ -42,9 +42,12 @@ import {
 } from '../core/lookup/assignment-table.js';
 import type { AreaInfo, BoundarySet, Layer, LayerName } from '../core/model.js';
 import { DirectoryFormatError, PostcodeDirectory } from '../core/postcode-directory.js';
+import { encodeAreaDigest } from '../core/routing/area-digest.js';
+import { AreaPostcodes, assignAreaPostcodes } from './area-postcodes.js';
 import type { BoundaryStore, DraftMeta, PointerChange, VersionHeader } from './ports/boundary-store.js';
 import type { BoundarySetEvent, EventPublisher } from './ports/event-publisher.js';
 import type { Logger } from './ports/logger.js';
+import { RoutingMaintainer } from './serving/routing-maintainer.js';
 
 export interface BoundarySetServiceOptions {
   readonly store: BoundaryStore;
@@ -55,6 +58,12 @@ export interface BoundarySetServiceOptions {
   readonly logger?: Logger;
   /** Unreferenced blobs older than this are swept after each publish (default 1 h: > any Lambda run). */
   readonly sweepAfterMs?: number;
+  /**
+   * `after-each-change` (default): the national routing is refreshed after every publish, rollback
+   * and directory change. `manual`: bulk loaders publishing hundreds of areas call
+   * `routing.refresh()` once at the end (serving is exact meanwhile, only slower).
+   */
+  readonly routingRefresh?: 'after-each-change' | 'manual';
 }
 
 export interface LayerUpload {
@@ -99,11 +108,16 @@ export class BoundarySetService {
   private readonly events: EventPublisher;
   private readonly clock: () => Date;
   private readonly tables = new Map<string, Promise<ReadonlyMap<string, AssignmentRow>>>();
+  private readonly postcodes: AreaPostcodes;
+  /** Keeps the national routing in step after every pointer or directory change. */
+  readonly routing: RoutingMaintainer;
 
   constructor(private readonly options: BoundarySetServiceOptions) {
     this.store = options.store;
     this.events = options.events;
     this.clock = options.clock ?? (() => new Date());
+    this.postcodes = new AreaPostcodes(options.store);
+    this.routing = new RoutingMaintainer(options.store, { logger: options.logger, clock: this.clock });
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -304,6 +318,7 @@ export class BoundarySetService {
       {
         set: result.set,
         assignments: encodeAssignmentTable(rows),
+        digest: encodeAreaDigest(result.set, rows, result.directoryStamp),
         meta: {
           publishedAt: at,
           publishedBy: request.by,
@@ -319,6 +334,7 @@ export class BoundarySetService {
     );
     this.tables.set(`${area}@${header.version}`, Promise.resolve(after));
     const event = boundarySetEvent('boundary-set.published', change, header, changes);
+    await this.refreshRouting();
     await this.emit(event);
     await this.sweep(area);
     return { header, event };
@@ -356,6 +372,7 @@ export class BoundarySetService {
       header,
       changedPostcodes(before, after),
     );
+    await this.refreshRouting();
     await this.emit(event);
     return { change, header, event };
   }
@@ -395,6 +412,7 @@ export class BoundarySetService {
       throw error;
     }
     const { stamp } = await this.store.putDirectory(area, csv, { at: this.now(), by });
+    await this.refreshRouting();
     return { stamp, postcodes: directory.size };
   }
 
@@ -426,7 +444,7 @@ export class BoundarySetService {
   private async check(area: string, draft: NonNullable<Awaited<ReturnType<BoundaryStore['draft']>>>) {
     const draftSet: DraftSet = { area: draft.meta.areaInfo, layers: draft.layers, sites: draft.sites };
     const validation = validateDraftSet(draftSet, { sliverToleranceM2: this.options.sliverToleranceM2 });
-    const directory = await this.store.directory(area);
+    const directories = await this.postcodes.forArea(area);
     let set: BoundarySet | null = null;
     let rows: AssignmentRow[] | null = null;
     // The answers are computed even for a draft with errors, when it can be indexed at all: the
@@ -434,7 +452,7 @@ export class BoundarySetService {
     if (draft.layers.outline && draft.layers.catchments && draft.layers.catchments.features.length > 0) {
       try {
         set = draftToBoundarySet(draftSet, null);
-        rows = assignAll(set, directory ? PostcodeDirectory.fromCsv(directory.csv) : null);
+        rows = assignAreaPostcodes(set, directories);
       } catch (error) {
         // A draft too broken to index is reported by validation already; never publish it.
         if (validation.publishable) throw error;
@@ -443,14 +461,14 @@ export class BoundarySetService {
       }
     }
     const gapProblems = rows ? postcodeGapProblems(rows) : [];
-    if (!directory) {
+    if (!directories.own && !directories.national) {
       gapProblems.push({
         kind: 'no-postcode-directory',
         severity: 'warning',
         message: `Area "${area}" has no postcode directory in the store, so no postcode answers can be precomputed: postcode lookups will fail until one is loaded.`,
       });
     }
-    return { validation, set, rows, gapProblems, directoryStamp: directory?.stamp ?? null };
+    return { validation, set, rows, gapProblems, directoryStamp: directories.stamp };
   }
 
   private table(area: string, version: number): Promise<ReadonlyMap<string, AssignmentRow>> {
@@ -466,6 +484,23 @@ export class BoundarySetService {
       while (this.tables.size > 4) this.tables.delete(this.tables.keys().next().value!);
     }
     return table;
+  }
+
+  /**
+   * Brings the national routing up to date. Best effort: the change is committed already, and
+   * serving answers an area ahead of the routing from the area itself (docs/storage.md), so a
+   * failure here costs speed, not correctness; the next change or `catchments routing refresh`
+   * catches up.
+   */
+  private async refreshRouting(): Promise<void> {
+    if (this.options.routingRefresh === 'manual') return;
+    try {
+      await this.routing.refresh();
+    } catch (error) {
+      this.options.logger?.error('national routing refresh failed; serving follows the pointers meanwhile', {
+        error: (error as Error)?.message ?? String(error),
+      });
+    }
   }
 
   private async emit(event: BoundarySetEvent): Promise<void> {

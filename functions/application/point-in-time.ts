@@ -1,25 +1,18 @@
 // Point-in-time answers: "which hub served this family on the day of referral?". Resolves `?at=`
 // to the version that was active then (core/boundary-set/active-periods.ts, from the store's
-// pointer-change history) and loads that version's lookup and precomputed answers on demand into
-// a small bounded cache (published versions never change, so a loaded one never goes stale).
-//
-// Where it sits: beside the catalog that serves the active versions, asked only when a request
-// names `at` or `version`. It needs only `versions`, `changes` and `version` of the store, so it
-// moves as is onto a per-area serving design (an LRU keyed by area and version).
+// pointer-change history, re-read when the served version moves) and gives the public version
+// history. The version itself is loaded by the serving path (LookupResolver.areaAt): through the
+// same bounded (area, version) cache as the active versions, so history costs no extra memory
+// budget.
 import { activePeriods, versionActiveAt } from '../core/boundary-set/active-periods.js';
 import { InvalidRequestError, NotFoundError } from '../core/errors.js';
-import { AreaLookup } from '../core/lookup/area-lookup.js';
-import { assignmentMap, decodeAssignmentTable } from '../core/lookup/assignment-table.js';
-import type { PrecomputedArea } from '../core/lookup/catalog.js';
 import type { BoundaryStore, PointerChange, VersionHeader } from './ports/boundary-store.js';
 
 /** Pointer changes read per area: decades of weekly publishes; beyond it, `at` says so rather than guessing. */
 const HISTORY_LIMIT = 10_000;
 
 export interface PointInTimeOptions {
-  readonly store: Pick<BoundaryStore, 'versions' | 'changes' | 'version'>;
-  /** Earlier versions kept loaded at once, across areas (each is an area's index and answers). */
-  readonly maxVersions: number;
+  readonly store: Pick<BoundaryStore, 'versions' | 'changes'>;
   /** Re-read an area's pointer changes at most this often (a publish adds one). */
   readonly refreshMs: number;
   readonly now?: () => number;
@@ -44,7 +37,6 @@ export interface PublicVersionView {
 }
 
 export class PointInTime {
-  private readonly loaded = new Map<string, Promise<PrecomputedArea>>();
   private readonly history = new Map<
     string,
     { readonly at: number; readonly changes: Promise<PointerChange[]> }
@@ -76,26 +68,6 @@ export class PointInTime {
       );
     }
     return version;
-  }
-
-  /** One published version's lookup and stored answers (NotFoundError when there is no such version). */
-  area(area: string, version: number): Promise<PrecomputedArea> {
-    const key = `${area}@${version}`;
-    let entry = this.loaded.get(key);
-    if (entry) {
-      this.loaded.delete(key); // most recently used last
-      this.loaded.set(key, entry);
-      return entry;
-    }
-    entry = this.options.store.version(area, version).then((stored) => ({
-      lookup: AreaLookup.build(stored.set),
-      assignments: assignmentMap(decodeAssignmentTable(stored.assignments)),
-    }));
-    entry.catch(() => this.loaded.delete(key));
-    this.loaded.set(key, entry);
-    while (this.loaded.size > Math.max(1, this.options.maxVersions))
-      this.loaded.delete(this.loaded.keys().next().value!);
-    return entry;
   }
 
   /** The public history: versions newest first with their active periods; no author identities. */

@@ -4,20 +4,30 @@ import { LocationClient } from '@aws-sdk/client-location';
 import { Type } from '@sinclair/typebox';
 import { LocationGeocoder, locationOrThrow, type PostcodeGeocoder } from '../adapters/location-geocoder.js';
 import { openBoundaryStore } from '../adapters/store/open-store.js';
-import { type AssignmentExports, CatalogProvider } from '../application/catalog-provider.js';
 import { ChangeLists } from '../application/change-lists.js';
 import { PointInTime, timeTarget } from '../application/point-in-time.js';
+import type { AreaListing } from '../application/serving/lookup-resolver.js';
+import { catalogResolver, type LookupResolver } from '../application/serving/lookup-resolver.js';
+import { type AssignmentExports, ServingProvider } from '../application/serving-provider.js';
 import { loadConfig } from '../config.js';
 import {
+  AreaNotFoundError,
   HubNotFoundError,
   InvalidRequestError,
   NotFoundError,
   PostcodeNotFoundError,
   truncate,
 } from '../core/errors.js';
-import { type LookupAnswer, pointAnswer, postcodeAnswer, siteAnswer } from '../core/lookup/answer.js';
+import {
+  type LookupAnswer,
+  type PointResolution,
+  type PostcodeResolution,
+  pointAnswer,
+  postcodeAnswer,
+  siteAnswer,
+} from '../core/lookup/answer.js';
 import { type AreaLookup, compareIds } from '../core/lookup/area-lookup.js';
-import type { LookupCatalog, PostcodeResolution } from '../core/lookup/catalog.js';
+import type { LookupCatalog } from '../core/lookup/catalog.js';
 import { LAYER_NAMES, type LayerName } from '../core/model.js';
 import { assertPostcode } from '../core/postcode.js';
 import { AnswerCache } from '../http/answer-cache.js';
@@ -35,20 +45,20 @@ import { Router } from '../http/router.js';
 import { PUBLIC_ROUTES } from '../http/routes.js';
 import { LatLng } from '../http/schemas/common.js';
 import { assertMatches, bodyOf, pathOf, queryOf } from '../http/validation.js';
-import { answersAsOf, exportChanges, listAreaVersions, listChanges, versionEtag } from './public/history.js';
+import { answersAsOf, exportChanges, listAreaVersions, listChanges } from './public/history.js';
 import { nearestSites, nearestSitesToPostcode } from './public/nearest.js';
 import { listOrukServices } from './public/oruk.js';
 
-/** What the public operations read: the catalog being served now, and the request limits. */
+/** What the public operations read: what is being served now, and the request limits. */
 export interface PublicContext {
-  readonly catalog: LookupCatalog;
+  readonly catalog: LookupResolver;
   readonly limits: {
     readonly maxBulkItems: number;
     readonly maxBodyBytes: number;
     /** Largest change-list page (`CATCHMENTS_CHANGES_PAGE_ITEMS`). */
     readonly changesPageItems?: number;
   };
-  /** Serialised postcode answers of this catalog (a new catalog comes with a new cache). */
+  /** Serialised postcode answers, keyed by ETag and postcode (an ETag names the area's version). */
   readonly postcodeAnswers: AnswerCache;
   /** Full answers of published versions (absent when serving plain files, which have no versions). */
   readonly exports?: AssignmentExports;
@@ -57,7 +67,7 @@ export interface PublicContext {
    * index is configured). Used for single lookups only: bulk items stay 404 to bound the cost.
    */
   readonly geocoder?: PostcodeGeocoder;
-  /** Answers at a past instant or version (`?at=`, `?version=`); absent when serving plain files. */
+  /** Which version was active when (`?at=`), and the public version history; absent for plain files. */
   readonly history?: PointInTime;
   /** Change lists between two published versions; absent when serving plain files. */
   readonly changes?: ChangeLists;
@@ -70,7 +80,7 @@ type Op = Operation<PublicContext>;
 const getHealth: Op = (_input, { catalog }) => ({
   body: {
     status: 'ok',
-    areas: catalog.areas.map((a) => ({ id: a.area.id, version: a.version })),
+    areas: catalog.areaVersions.map((a) => ({ id: a.id, version: a.version })),
     postcodes: catalog.postcodeCount,
   },
 });
@@ -92,41 +102,42 @@ const lookupPostcode: Op = async ({ params, event }, context) => {
   const raw = params.postcode ?? '';
   const target = requestedTime('lookupPostcode', event, context);
   if (target) {
-    const { answers, lookups } = await answersAsOf(context, target, [catalog.resolvePostcode(raw)]);
-    return { body: answers[0], etag: versionEtag(catalog, lookups[0]!) };
+    const { answers, etags } = await answersAsOf(context, target, [await catalog.resolvePostcode(raw)]);
+    return { body: answers[0], etag: etags[0] };
   }
   let resolution: PostcodeResolution;
   try {
-    resolution = catalog.resolvePostcode(raw);
+    resolution = await catalog.resolvePostcode(raw);
   } catch (error) {
     if (!(geocoder && error instanceof PostcodeNotFoundError)) throw error;
     // Not in the directory (e.g. newer than its release): locate it by address search instead.
     // locationOrThrow turns "not found" into the same 404 and an outage into a 503, never a hang.
     const postcode = assertPostcode(raw);
     const location = locationOrThrow(await geocoder.geocode(postcode));
-    const point = catalog.resolvePoint(location);
+    const point = await catalog.resolvePoint(location);
     return {
       body: { postcode, status: 'live', locationSource: 'geocoder', ...pointAnswer(point) },
       etag: catalog.etagFor(point.lookup),
     };
   }
-  const key = resolution.record.postcode;
+  const etag = catalog.etagFor(resolution.lookup);
+  const key = etag + resolution.record.postcode;
   let json = postcodeAnswers.get(key);
   if (json === undefined) {
     json = JSON.stringify(postcodeAnswer(resolution));
     postcodeAnswers.set(key, json);
   }
-  return { body: null, json, etag: catalog.etagFor(resolution.lookup) };
+  return { body: null, json, etag };
 };
 
 const lookupLocation: Op = async ({ event }, context) => {
   const { catalog } = context;
   const { lat, lng } = queryOf('lookupLocation', event);
-  const resolution = catalog.resolvePoint({ lat, lng });
+  const resolution = await catalog.resolvePoint({ lat, lng });
   const target = requestedTime('lookupLocation', event, context);
   if (target) {
-    const { answers, lookups } = await answersAsOf(context, target, [resolution]);
-    return { body: answers[0], etag: versionEtag(catalog, lookups[0]!) };
+    const { answers, etags } = await answersAsOf(context, target, [resolution]);
+    return { body: answers[0], etag: etags[0] };
   }
   return { body: pointAnswer(resolution), etag: catalog.etagFor(resolution.lookup) };
 };
@@ -134,9 +145,11 @@ const lookupLocation: Op = async ({ event }, context) => {
 /** One item of a bulk answer: the answer, or that item's own problem. Index i answers request item i. */
 type BulkItem = { readonly answer: LookupAnswer } | { readonly error: Problem };
 
-function bulkItem<T>(run: () => T): { readonly value: T } | { readonly error: Problem } {
+async function bulkItem<T>(
+  run: () => Promise<T>,
+): Promise<{ readonly value: T } | { readonly error: Problem }> {
   try {
-    return { value: run() };
+    return { value: await run() };
   } catch (error) {
     return { error: problemBody(error) };
   }
@@ -159,48 +172,53 @@ const bulkLookup: Op = async ({ event }, context) => {
     );
   }
   // Each item is checked and resolved on its own: a bad item gets its own problem.
-  const resolved = [
+  const resolved = await Promise.all<{ value: PointResolution | PostcodeResolution } | { error: Problem }>([
     ...postcodes.map((item) =>
-      bulkItem(() => catalog.resolvePostcode(assertMatches(PostcodeItem, item, 'postcode'))),
+      bulkItem(() => Promise.resolve(catalog.resolvePostcode(assertMatches(PostcodeItem, item, 'postcode')))),
     ),
-    ...locations.map((item) => bulkItem(() => catalog.resolvePoint(assertMatches(LatLng, item, 'location')))),
-  ];
-  const ok = resolved.flatMap((r) => ('value' in r ? [r.value] : []));
+    ...locations.map((item) =>
+      bulkItem(() => Promise.resolve(catalog.resolvePoint(assertMatches(LatLng, item, 'location')))),
+    ),
+  ]);
+  const found = resolved.flatMap((r) => ('value' in r ? [r.value] : []));
   const answers = target
-    ? (await answersAsOf(context, target, ok)).answers
-    : ok.map((r) => ('record' in r ? postcodeAnswer(r as PostcodeResolution) : pointAnswer(r)));
+    ? (await answersAsOf(context, target, found)).answers
+    : found.map((r) => ('record' in r ? postcodeAnswer(r as PostcodeResolution) : pointAnswer(r)));
   let next = 0;
   const items: BulkItem[] = resolved.map((r) => ('value' in r ? { answer: answers[next++]! } : r));
   return { body: { postcodes: items.slice(0, postcodes.length), locations: items.slice(postcodes.length) } };
 };
 
-function areaSummary(lookup: AreaLookup) {
-  const { area, set } = lookup;
+function areaSummary({ area, version, counts }: AreaListing) {
   return {
     id: area.id,
     name: area.name,
     ...(area.description ? { description: area.description } : {}),
     illustrative: area.illustrative,
-    version: lookup.version,
-    counts: {
-      hubs: lookup.hubs.length,
-      spokes: set.sites.filter((s) => s.kind === 'spoke').length,
-      hvPatches: set.layers['hv-patches']?.features.length ?? 0,
-      cocTeams: set.layers['coc-teams']?.features.length ?? 0,
-    },
+    version,
+    counts,
     attribution: area.attribution,
   };
 }
 
-const listAreas: Op = (_input, { catalog }) => ({
-  body: { areas: catalog.areas.map(areaSummary) },
+const listAreas: Op = async (_input, { catalog }) => ({
+  body: { areas: (await catalog.areaListings()).map(areaSummary) },
   etag: catalog.etag,
 });
 
-const getArea: Op = ({ params }, { catalog }) => {
-  const lookup = catalog.area(params.area ?? '');
-  return { body: areaSummary(lookup), etag: catalog.etagFor(lookup) };
+const getArea: Op = async ({ params }, { catalog }) => {
+  const id = params.area ?? '';
+  const listing = (await catalog.areaListings()).find((a) => a.area.id === id);
+  if (!listing) throw areaNotFound(catalog, id);
+  return { body: areaSummary(listing), etag: catalog.etagFor(listing) };
 };
+
+function areaNotFound(catalog: LookupResolver, id: string): AreaNotFoundError {
+  return new AreaNotFoundError(
+    id,
+    catalog.areaVersions.map((a) => a.id),
+  );
+}
 
 function hubWithSpokes(lookup: AreaLookup, hubId: string) {
   const hub = lookup.site(hubId);
@@ -208,8 +226,8 @@ function hubWithSpokes(lookup: AreaLookup, hubId: string) {
   return { ...siteAnswer(hub), spokes: lookup.spokesOfHub(hubId).map(siteAnswer) };
 }
 
-const listHubs: Op = ({ params }, { catalog }) => {
-  const lookup = catalog.area(params.area ?? '');
+const listHubs: Op = async ({ params }, { catalog }) => {
+  const lookup = await catalog.area(params.area ?? '');
   return {
     body: {
       area: lookup.area.id,
@@ -240,8 +258,8 @@ function cachedMapJson(lookup: AreaLookup, key: string, build: () => unknown): s
 const GEOJSON = 'application/geo+json';
 
 /** Hubs then spokes (each by id) as GeoJSON points; `area` and `version` as foreign members (RFC 7946 §6.1). */
-const getAreaSites: Op = ({ params }, { catalog }) => {
-  const lookup = catalog.area(params.area ?? '');
+const getAreaSites: Op = async ({ params }, { catalog }) => {
+  const lookup = await catalog.area(params.area ?? '');
   const json = cachedMapJson(lookup, 'sites', () => ({
     type: 'FeatureCollection',
     area: lookup.area.id,
@@ -262,8 +280,8 @@ const getAreaSites: Op = ({ params }, { catalog }) => {
 };
 
 /** The active version's polygon layer as stored, with `area`, `version` and `layer` as foreign members. */
-const getAreaLayer: Op = ({ params }, { catalog }) => {
-  const lookup = catalog.area(params.area ?? '');
+const getAreaLayer: Op = async ({ params }, { catalog }) => {
+  const lookup = await catalog.area(params.area ?? '');
   const name = params.layer ?? '';
   if (!(LAYER_NAMES as readonly string[]).includes(name)) {
     throw new NotFoundError(
@@ -289,8 +307,8 @@ const getAreaLayer: Op = ({ params }, { catalog }) => {
   return { body: null, json, contentType: GEOJSON, etag: catalog.etagFor(lookup) };
 };
 
-const getHub: Op = ({ params }, { catalog }) => {
-  const lookup = catalog.area(params.area ?? '');
+const getHub: Op = async ({ params }, { catalog }) => {
+  const lookup = await catalog.area(params.area ?? '');
   const hub = hubWithSpokes(lookup, params.hubId ?? '');
   const catchment = lookup.catchmentOf(hub.id);
   return {
@@ -300,8 +318,8 @@ const getHub: Op = ({ params }, { catalog }) => {
 };
 
 const exportAssignments: Op = async ({ params }, { catalog, exports }) => {
-  const { area: areaId, version } = pathOf('exportAssignments', params);
-  const area = catalog.area(areaId).area.id;
+  const { area, version } = pathOf('exportAssignments', params);
+  if (!catalog.areaVersions.some((a) => a.id === area)) throw areaNotFound(catalog, area);
   if (!exports)
     throw new NotFoundError(
       'This deployment serves plain files, which have no published versions to export.',
@@ -348,12 +366,13 @@ export function createPublicApiHandler(options: PublicApiOptions): ApiHandler {
   return createApiHandler({ router: new Router(PUBLIC_ROUTES), operations: publicOperations, ...options });
 }
 
-/** The context for a catalog: limits from config and a fresh answer cache. */
+/** The context for what is served (a resolver, or a whole in-memory catalog): limits and a fresh answer cache. */
 export function publicContext(
-  catalog: LookupCatalog,
+  served: LookupResolver | LookupCatalog,
   limits: PublicContext['limits'],
   maxCachedAnswers = DEFAULT_CACHED_ANSWERS,
 ): PublicContext {
+  const catalog = 'areaVersions' in served ? served : catalogResolver(served);
   return { catalog, limits, postcodeAnswers: new AnswerCache(maxCachedAnswers) };
 }
 
@@ -386,23 +405,20 @@ async function buildLambda(): Promise<ApiHandler> {
         logger,
       })
     : undefined;
-  const history = new PointInTime({
-    store,
-    maxVersions: config.historicalVersions,
-    refreshMs: config.refreshSeconds * 1000,
-  });
+  const history = new PointInTime({ store, refreshMs: config.refreshSeconds * 1000 });
   const changes = new ChangeLists({ store });
   const limits = { ...config.limits, changesPageItems: config.changesPageItems };
-  const provider = new CatalogProvider({
+  const provider = new ServingProvider({
     store,
     refreshMs: config.refreshSeconds * 1000,
-    makeContext: (catalog, exports) => ({
-      ...publicContext(catalog, limits),
+    makeContext: (resolver, exports) => ({
+      ...publicContext(resolver, limits),
       exports,
       geocoder,
       history,
       changes,
     }),
+    areaCacheBytes: config.areaCacheMb * 2 ** 20,
     logger,
     areas: config.areas,
   });

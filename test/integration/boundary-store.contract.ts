@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryEventPublisher } from '../../functions/adapters/events/memory-event-publisher.js';
 import type { TableBoundaryStore } from '../../functions/adapters/store/table-boundary-store.js';
 import { BoundarySetService } from '../../functions/application/boundary-set-service.js';
-import { CatalogProvider } from '../../functions/application/catalog-provider.js';
+import type { LookupResolver } from '../../functions/application/serving/lookup-resolver.js';
+import { ServingProvider } from '../../functions/application/serving-provider.js';
 import { InvalidGeometryError, NotFoundError, VersionConflictError } from '../../functions/core/errors.js';
 import { postcodeAnswer } from '../../functions/core/lookup/answer.js';
-import type { LookupCatalog } from '../../functions/core/lookup/catalog.js';
 import type { BoundarySet, Layer } from '../../functions/core/model.js';
 import {
   candidateOf,
@@ -537,10 +537,11 @@ export function boundaryStoreContract(name: string, makeHarness: () => Promise<S
         const { store, reopen } = await harness.open();
         const { service } = await serviceOn(store);
         // The reader is another "container": its own store instance, re-checking on every request.
-        const reader = new CatalogProvider<LookupCatalog>({
+        const reader = new ServingProvider<LookupResolver>({
           store: await reopen(),
           refreshMs: 0,
           makeContext: (c) => c,
+          areaCacheBytes: 64 * 2 ** 20,
         });
         let stop = false;
         let answers = 0;
@@ -550,7 +551,7 @@ export function boundaryStoreContract(name: string, makeHarness: () => Promise<S
           while (!stop) {
             const catalog = await reader.context();
             for (const postcode of ['TE1 1AA', 'TE2 2AA'] as const) {
-              const resolution = catalog.resolvePostcode(postcode);
+              const resolution = await catalog.resolvePostcode(postcode);
               const a = postcodeAnswer(resolution);
               const v = a.version!;
               versionsSeen.add(v);

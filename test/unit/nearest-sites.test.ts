@@ -1,6 +1,8 @@
 // Nearest sites against an independent oracle: the geodesic to every site, sorted (brute force).
 import { describe, expect, it } from 'vitest';
+import { nearestSites } from '../../functions/application/nearest-sites.js';
 import { geodesicDistanceM } from '../../functions/core/geo/geodesic.js';
+import type { Site } from '../../functions/core/model.js';
 import {
   compareRanked,
   ecef,
@@ -115,3 +117,104 @@ describe('NearestSites', () => {
     }
   });
 });
+
+describe('nearestSites across areas (hub list first, areas loaded on demand)', () => {
+  interface FakeArea {
+    readonly id: string;
+    readonly sites: Site[];
+  }
+
+  it('matches a brute-force geodesic ranking of every site on 1,000 random points, loading only areas near the point', async () => {
+    const random = mulberry32(99);
+    // 30 areas over England, 3-6 hubs each, 0-4 spokes per hub within the reach of their hub.
+    const areas: FakeArea[] = [];
+    for (let a = 0; a < 30; a++) {
+      const cLat = 50.5 + random() * 4.5;
+      const cLng = -5 + random() * 6;
+      const sites: Site[] = [];
+      for (let h = 0; h < 3 + Math.floor(random() * 4); h++) {
+        const hub = site(
+          `hub-${a}-${h}`,
+          'hub',
+          cLat + (random() - 0.5) * 0.6,
+          cLng + (random() - 0.5) * 0.9,
+        );
+        sites.push(hub);
+        for (let s = 0; s < Math.floor(random() * 5); s++) {
+          // Within ~0.3 degrees: well inside the 50 km reach.
+          sites.push(
+            site(
+              `spoke-${a}-${h}-${s}`,
+              'spoke',
+              hub.location.lat + (random() - 0.5) * 0.4,
+              hub.location.lng + (random() - 0.5) * 0.4,
+              hub.id,
+            ),
+          );
+        }
+      }
+      areas.push({ id: `area-${String(a).padStart(2, '0')}`, sites });
+    }
+    const hubs = areas.flatMap((a) =>
+      a.sites
+        .filter((s) => s.kind === 'hub')
+        .map((s) => ({ area: a.id, id: s.id, lat: s.location.lat, lng: s.location.lng })),
+    );
+    const everySite = areas.flatMap((a) => a.sites.map((s) => ({ area: a.id, site: s })));
+    let loads = 0;
+    for (let q = 0; q < 1_000; q++) {
+      const lat = 49.8 + random() * 6;
+      const lng = -6 + random() * 8;
+      const limit = 1 + Math.floor(random() * 10);
+      const kind = q % 3 === 0 ? ('hub' as const) : q % 3 === 1 ? ('spoke' as const) : undefined;
+      const loaded = new Set<string>();
+      const got = await nearestSites(
+        hubs,
+        {
+          load: async (id) => {
+            loaded.add(id);
+            return areas.find((a) => a.id === id)!;
+          },
+          networkOf: (area, hubId) => ({
+            hub: area.sites.find((s) => s.id === hubId),
+            spokes: area.sites.filter((s) => s.hubId === hubId),
+          }),
+        },
+        lat,
+        lng,
+        limit,
+        kind,
+      );
+      const want = everySite
+        .filter((e) => !kind || e.site.kind === kind)
+        .map((e) => ({ ...e, d: geodesicDistanceM([lng, lat], [e.site.location.lng, e.site.location.lat]) }))
+        .sort((a, b) => a.d - b.d || (a.site.id < b.site.id ? -1 : a.site.id > b.site.id ? 1 : 0))
+        .slice(0, limit);
+      expect(
+        got.map((g) => g.site.id),
+        `query ${q}`,
+      ).toEqual(want.map((w) => w.site.id));
+      expect(got.map((g) => g.distanceM)).toEqual(want.map((w) => w.d));
+      loads += loaded.size;
+    }
+    // Far fewer area loads than 30 per query: the hub list screens them.
+    expect(loads / 1_000).toBeLessThan(10);
+  });
+});
+
+function site(id: string, kind: 'hub' | 'spoke', lat: number, lng: number, hubId?: string): Site {
+  return {
+    id,
+    kind,
+    name: id,
+    ...(hubId ? { hubId } : {}),
+    address: '1 Street',
+    postcode: 'GL1 1AA',
+    location: { lat, lng },
+    operator: 'Council',
+    services: [],
+    ages: { min: 0, max: 19 },
+    contact: {},
+    openingHours: 'Mo-Fr 09:00-17:00',
+  };
+}

@@ -2,13 +2,15 @@
 // (table-boundary-store.ts) over items kept in a local folder (default `.local-store/`, so a
 // restart keeps drafts and versions) or in memory (`:memory:`). No AWS account, no Docker.
 //
-// Folder layout: <root>/<partition>/<sort key>.json, names percent-encoded; blob chunks carry their
-// bytes as base64. Every write goes to a temporary file renamed into place (atomic on POSIX), and
+// Folder layout: <root>/<partition>/<sort key>.json, names percent-encoded; blob parts are gzip
+// files under <root>/objects/blobs/<area>/<blob id>/ (blobs written before that are chunk items
+// with base64 bytes, still read). In memory, blob parts are table chunks unless `objects` is given. Every write goes to a temporary file renamed into place (atomic on POSIX), and
 // conditional writes of one item are serialised in-process, so exactly one of any number of
 // concurrent publishes wins here too. One process owns a folder at a time (a pid lock file).
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { FolderObjects } from './blob-parts.js';
 import {
   type Condition,
   ConditionFailedError,
@@ -196,7 +198,12 @@ export class EmbeddedBoundaryStore extends TableBoundaryStore {
     await mkdir(root, { recursive: true });
     const release = await lockFolder(root);
     const table = new FileItemTable(root);
-    return new EmbeddedBoundaryStore(options.wrapTable?.(table) ?? table, root, release, options);
+    // Blob parts as plain gzip files (blobs/<area>/<id>/<part>): a national routing file reads in
+    // one file read, where chunks as base64 JSON items would take hundreds.
+    return new EmbeddedBoundaryStore(options.wrapTable?.(table) ?? table, root, release, {
+      objects: new FolderObjects(path.join(root, 'objects')),
+      ...options,
+    });
   }
 
   /** Releases the folder for another process. */

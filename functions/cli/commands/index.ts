@@ -13,6 +13,7 @@ import { draftValidateCommand } from './draft-validate.js';
 import { impactCommand } from './impact.js';
 import { importPostcodesCommand } from './import-postcodes.js';
 import { lookupCommand } from './lookup.js';
+import { nationalSampleCommand } from './national-sample.js';
 import { rollbackCommand } from './rollback.js';
 import { validateCommand } from './validate.js';
 import { versionsCommand } from './versions.js';
@@ -34,4 +35,5 @@ export const commands: CliCommand[] = [
   alignCommand,
   coverageCommand,
   impactCommand,
+  nationalSampleCommand,
 ];

@@ -2,6 +2,7 @@
 // `PUT /v1/admin/areas/{area}/draft/sites` (the `area.json` shape of a boundary-set folder) before
 // it becomes part of a draft. Never throws for any input; each problem names the site and field.
 import { truncate } from '../errors.js';
+import { geodesicDistanceM } from '../geo/geodesic.js';
 import {
   type AreaInfo,
   ORUK_ID_FIELDS,
@@ -15,6 +16,12 @@ import type { DraftProblem } from './problems.js';
 
 /** More sites than this is a wrong file, not a hub network (England has ~400 hubs in all). */
 export const MAX_SITES = 5_000;
+/**
+ * A spoke lies within this geodesic distance of its hub. Spokes are a hub's outreach sites in the
+ * same district; the bound also lets nearest-site answers load only the areas near the point
+ * (functions/application/nearest-sites.ts).
+ */
+export const MAX_SPOKE_REACH_M = 50_000;
 const MAX_TEXT = 500;
 const MAX_ID = 200;
 /** ORUK ids: UUIDs in ORUK v3, free strings in older feeds; printable, no spaces. */
@@ -89,14 +96,30 @@ export function checkSites(input: unknown, areaId: string): SitesCheck {
     } else seen.set(site.id, i);
     sites.push(site);
   }
-  const hubs = new Set(sites.filter((s) => s.kind === 'hub').map((s) => s.id));
+  const hubs = new Map(sites.filter((s) => s.kind === 'hub').map((s) => [s.id, s]));
   for (const site of sites) {
-    if (site.kind === 'spoke' && site.hubId !== undefined && !hubs.has(site.hubId)) {
+    if (site.kind !== 'spoke' || site.hubId === undefined) continue;
+    const hub = hubs.get(site.hubId);
+    if (!hub) {
       problems.push(
         siteProblem(
           site,
           'spoke-without-hub',
           `Spoke "${truncate(site.id)}" belongs to hub "${truncate(site.hubId)}", which is not a hub in this list. Fix its hubId or add the hub.`,
+        ),
+      );
+      continue;
+    }
+    const distance = geodesicDistanceM(
+      [site.location.lng, site.location.lat],
+      [hub.location.lng, hub.location.lat],
+    );
+    if (distance > MAX_SPOKE_REACH_M) {
+      problems.push(
+        siteProblem(
+          site,
+          'spoke-too-far',
+          `Spoke "${truncate(site.id)}" is ${Math.round(distance / 1000)} km from its hub "${truncate(hub.id)}"; a spoke lies within ${MAX_SPOKE_REACH_M / 1000} km of its hub. Check its location (lat/lng, not swapped) or its hubId.`,
         ),
       );
     }

@@ -5,13 +5,13 @@ import { roundMetres } from '../geo/geodesic.js';
 import {
   type LatLng,
   type OrukIds,
+  type PostcodeRecord,
   type PostcodeStatus,
   SERVICE_LABELS,
   type ServiceCode,
   type Site,
 } from '../model.js';
-import type { MatchKind } from './area-lookup.js';
-import type { PointResolution, PostcodeResolution } from './catalog.js';
+import type { AnswerSource, Assignment, MatchKind } from './area-lookup.js';
 
 export interface ServiceEntry {
   readonly code: ServiceCode;
@@ -98,6 +98,17 @@ export function siteAnswer(site: Site): SiteAnswer {
 
 function withDistance(site: Site, distanceM: number): SiteWithDistance {
   return { ...siteAnswer(site), distanceM: roundMetres(distanceM) };
+}
+
+/** Where a point falls and which area at which version answers it. */
+export interface PointResolution {
+  readonly lookup: AnswerSource;
+  readonly assignment: Assignment;
+  readonly location: LatLng;
+}
+
+export interface PostcodeResolution extends PointResolution {
+  readonly record: PostcodeRecord;
 }
 
 export function pointAnswer(resolution: PointResolution): LookupAnswer {

@@ -6,14 +6,14 @@ import { changeListUrls } from '../../application/boundary-set-service.js';
 import type { TimeTarget } from '../../application/point-in-time.js';
 import { changeCounts, changesCsv, changesPage } from '../../core/boundary-set/changes.js';
 import { NotFoundError } from '../../core/errors.js';
-import { type LookupAnswer, pointAnswer, postcodeAnswer } from '../../core/lookup/answer.js';
-import type { AreaLookup, Assignment } from '../../core/lookup/area-lookup.js';
-import type {
-  LookupCatalog,
-  PointResolution,
-  PostcodeResolution,
-  PrecomputedArea,
-} from '../../core/lookup/catalog.js';
+import {
+  type LookupAnswer,
+  type PointResolution,
+  type PostcodeResolution,
+  pointAnswer,
+  postcodeAnswer,
+} from '../../core/lookup/answer.js';
+import type { AreaLookup } from '../../core/lookup/area-lookup.js';
 import type { ApiResult, Operation } from '../../http/api.js';
 import { pathOf, queryOf } from '../../http/validation.js';
 import type { PublicContext } from '../public-api.js';
@@ -36,49 +36,43 @@ function history(context: PublicContext) {
   return context.history;
 }
 
-/** A resolution re-answered by `version` of its area: the stored answer when the point is unchanged. */
-function atVersion<R extends PointResolution>(resolution: R, area: PrecomputedArea, postcode?: string): R {
-  const { lng, lat } = resolution.location;
-  const row = postcode === undefined ? undefined : area.assignments.get(postcode);
-  const assignment: Assignment =
-    row && row.lat === lat && row.lng === lng ? row.assignment : area.lookup.assign(lng, lat);
-  return { ...resolution, lookup: area.lookup, assignment };
-}
-
 /**
- * Answers resolutions (from the active catalog, which finds each one's area and point) as of the
- * target: the version active at the instant, or the version given, of each one's area.
+ * Answers resolutions (from what is served now, which finds each one's area and point) as of the
+ * target: the version active at the instant, or the version given, of each one's area. The
+ * version's boundaries answer the point (a postcode at its directory point): for a postcode whose
+ * point has not moved since, the answer given then.
  */
 export async function answersAsOf(
   context: PublicContext,
   target: TimeTarget,
   resolutions: readonly (PointResolution | PostcodeResolution)[],
-): Promise<{ answers: LookupAnswer[]; lookups: AreaLookup[] }> {
+): Promise<{ answers: LookupAnswer[]; etags: string[] }> {
   const pit = history(context);
-  const versions = new Map<string, Promise<{ version: number; area: PrecomputedArea | null }>>();
-  const forArea = (lookup: AreaLookup) => {
-    const id = lookup.area.id;
+  const { catalog } = context;
+  const versions = new Map<string, Promise<{ version: number; lookup: AreaLookup | null }>>();
+  const forArea = (id: string, serving: number | null) => {
     let entry = versions.get(id);
     if (!entry) {
-      entry = pit.versionFor(id, target, lookup.version).then(async (version) => ({
+      entry = pit.versionFor(id, target, serving).then(async (version) => ({
         version,
-        // The active version is already loaded: answer from the catalog, no second copy.
-        area: version === lookup.version ? null : await pit.area(id, version),
+        // The version served now answered already: no second load.
+        lookup: version === serving ? null : await catalog.areaAt(id, version),
       }));
       versions.set(id, entry);
     }
     return entry;
   };
   const answers: LookupAnswer[] = [];
-  const lookups: AreaLookup[] = [];
+  const etags: string[] = [];
   for (const resolution of resolutions) {
-    const { version, area } = await forArea(resolution.lookup);
-    const record = 'record' in resolution ? resolution.record : undefined;
-    const answered = area ? atVersion(resolution, area, record?.postcode) : resolution;
-    const base = record ? postcodeAnswer(answered as PostcodeResolution) : pointAnswer(answered);
     const activeVersion = resolution.lookup.version;
+    const { version, lookup } = await forArea(resolution.lookup.area.id, activeVersion);
+    const { lng, lat } = resolution.location;
+    const answered = lookup ? { ...resolution, lookup, assignment: lookup.assign(lng, lat) } : resolution;
+    const isPostcode = 'record' in answered;
+    const base = isPostcode ? postcodeAnswer(answered as PostcodeResolution) : pointAnswer(answered);
     answers.push({
-      ...(record ? { postcode: base.postcode } : {}),
+      ...(isPostcode ? { postcode: base.postcode } : {}),
       asOf: {
         at: 'text' in target ? target.text : null,
         version,
@@ -87,21 +81,18 @@ export async function answersAsOf(
       },
       ...base,
     });
-    lookups.push(answered.lookup);
+    etags.push(catalog.etagFor(answered.lookup));
   }
-  return { answers, lookups };
-}
-
-/** The ETag of an answer from a given version: the same form as the active catalog's. */
-export function versionEtag(catalog: LookupCatalog, lookup: AreaLookup): string {
-  return `"${lookup.area.id}.v${lookup.version ?? 'draft'}.${catalog.directoryStamp}"`;
+  return { answers, etags };
 }
 
 export const listAreaVersions: Op = async ({ params }, context) => {
   const { area } = pathOf('listAreaVersions', params);
-  const lookup = context.catalog.area(area);
-  const versions = await history(context).publicVersions(lookup.area.id, lookup.version);
-  return { body: { area: lookup.area.id, active: lookup.version, versions } };
+  const served = context.catalog.areaVersions.find((a) => a.id === area);
+  if (!served) await context.catalog.area(area); // AreaNotFoundError naming the areas served
+  const active = served?.version ?? null;
+  const versions = await history(context).publicVersions(area, active);
+  return { body: { area, active, versions } };
 };
 
 function changeLists(context: PublicContext) {
@@ -116,7 +107,7 @@ function changeLists(context: PublicContext) {
 export const listChanges: Op = async ({ params, event }, context) => {
   const { area } = pathOf('listChanges', params);
   const { from, to, after, limit } = queryOf('listChanges', event);
-  const id = context.catalog.area(area).area.id;
+  const id = (await context.catalog.area(area)).area.id;
   const pageMax = context.limits.changesPageItems ?? 1000;
   const size = Math.min(limit ?? pageMax, pageMax);
   const changes = await changeLists(context).changes(id, from, to);
@@ -139,7 +130,7 @@ export const listChanges: Op = async ({ params, event }, context) => {
 export const exportChanges: Op = async ({ params, event }, context) => {
   const { area } = pathOf('exportChanges', params);
   const { from, to } = queryOf('exportChanges', event);
-  const id = context.catalog.area(area).area.id;
+  const id = (await context.catalog.area(area)).area.id;
   const changes = await changeLists(context).changes(id, from, to);
   return {
     body: null,

@@ -1,64 +1,39 @@
 // "What is near me?": hubs are open to every family, so the sites nearest a point or a postcode
-// across every area served, by geodesic distance (core/spatial/nearest-sites.ts), each with the
-// catchment it serves and whether the point lies in it.
+// across every area served, by geodesic distance (functions/application/nearest-sites.ts: the
+// national hub list first, areas loaded only near the point), each with the catchment it serves
+// and whether the point lies in it.
+import { type NearSite, nearestSites as rankNearest } from '../../application/nearest-sites.js';
+import type { LookupResolver } from '../../application/serving/lookup-resolver.js';
 import { siteAnswer } from '../../core/lookup/answer.js';
 import type { AreaLookup } from '../../core/lookup/area-lookup.js';
-import type { LookupCatalog } from '../../core/lookup/catalog.js';
-import type { LatLng, Site } from '../../core/model.js';
-import { NearestSites } from '../../core/spatial/nearest-sites.js';
+import type { LatLng } from '../../core/model.js';
 import type { Operation } from '../../http/api.js';
 import { pathOf, queryOf } from '../../http/validation.js';
 import type { PublicContext } from '../public-api.js';
 
 type Op = Operation<PublicContext>;
 
-interface Entry {
-  readonly lookup: AreaLookup;
-  readonly site: Site;
-}
-
-/** Built once per catalog (a new version brings a new catalog, so the index follows it). */
-const indexes = new WeakMap<LookupCatalog, NearestSites<Entry>>();
-
-/** Every site of every area served, for nearest-site queries (built once per catalog). */
-export function siteIndex(catalog: LookupCatalog): NearestSites<Entry> {
-  let index = indexes.get(catalog);
-  if (!index) {
-    index = NearestSites.build(
-      catalog.areas.flatMap((lookup) =>
-        lookup.set.sites.map((site) => ({
-          id: site.id,
-          area: lookup.area.id,
-          lat: site.location.lat,
-          lng: site.location.lng,
-          value: { lookup, site },
-        })),
-      ),
-    );
-    indexes.set(catalog, index);
-  }
-  return index;
-}
-
 const DEFAULT_LIMIT = 5;
 
-function nearest(
-  catalog: LookupCatalog,
+async function nearest(
+  catalog: LookupResolver,
   from: LatLng & { postcode?: string },
   kind: 'hub' | 'spoke' | undefined,
   limit: number | undefined,
-  /** The point's hub in its own area, when already known (a postcode's precomputed answer). */
-  known?: { readonly area: string; readonly hubIds: readonly string[] },
 ) {
-  const ranked = siteIndex(catalog).nearest(
+  const ranked: NearSite<AreaLookup>[] = await rankNearest(
+    catalog.hubs(),
+    {
+      load: async (area) => catalog.area(area),
+      networkOf: (lookup, hubId) => ({ hub: lookup.site(hubId), spokes: lookup.spokesOfHub(hubId) }),
+    },
     from.lat,
     from.lng,
     limit ?? DEFAULT_LIMIT,
-    kind ? (s) => s.value.site.kind === kind : undefined,
+    kind,
   );
   // Which catchments contain the point: one assignment per area among the results.
   const containing = new Map<string, readonly string[]>();
-  if (known) containing.set(known.area, known.hubIds);
   const hubsAt = (lookup: AreaLookup) => {
     let ids = containing.get(lookup.area.id);
     if (!ids) {
@@ -71,8 +46,7 @@ function nearest(
   return {
     from,
     kind: kind ?? null,
-    sites: ranked.map(({ site: placed, distanceM }) => {
-      const { lookup, site } = placed.value;
+    sites: ranked.map(({ area: lookup, site, distanceM }) => {
       const hubId = site.kind === 'hub' ? site.id : (site.hubId ?? site.id);
       return {
         area: lookup.area.id,
@@ -90,17 +64,15 @@ function nearest(
   };
 }
 
-export const nearestSites: Op = ({ event }, { catalog }) => {
+export const nearestSites: Op = async ({ event }, { catalog }) => {
   const { lat, lng, kind, limit } = queryOf('nearestSites', event);
-  return { body: nearest(catalog, { lat, lng }, kind, limit), etag: catalog.etag };
+  return { body: await nearest(catalog, { lat, lng }, kind, limit), etag: catalog.etag };
 };
 
-export const nearestSitesToPostcode: Op = ({ params, event }, { catalog }) => {
+export const nearestSitesToPostcode: Op = async ({ params, event }, { catalog }) => {
   const { postcode } = pathOf('nearestSitesToPostcode', params);
   const { kind, limit } = queryOf('nearestSitesToPostcode', event);
-  const resolution = catalog.resolvePostcode(postcode);
-  const a = resolution.assignment;
+  const resolution = await catalog.resolvePostcode(postcode);
   const from = { ...resolution.location, postcode: resolution.record.postcode };
-  const known = { area: resolution.lookup.area.id, hubIds: a.boundaryHubIds ?? (a.hubId ? [a.hubId] : []) };
-  return { body: nearest(catalog, from, kind, limit, known), etag: catalog.etag };
+  return { body: await nearest(catalog, from, kind, limit), etag: catalog.etag };
 };

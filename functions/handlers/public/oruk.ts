@@ -44,10 +44,10 @@ export function orukService(area: string, site: Site) {
   };
 }
 
-export const listOrukServices: Op = ({ params, event }, { catalog }) => {
+export const listOrukServices: Op = async ({ params, event }, { catalog }) => {
   const { area } = pathOf('listOrukServices', params);
   const { page = 1, per_page: size = 100 } = queryOf('listOrukServices', event);
-  const lookup = catalog.area(area);
+  const lookup = await catalog.area(area);
   const sites = [...lookup.set.sites].sort((a, b) =>
     a.kind === b.kind ? compareIds(a.id, b.id) : a.kind === 'hub' ? -1 : 1,
   );
