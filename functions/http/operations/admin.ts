@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { Draft, EventSummary, PointerChange, Validation, Version } from '../schemas/admin.js';
-import { FeatureCollection, Site } from '../schemas/common.js';
+import { Draft, EventSummary, PointerChange, SiteUpload, Validation, Version } from '../schemas/admin.js';
+import { FeatureCollection } from '../schemas/common.js';
 import { Nullable, StringEnum } from '../schemas/typebox.js';
 import { empty, ok, operation, problem } from './operation.js';
 
@@ -185,9 +185,9 @@ export const ADMIN_OPERATIONS = {
       required: true,
       content: {
         'application/json': Type.Union([
-          Type.Array(Site),
+          Type.Array(SiteUpload),
           Type.Object({
-            sites: Type.Array(Site),
+            sites: Type.Array(SiteUpload),
             area: Type.Optional(Type.Object({})),
           }),
         ]),

@@ -1,6 +1,7 @@
 // Schemas of the planners' admin API: drafts, versions, pointer changes, validation.
 import { Type } from '@sinclair/typebox';
-import { AreaInfo, VersionCounts } from './common.js';
+import { SERVICE_CODES } from '../../core/model.js';
+import { AreaInfo, LatLng, OrukIds, VersionCounts } from './common.js';
 import { Nullable, StringEnum } from './typebox.js';
 
 export const DraftPart = Type.Object(
@@ -125,4 +126,38 @@ export const Validation = Type.Object(
       'Every problem as a GeoJSON Feature (an overlap as its polygon, others as a Point, unlocated ones with a null geometry) with properties kind, severity (error blocks publishing; warning; info) and message; the summary rides along as foreign members.',
     $id: 'Validation',
   },
+);
+
+/** A hub or spoke as a planner uploads it (the sites of an area.json): service codes, not labels. */
+export const SiteUpload = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 200, examples: ['hub-cinderford'] }),
+    kind: StringEnum(['hub', 'spoke'] as const),
+    name: Type.String({ minLength: 1, maxLength: 500 }),
+    hubId: Type.Optional(
+      Type.String({ description: 'Spokes only: the hub it belongs to (within 50 km of it).' }),
+    ),
+    address: Type.String({ minLength: 1, maxLength: 500 }),
+    postcode: Type.String({ description: 'A UK postcode (normalised on upload).' }),
+    location: LatLng,
+    operator: Type.String({ minLength: 1, maxLength: 500 }),
+    services: Type.Array(StringEnum(SERVICE_CODES)),
+    ages: Type.Object({
+      min: Type.Integer({ minimum: 0, maximum: 25 }),
+      max: Type.Integer({ minimum: 0, maximum: 25 }),
+      sendMaxAge: Type.Optional(Type.Integer({ minimum: 0, maximum: 25 })),
+    }),
+    contact: Type.Object(
+      {
+        phone: Type.Optional(Type.String()),
+        email: Type.Optional(Type.String()),
+        website: Type.Optional(Type.String()),
+      },
+      { additionalProperties: false },
+    ),
+    openingHours: Type.String({ minLength: 1, description: 'OpenStreetMap opening_hours syntax.' }),
+    oruk: Type.Optional(OrukIds),
+    ofstedUrn: Type.Optional(Type.String({ pattern: '^(?:[A-Z]{2})?\\d{5,8}$', examples: ['EY123456'] })),
+  },
+  { $id: 'SiteUpload' },
 );
