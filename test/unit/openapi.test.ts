@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { buildOpenApiDocument } from '../../functions/http/openapi.js';
 import { OPERATIONS } from '../../functions/http/operations/index.js';
 import { ROUTES } from '../../functions/http/routes.js';
+import { clientTypes } from '../../scripts/lib/client-types.js';
 
 describe('OpenAPI document', () => {
   const document = buildOpenApiDocument() as {
@@ -19,6 +20,17 @@ describe('OpenAPI document', () => {
   it('is current in docs/openapi.json', () => {
     const committed = readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8');
     expect(JSON.parse(committed), 'docs/openapi.json is stale: run npm run openapi').toEqual(document);
+  });
+
+  it('is current in the typed client (clients/typescript/src/schema.d.ts)', async () => {
+    const committed = readFileSync(
+      new URL('../../clients/typescript/src/schema.d.ts', import.meta.url),
+      'utf8',
+    );
+    expect(
+      committed === (await clientTypes(document)),
+      'the client types are stale: run npm run openapi',
+    ).toBe(true);
   });
 
   it('validates as OpenAPI 3.1', async () => {
