@@ -45,7 +45,12 @@ export interface ServingProviderOptions<C> {
 /** Full answers of a published version as CSV (the public export), cached: versions are immutable. */
 export interface AssignmentExports {
   assignmentsCsv(area: string, version: number): Promise<string>;
+  /** A presigned download URL for the export (S3), or null when the CSV must be sent inline. */
+  assignmentsUrl(area: string, version: number): Promise<string | null>;
 }
+
+/** How long a presigned export URL stays valid. */
+const EXPORT_URL_SECONDS = 900;
 
 interface Served<C> {
   readonly key: string;
@@ -127,6 +132,13 @@ export class ServingProvider<C> implements AssignmentExports {
       while (this.exportsCache.size > 4) this.exportsCache.delete(this.exportsCache.keys().next().value!);
     }
     return csv;
+  }
+
+  assignmentsUrl(area: string, version: number): Promise<string | null> {
+    return this.options.store.exportUrl(area, version, {
+      expiresSeconds: EXPORT_URL_SECONDS,
+      fileName: `${area}-v${version}-assignments.csv`,
+    });
   }
 
   /** When the pointers were last read successfully (the provider's clock). */

@@ -324,6 +324,12 @@ const exportAssignments: Op = async ({ params }, { catalog, exports }) => {
     throw new NotFoundError(
       'This deployment serves plain files, which have no published versions to export.',
     );
+  // On AWS the CSV goes straight from the bucket: a national area's export can pass Lambda's 6 MB.
+  const url = await exports.assignmentsUrl(area, version);
+  if (url) {
+    const redirect: ApiResult = { body: null, text: '', status: 303, headers: { Location: url } };
+    return redirect;
+  }
   return {
     body: null,
     text: await exports.assignmentsCsv(area, version),

@@ -2508,6 +2508,15 @@ export interface operations {
                     "text/csv": string;
                 };
             };
+            /** @description On AWS, a redirect to the CSV in the blob bucket (a presigned URL valid for 15 minutes): exports are larger than a Lambda answer may be. */
+            303: {
+                headers: {
+                    /** @description The presigned URL of the CSV. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Not modified. */
             304: {
                 headers: {

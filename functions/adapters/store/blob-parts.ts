@@ -83,6 +83,8 @@ export interface ObjectStore {
   /** The object's bytes, or null when there is none. */
   get(key: string): Promise<Uint8Array | null>;
   delete(keys: readonly string[]): Promise<void>;
+  /** A presigned GET URL, when the store can issue one (S3). */
+  downloadUrl?(key: string, expiresSeconds: number, fileName: string, contentType: string): Promise<string>;
 }
 
 export const objectKey = (area: string, blob: string, name: string) =>

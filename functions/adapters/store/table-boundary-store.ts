@@ -43,6 +43,7 @@ import {
   NotFoundError,
   VersionConflictError,
 } from '../../core/errors.js';
+import { assignmentsCsv, decodeAssignmentTable } from '../../core/lookup/assignment-table.js';
 import { type AreaInfo, LAYER_NAMES, type Layer, type LayerName, type Site } from '../../core/model.js';
 import {
   type BlobParts,
@@ -50,6 +51,7 @@ import {
   DEFAULT_CHUNK_BYTES,
   ObjectBlobParts,
   type ObjectStore,
+  objectKey,
   type PartHome,
   TableBlobParts,
 } from './blob-parts.js';
@@ -144,6 +146,8 @@ interface PartManifest {
   readonly sha256: string;
   /** Table chunks (1 for an object). */
   readonly chunks: number;
+  /** False for a part stored as is (absent: gzipped). */
+  readonly gzip?: boolean;
 }
 
 interface ManifestBody {
@@ -505,10 +509,13 @@ export class TableBoundaryStore implements BoundaryStore {
 
     // 1. Stage: everything the version needs, under a fresh blob id nobody refers to yet.
     const { set } = candidate;
+    const names = new Map(set.sites.map((s) => [s.id, s.name]));
     const parts: [string, string | Uint8Array][] = [
       ['area', JSON.stringify(set.area)],
       ['sites', JSON.stringify(set.sites)],
       ['assignments', candidate.assignments],
+      // The public export, stored as is so that on S3 a presigned URL serves it (exportUrl).
+      [EXPORT_PART, assignmentsCsv(decodeAssignmentTable(candidate.assignments), (id) => names.get(id))],
     ];
     if (candidate.digest) parts.push(['digest', candidate.digest]);
     for (const name of LAYER_NAMES) {
@@ -521,6 +528,7 @@ export class TableBoundaryStore implements BoundaryStore {
       parts,
       meta as unknown as Record<string, unknown>,
       meta.publishedAt,
+      RAW_EXPORT,
     );
 
     // 2. Commit: one conditional write of HEAD. Whoever changed HEAD first wins.
@@ -732,6 +740,27 @@ export class TableBoundaryStore implements BoundaryStore {
     return new Map(content.parts);
   }
 
+  async exportUrl(
+    area: string,
+    version: number,
+    options: { readonly expiresSeconds: number; readonly fileName: string },
+  ): Promise<string | null> {
+    checkArea(area);
+    const objects = this.objectParts?.objects;
+    if (!objects?.downloadUrl) return null;
+    const blob = await this.versionBlob(area, version);
+    const manifest = (await this.table.get(blobPk(area, blob), MANIFEST_SK))?.body as
+      | ManifestBody
+      | undefined;
+    if (manifest?.home !== 'objects' || manifest.parts[EXPORT_PART]?.gzip !== false) return null;
+    return objects.downloadUrl(
+      objectKey(area, blob, EXPORT_PART),
+      options.expiresSeconds,
+      options.fileName,
+      'text/csv; charset=utf-8',
+    );
+  }
+
   // ---------------------------------------------------------------------------------------------
   // National routing and directory
 
@@ -759,7 +788,14 @@ export class TableBoundaryStore implements BoundaryStore {
     const old = existing?.body as RoutingBody | undefined;
     if ((old?.stamp ?? null) !== expectedStamp) throw routingConflict();
     const stamp = sha256(bytes).slice(0, 16);
-    const blob = await this.writeBlob(NATIONAL, 'routing', [['routing', bytes]], {}, meta.builtAt);
+    const blob = await this.writeBlob(
+      NATIONAL,
+      'routing',
+      [['routing', bytes]],
+      {},
+      meta.builtAt,
+      RAW_ROUTING,
+    );
     const body: RoutingBody = {
       ...meta,
       stamp,
@@ -1036,6 +1072,8 @@ export class TableBoundaryStore implements BoundaryStore {
     parts: readonly (readonly [string, string | Uint8Array])[],
     meta: Readonly<Record<string, unknown>>,
     at: string,
+    /** Parts stored as they are: binary files that gzip barely shrinks and a cold start must not inflate. */
+    raw: ReadonlySet<string> = NONE,
   ): Promise<string> {
     const blob = this.newId();
     // Registered with the store's own clock: sweep compares it with its `now`, not the caller's.
@@ -1049,9 +1087,15 @@ export class TableBoundaryStore implements BoundaryStore {
     const manifests: Record<string, PartManifest> = {};
     const packed: [string, Uint8Array][] = [];
     for (const [name, content] of parts) {
-      const raw = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-      packed.push([name, await gzipAsync(raw)]);
-      manifests[name] = { bytes: raw.length, sha256: sha256(raw), chunks: 0 };
+      const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+      const stored = raw.has(name);
+      packed.push([name, stored ? bytes : await gzipAsync(bytes)]);
+      manifests[name] = {
+        bytes: bytes.length,
+        sha256: sha256(bytes),
+        chunks: 0,
+        ...(stored ? { gzip: false } : {}),
+      };
     }
     const pieces = await home.write(area, blob, packed);
     packed.forEach(([name], i) => {
@@ -1076,7 +1120,10 @@ export class TableBoundaryStore implements BoundaryStore {
         const expected = manifest.parts[name]!;
         const packed = await home.read(area, blob, name, expected.chunks);
         if (!packed) throw new StoreIntegrityError(`Blob ${blob} part ${name}: missing or incomplete`);
-        const raw = await gunzipAsync(packed);
+        const raw =
+          expected.gzip === false
+            ? Buffer.from(packed.buffer, packed.byteOffset, packed.length)
+            : await gunzipAsync(packed);
         if (raw.length !== expected.bytes || sha256(raw) !== expected.sha256) {
           throw new StoreIntegrityError(`Blob ${blob} part ${name} does not match its SHA-256`);
         }
@@ -1212,6 +1259,11 @@ function routingConflict(): VersionConflictError {
     'Another build replaced the national routing first; read it again and rebuild.',
   );
 }
+
+const NONE: ReadonlySet<string> = new Set();
+const RAW_ROUTING: ReadonlySet<string> = new Set(['routing']);
+const EXPORT_PART = 'assignments.csv';
+const RAW_EXPORT: ReadonlySet<string> = new Set([EXPORT_PART]);
 
 const pieceName = (i: number) => `directory:${pad(i, 5)}`;
 

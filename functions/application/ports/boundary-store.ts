@@ -228,6 +228,17 @@ export interface BoundaryStore {
    */
   versionParts(area: string, version: number, parts: readonly string[]): Promise<Map<string, Uint8Array>>;
 
+  /**
+   * A presigned download URL of a version's public export (`assignments.csv`), when blobs live in an
+   * object store that can sign one (S3); null otherwise, or for a version published before exports
+   * were stored.
+   */
+  exportUrl(
+    area: string,
+    version: number,
+    options: { readonly expiresSeconds: number; readonly fileName: string },
+  ): Promise<string | null>;
+
   /** The national routing file and its pointer, or null before the first is built. */
   routing(): Promise<{ readonly pointer: RoutingPointer; readonly bytes: Uint8Array } | null>;
   /**

@@ -41,8 +41,8 @@ export class RoutingMaintainer {
     private readonly options: { readonly logger?: Logger; readonly clock?: () => Date } = {},
   ) {}
 
-  /** Brings the stored routing up to date; a no-op when it already is. */
-  async refresh(): Promise<RoutingRefresh> {
+  /** Brings the stored routing up to date; a no-op when it already is, unless `full` asks for a rebuild. */
+  async refresh(options: { readonly full?: boolean } = {}): Promise<RoutingRefresh> {
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
       const state = await this.store.servingState();
@@ -51,7 +51,7 @@ export class RoutingMaintainer {
       const current = state.routing;
       let result: { bytes: Uint8Array; stats: RoutingBuildStats; areasRead: string[] } | null;
       let action: RoutingRefresh['action'];
-      if (!current || current.directoryStamp !== directoryStamp) {
+      if (!current || current.directoryStamp !== directoryStamp || options.full) {
         result = await this.fullBuild(state, directoryStamp);
         action = 'built';
       } else {

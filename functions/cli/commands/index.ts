@@ -12,6 +12,7 @@ import { draftPutSitesCommand } from './draft-put-sites.js';
 import { draftValidateCommand } from './draft-validate.js';
 import { impactCommand } from './impact.js';
 import { importPostcodesCommand } from './import-postcodes.js';
+import { loadPostcodesCommand, routingRefreshCommand } from './load-postcodes.js';
 import { lookupCommand } from './lookup.js';
 import { nationalSampleCommand } from './national-sample.js';
 import { rollbackCommand } from './rollback.js';
@@ -36,4 +37,6 @@ export const commands: CliCommand[] = [
   coverageCommand,
   impactCommand,
   nationalSampleCommand,
+  loadPostcodesCommand,
+  routingRefreshCommand,
 ];

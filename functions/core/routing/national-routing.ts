@@ -27,6 +27,11 @@ export const ROUTING_KIND = 'national-routing/1';
 /** Claims are u16: area index in the low 15 bits, tier in the top bit. */
 export const CLAIM_TIER_BIT = 0x8000;
 export const MAX_ROUTING_AREAS = 0x7fff;
+/** `firstClaims` of a row no area claims. */
+export const NO_CLAIM_U16 = 0xffff;
+/** Micro-degree coordinate of a postcode without a location. */
+export const NO_MICRO = -0x80000000;
+const MICRO = 1e6;
 
 export interface RoutingArea {
   readonly id: string;
@@ -40,6 +45,11 @@ export interface RoutingArea {
 
 export interface RoutingMeta {
   readonly directoryStamp: string;
+  /**
+   * `micro`: lat/lng are stored as Int32 millionths of a degree (every directory point has at most 6
+   * decimals, as the directory format writes them, so this is exact); `f64`: as doubles.
+   */
+  readonly coordinates: 'micro' | 'f64';
   readonly areas: readonly RoutingArea[];
   readonly months: readonly string[];
   readonly hubIds: readonly string[];
@@ -78,11 +88,17 @@ export class NationalRouting {
   readonly areas: readonly RoutingArea[];
   private readonly areaIndex: ReadonlyMap<string, number>;
   private readonly keys: Float64Array;
-  private readonly lat: Float64Array;
-  private readonly lng: Float64Array;
+  /** Degrees: lat[row] / scale (scale 1e6 for micro-degrees, 1 for doubles); NO_MICRO or NaN: none. */
+  private readonly lat: Float64Array | Int32Array;
+  private readonly lng: Float64Array | Int32Array;
+  private readonly scale: number;
   private readonly status: Uint16Array;
-  private readonly claimStart: Int32Array;
-  private readonly claimList: Uint16Array;
+  /** The best claim of each row (NO_CLAIM_U16: none)... */
+  private readonly firstClaims: Uint16Array;
+  /** ...and, for the few rows with more than one claim, the others: rows ascending, compressed. */
+  private readonly extraRows: Int32Array;
+  private readonly extraStart: Int32Array;
+  private readonly extraClaims: Uint16Array;
   private readonly outlineIndex: PolygonIndex;
   readonly outlines: {
     readonly polygons: FlatPolygons;
@@ -101,11 +117,15 @@ export class NationalRouting {
     this.areas = d.meta.areas;
     this.areaIndex = new Map(this.areas.map((a, i) => [a.id, i]));
     this.keys = d.section('keys', 'f64');
-    this.lat = d.section('lat', 'f64');
-    this.lng = d.section('lng', 'f64');
+    const micro = d.meta.coordinates === 'micro';
+    this.lat = micro ? d.section('lat', 'i32') : d.section('lat', 'f64');
+    this.lng = micro ? d.section('lng', 'i32') : d.section('lng', 'f64');
+    this.scale = micro ? MICRO : 1;
     this.status = d.section('status', 'u16');
-    this.claimStart = d.section('claimStart', 'i32');
-    this.claimList = d.section('claims', 'u16');
+    this.firstClaims = d.section('firstClaims', 'u16');
+    this.extraRows = d.section('extraRows', 'i32');
+    this.extraStart = d.section('extraStart', 'i32');
+    this.extraClaims = d.section('extraClaims', 'u16');
     this.outlines = {
       polygons: {
         xy: d.section('outlineXY', 'f64'),
@@ -177,8 +197,7 @@ export class NationalRouting {
   /** The directory record of a row. */
   record(row: number): PostcodeRecord {
     const postcode = postcodeFromKey(this.keys[row]!);
-    const lat = this.lat[row]!;
-    const location = Number.isNaN(lat) ? null : { lat, lng: this.lng[row]! };
+    const location = this.location(row);
     const meta = this.status[row]!;
     if ((meta & 1) === 0) return { postcode, location, status: 'live' };
     const month = meta >>> 1;
@@ -189,33 +208,58 @@ export class NationalRouting {
 
   location(row: number): LatLng | null {
     const lat = this.lat[row]!;
-    return Number.isNaN(lat) ? null : { lat, lng: this.lng[row]! };
+    if (lat === NO_MICRO || Number.isNaN(lat)) return null;
+    return { lat: lat / this.scale, lng: this.lng[row]! / this.scale };
+  }
+
+  /** Every claim on a row (raw: area index | tier bit), best first. */
+  private rawClaims(row: number): number[] {
+    const first = this.firstClaims[row]!;
+    if (first === NO_CLAIM_U16) return [];
+    const out = [first];
+    const e = searchInt32(this.extraRows, row);
+    if (e >= 0)
+      for (let i = this.extraStart[e]!; i < this.extraStart[e + 1]!; i++) out.push(this.extraClaims[i]!);
+    return out;
   }
 
   /** The claims on a row: area indices with their tier, best first. */
   claims(row: number): { area: number; tier: number }[] {
-    const out: { area: number; tier: number }[] = [];
-    for (let i = this.claimStart[row]!; i < this.claimStart[row + 1]!; i++) {
-      const c = this.claimList[i]!;
-      out.push({ area: c & MAX_ROUTING_AREAS, tier: c & CLAIM_TIER_BIT ? 1 : 0 });
-    }
-    return out;
+    return this.rawClaims(row).map((c) => ({
+      area: c & MAX_ROUTING_AREAS,
+      tier: c & CLAIM_TIER_BIT ? 1 : 0,
+    }));
   }
 
   /** The first claim's area index, or -1 when no area claims the row. */
   firstClaim(row: number): number {
-    const start = this.claimStart[row]!;
-    return start < this.claimStart[row + 1]! ? this.claimList[start]! & MAX_ROUTING_AREAS : -1;
+    const first = this.firstClaims[row]!;
+    return first === NO_CLAIM_U16 ? -1 : first & MAX_ROUTING_AREAS;
   }
 
-  /** Raw claim columns, for the builder's incremental updates. */
+  /** Every row's claims as compressed rows (for the builder's incremental updates). */
   claimColumns(): { readonly claimStart: Int32Array; readonly claims: Uint16Array } {
-    return { claimStart: this.claimStart, claims: this.claimList };
+    const n = this.keys.length;
+    const claimStart = new Int32Array(n + 1);
+    const claims: number[] = [];
+    for (let row = 0; row < n; row++) {
+      for (const c of this.rawClaims(row)) claims.push(c);
+      claimStart[row + 1] = claims.length;
+    }
+    return { claimStart, claims: Uint16Array.from(claims) };
   }
 
-  /** The directory as sorted columns (shared, not copied). */
+  /** The directory as sorted columns of doubles. */
   directoryColumns(): DirectoryColumns {
-    return { keys: this.keys, lat: this.lat, lng: this.lng, status: this.status, months: this.meta.months };
+    const n = this.keys.length;
+    const lat = new Float64Array(n);
+    const lng = new Float64Array(n);
+    for (let row = 0; row < n; row++) {
+      const at = this.location(row);
+      lat[row] = at ? at.lat : Number.NaN;
+      lng[row] = at ? at.lng : Number.NaN;
+    }
+    return { keys: this.keys, lat, lng, status: this.status, months: this.meta.months };
   }
 
   /** Areas whose outline (closed) holds the point, ascending by area id. */
@@ -298,6 +342,20 @@ export function nearestOf(
     if (!best || compareNearest(candidate, best) < 0) best = candidate;
   }
   return best;
+}
+
+/** Index of `value` in an ascending Int32Array, or -1. */
+function searchInt32(sorted: Int32Array, value: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = sorted[mid]!;
+    if (v < value) lo = mid + 1;
+    else if (v > value) hi = mid - 1;
+    else return mid;
+  }
+  return -1;
 }
 
 export function inBBox(box: BBox, lng: number, lat: number): boolean {

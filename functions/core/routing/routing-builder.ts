@@ -17,6 +17,8 @@ import {
   type DirectoryColumns,
   MAX_ROUTING_AREAS,
   type NationalRouting,
+  NO_CLAIM_U16,
+  NO_MICRO,
   ROUTING_KIND,
   type RoutingArea,
   type RoutingMeta,
@@ -194,8 +196,27 @@ function assemble(
     }
   });
 
+  // Claims as stored: each row's best, plus the rare further ones apart.
+  const firstClaims = new Uint16Array(n).fill(NO_CLAIM_U16);
+  const extraRows: number[] = [];
+  const extraStart = [0];
+  const extraClaims: number[] = [];
+  for (let row = 0; row < n; row++) {
+    const from = claimStart[row]!;
+    const to = claimStart[row + 1]!;
+    if (to === from) continue;
+    firstClaims[row] = claims[from]!;
+    if (to - from > 1) {
+      extraRows.push(row);
+      for (let i = from + 1; i < to; i++) extraClaims.push(claims[i]!);
+      extraStart.push(extraClaims.length);
+    }
+  }
+  const coordinates = microCoordinates(directory);
+
   const meta: RoutingMeta = {
     directoryStamp,
+    coordinates: coordinates ? 'micro' : 'f64',
     areas: sources.map((s) => s.info),
     months: directory.months,
     hubIds,
@@ -208,11 +229,13 @@ function assemble(
   };
   const bytes = encodeSections(ROUTING_KIND, meta, {
     keys: directory.keys,
-    lat: directory.lat,
-    lng: directory.lng,
+    lat: coordinates?.lat ?? directory.lat,
+    lng: coordinates?.lng ?? directory.lng,
     status: directory.status,
-    claimStart,
-    claims,
+    firstClaims,
+    extraRows: Int32Array.from(extraRows),
+    extraStart: Int32Array.from(extraStart),
+    extraClaims: Uint16Array.from(extraClaims),
     outlineXY: outlines.polygons.xy,
     outlineRingStart: outlines.polygons.ringStart,
     outlinePolygonRingStart: outlines.polygons.polygonRingStart,
@@ -228,6 +251,28 @@ function assemble(
   let claimed = 0;
   for (let row = 0; row < n; row++) if (claimStart[row + 1]! > claimStart[row]!) claimed++;
   return { bytes, stats: { areas: sources.length, postcodes: n, claimed, stale } };
+}
+
+/** The coordinates as Int32 millionths of a degree, or null when one is not exactly representable. */
+function microCoordinates(directory: DirectoryColumns): { lat: Int32Array; lng: Int32Array } | null {
+  const n = directory.keys.length;
+  const lat = new Int32Array(n);
+  const lng = new Int32Array(n);
+  for (let row = 0; row < n; row++) {
+    const y = directory.lat[row]!;
+    const x = directory.lng[row]!;
+    if (Number.isNaN(y)) {
+      lat[row] = NO_MICRO;
+      lng[row] = NO_MICRO;
+      continue;
+    }
+    const my = Math.round(y * 1e6);
+    const mx = Math.round(x * 1e6);
+    if (my / 1e6 !== y || mx / 1e6 !== x) return null;
+    lat[row] = my;
+    lng[row] = mx;
+  }
+  return { lat, lng };
 }
 
 function slicePolygons(flat: FlatPolygons, from: number, to: number): FlatPolygons {

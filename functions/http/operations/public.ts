@@ -288,6 +288,13 @@ export const PUBLIC_OPERATIONS = {
     }),
     responses: {
       200: ok('The CSV.', { 'text/csv': Type.String() }, { etag: true }),
+      303: {
+        description:
+          'On AWS, a redirect to the CSV in the blob bucket (a presigned URL valid for 15 minutes): exports are larger than a Lambda answer may be.',
+        headers: {
+          Location: { description: 'The presigned URL of the CSV.', schema: Type.String({ format: 'uri' }) },
+        },
+      },
       304: empty('Not modified.'),
       400: problem('Not a version number.'),
       404: problem('Unknown area or version.'),
