@@ -133,8 +133,8 @@ export class CatchmentEvents extends Construct {
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
-      // Per attempt: the sender's timeout (5 s) times its 3 tries plus backoff, with room.
-      timeout: Duration.seconds(30),
+      // Per invocation: the sender's 3 tries of at most 5 s each plus backoff, with room.
+      timeout: Duration.seconds(25),
       description: 'family-hub-catchments webhook delivery (signed POSTs outside AWS)',
       role,
       logGroup,

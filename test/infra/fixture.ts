@@ -164,7 +164,6 @@ export const EVERYTHING_ON: Record<string, unknown> = {
   reservedConcurrency: 'public=120,admin=5,analysis=3',
   apiKeyApps: 'hv-system,midwifery',
   eventTargets: 'arn:aws:events:eu-west-2:210987654321:event-bus/early-help',
-  webhooks: 'hv-system=https://hv.example.org/hooks/catchments,midwifery=https://mw.example.org/in',
   detailedMetrics: true,
 };
 

@@ -6,8 +6,20 @@ import { describe, expect, it } from 'vitest';
 import { stageConfigFromContext } from '../../lib/stage-config.js';
 import { buildApp, EVERYTHING_ON, resourcesOf } from './fixture.js';
 
+const WEBHOOKS = 'hv-system=https://hv.example.org/hooks/catchments,midwifery=https://mw.example.org/in';
+
 describe('webhooks', () => {
-  const { service } = buildApp({ context: EVERYTHING_ON });
+  // With cdk-nag on: an unacknowledged AwsSolutions finding fails the build.
+  const built = buildApp({ context: { ...EVERYTHING_ON, webhooks: WEBHOOKS }, nag: true });
+  const { service } = built;
+
+  it('finds nothing unacknowledged in cdk-nag AwsSolutions', () => {
+    expect(() => built.app.synth()).not.toThrow();
+    const result = built.stacks.nag!.validateScope(built.app);
+    expect(
+      result.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath)}`),
+    ).toEqual([]);
+  });
 
   it('adds one signing secret and one rule per endpoint, targeting the delivery function with the endpoint name', () => {
     expect(Object.keys(resourcesOf(service, 'AWS::SecretsManager::Secret'))).toHaveLength(2);
