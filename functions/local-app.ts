@@ -6,12 +6,15 @@ import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WorkerAnalysisRunner } from './adapters/analysis/worker-runner.js';
 import { MemoryEventPublisher } from './adapters/events/memory-event-publisher.js';
+import { FanOutPublisher, WebhookPublisher } from './adapters/events/webhook-publisher.js';
 import { StoreInUseError } from './adapters/store/embedded-boundary-store.js';
 import { openBoundaryStore } from './adapters/store/open-store.js';
 import { seedStore } from './adapters/store/seed-store.js';
 import { inlineRunner } from './application/analysis-jobs.js';
 import { AnalysisService } from './application/analysis-service.js';
 import { BoundarySetService } from './application/boundary-set-service.js';
+import { ChangeLists } from './application/change-lists.js';
+import { PointInTime } from './application/point-in-time.js';
 import type { BoundaryStore } from './application/ports/boundary-store.js';
 import type { LookupResolver } from './application/serving/lookup-resolver.js';
 import { ServingProvider } from './application/serving-provider.js';
@@ -85,9 +88,21 @@ export async function startLocalApp(
   try {
     const { store } = opened;
     const events = new MemoryEventPublisher(logger);
+    const { webhooks } = config;
     const service = new BoundarySetService({
       store,
-      events,
+      // Webhooks (CATCHMENTS_WEBHOOKS) get every event signed, as the delivery Lambda sends them on AWS.
+      events:
+        webhooks.endpoints.length > 0 && webhooks.secret
+          ? new FanOutPublisher([
+              events,
+              new WebhookPublisher({
+                endpoints: webhooks.endpoints.map((e) => ({ ...e, secret: webhooks.secret! })),
+                timeoutMs: webhooks.timeoutMs,
+                logger,
+              }),
+            ])
+          : events,
       sliverToleranceM2: config.sliverToleranceM2,
       logger,
       runner,
@@ -102,10 +117,13 @@ export async function startLocalApp(
           logger,
         )
       : [];
+    const history = new PointInTime({ store, refreshMs: config.refreshSeconds * 1000 });
+    const changes = new ChangeLists({ store });
+    const limits = { ...config.limits, changesPageItems: config.changesPageItems };
     const provider = new ServingProvider<PublicContext>({
       store,
       refreshMs: config.refreshSeconds * 1000,
-      makeContext: (resolver, exports) => ({ ...publicContext(resolver, config.limits), exports }),
+      makeContext: (resolver, exports) => ({ ...publicContext(resolver, limits), exports, history, changes }),
       areaCacheBytes: config.areaCacheMb * 2 ** 20,
       logger,
       areas: config.areas,
@@ -146,6 +164,7 @@ export async function startLocalApp(
           maxBodyBytes: config.admin.maxBodyBytes,
           onChange: () => {
             provider.invalidate();
+            history.invalidate();
             analysis.invalidate();
           },
         }),

@@ -70,6 +70,13 @@ export class CatchmentsServiceStack extends Stack {
       busName: `catchments-${config.stage}`,
       source: EVENT_SOURCE,
       forwardTo: config.eventTargets,
+      webhooks: {
+        endpoints: config.webhooks,
+        entry: `${props.projectRoot}/functions/handlers/webhook-delivery.ts`,
+        projectRoot: props.projectRoot,
+        logRetentionDays: config.logRetentionDays,
+        logLevel: config.logLevel,
+      },
     });
 
     const functions = new Map<RouteGroup, ServiceFunction>();

@@ -6,11 +6,11 @@
 // none is accepted and then dropped), validate it (errors block), assign every located postcode of the area's
 // directory, and of the national directory within the draft's extent, with the draft's index (the
 // precomputed answers), diff them against the active version's answers (history `hubChanges`, the
-// event's changed postcodes), then hand the version and its digest (what serving and the national
+// event's changed hubs, patches and teams), then hand the version and its digest (what serving and the national
 // routing read) to the store, which stages it and commits with one conditional write. Then the
 // national routing catches up, and only then is the event published: an event always describes a
 // version that is live.
-import { boundedPrefix, type ChangedPostcode, hubMoves } from '../core/boundary-set/changes.js';
+import { boundedPrefix, type ChangedPostcode, changeCounts, hubMoves } from '../core/boundary-set/changes.js';
 import { problemFeatures, problemSummaries } from '../core/boundary-set/problems.js';
 import { checkAreaInfo, checkSites } from '../core/boundary-set/sites.js';
 import { type CoverageReport, draftToBoundarySet } from '../core/boundary-set/validate.js';
@@ -378,7 +378,7 @@ export class BoundarySetService {
           message,
           basedOn: request.expectedActive,
           counts: check.counts,
-          hubChanges: changes.length,
+          hubChanges: changeCounts(changes).hub,
           directoryStamp,
           draft: { id: draft.meta.draftId, revision: draft.meta.revision },
         },
@@ -565,7 +565,7 @@ export class BoundarySetService {
 /**
  * The event for a pointer change. The changed postcodes ride inline while they fit the budget
  * (EVENT_CHANGES_BUDGET_BYTES, EVENT_CHANGES_MAX_ITEMS); beyond that the event says it is truncated
- * and points at both versions' full exports (docs/events.md).
+ * and points at the next page of the public change list, and always at the pair's CSV (docs/events.md).
  */
 export function boundarySetEvent(
   type: BoundarySetEvent['type'],
@@ -575,8 +575,10 @@ export function boundarySetEvent(
 ): BoundarySetEvent {
   const inline = boundedPrefix(changes, EVENT_CHANGES_BUDGET_BYTES, EVENT_CHANGES_MAX_ITEMS);
   const url = (v: number) => `/v1/areas/${change.area}/versions/${v}/assignments.csv`;
+  const truncated = inline.length < changes.length;
+  const pair = change.from === null ? null : changeListUrls(change.area, change.from, change.to);
   return {
-    schema: 1,
+    schema: 2,
     type,
     id: change.id,
     area: change.area,
@@ -588,10 +590,26 @@ export function boundarySetEvent(
     message: change.message,
     counts: header.counts,
     changedPostcodeCount: changes.length,
+    changedCounts: changeCounts(changes),
     changedPostcodes: inline,
-    changedPostcodesTruncated: inline.length < changes.length,
+    changedPostcodesTruncated: truncated,
+    changeList: {
+      next: pair && truncated ? pair.page(inline[inline.length - 1]?.postcode ?? null) : null,
+      csv: pair?.csv ?? null,
+    },
     hubMoves: boundedPrefix(hubMoves(changes), EVENT_MOVES_BUDGET_BYTES, EVENT_CHANGES_MAX_ITEMS),
     assignments: { from: change.from === null ? null : url(change.from), to: url(change.to) },
+  };
+}
+
+/** The public change list of a version pair: pages (after a postcode) and the CSV export. */
+export function changeListUrls(area: string, from: number, to: number) {
+  const base = `/v1/areas/${area}/changes`;
+  const pair = `from=${from}&to=${to}`;
+  return {
+    page: (after: string | null) =>
+      `${base}?${pair}${after === null ? '' : `&after=${encodeURIComponent(after)}`}`,
+    csv: `${base}.csv?${pair}`,
   };
 }
 

@@ -1,8 +1,11 @@
 // Lambda entry point for the public, read-only lookup API (and the local server's public routes).
 // Thin: each operation parses its input, calls the core, and returns data; middy does the rest.
 import { LocationClient } from '@aws-sdk/client-location';
+import { Type } from '@sinclair/typebox';
 import { LocationGeocoder, locationOrThrow, type PostcodeGeocoder } from '../adapters/location-geocoder.js';
 import { openBoundaryStore } from '../adapters/store/open-store.js';
+import { ChangeLists } from '../application/change-lists.js';
+import { PointInTime, timeTarget } from '../application/point-in-time.js';
 import type { AreaListing } from '../application/serving/lookup-resolver.js';
 import { catalogResolver, type LookupResolver } from '../application/serving/lookup-resolver.js';
 import { type AssignmentExports, ServingProvider } from '../application/serving-provider.js';
@@ -13,11 +16,11 @@ import {
   InvalidRequestError,
   NotFoundError,
   PostcodeNotFoundError,
-  safeEcho,
   truncate,
 } from '../core/errors.js';
 import {
   type LookupAnswer,
+  type PointResolution,
   type PostcodeResolution,
   pointAnswer,
   postcodeAnswer,
@@ -28,18 +31,33 @@ import type { LookupCatalog } from '../core/lookup/catalog.js';
 import { LAYER_NAMES, type LayerName } from '../core/model.js';
 import { assertPostcode } from '../core/postcode.js';
 import { AnswerCache } from '../http/answer-cache.js';
-import { type ApiHandler, type ApiResult, createApiHandler, type Operation } from '../http/api.js';
+import {
+  type ApiHandler,
+  type ApiResult,
+  createApiHandler,
+  type Operation,
+  type OperationInput,
+} from '../http/api.js';
 import { createLogger, type Logger } from '../http/logger.js';
 import { openApiJson } from '../http/openapi.js';
 import { type Problem, problemBody } from '../http/problem.js';
-import { isJsonObject, jsonBody, latLng, onlyKnownMembers, queryParam } from '../http/request.js';
 import { Router } from '../http/router.js';
 import { PUBLIC_ROUTES } from '../http/routes.js';
+import { LatLng } from '../http/schemas/common.js';
+import { assertMatches, bodyOf, pathOf, queryOf } from '../http/validation.js';
+import { answersAsOf, exportChanges, listAreaVersions, listChanges } from './public/history.js';
+import { nearestSites, nearestSitesToPostcode } from './public/nearest.js';
+import { listOrukServices } from './public/oruk.js';
 
 /** What the public operations read: what is being served now, and the request limits. */
 export interface PublicContext {
   readonly catalog: LookupResolver;
-  readonly limits: { readonly maxBulkItems: number; readonly maxBodyBytes: number };
+  readonly limits: {
+    readonly maxBulkItems: number;
+    readonly maxBodyBytes: number;
+    /** Largest change-list page (`CATCHMENTS_CHANGES_PAGE_ITEMS`). */
+    readonly changesPageItems?: number;
+  };
   /** Serialised postcode answers, keyed by ETag and postcode (an ETag names the area's version). */
   readonly postcodeAnswers: AnswerCache;
   /** Full answers of published versions (absent when serving plain files, which have no versions). */
@@ -49,6 +67,12 @@ export interface PublicContext {
    * index is configured). Used for single lookups only: bulk items stay 404 to bound the cost.
    */
   readonly geocoder?: PostcodeGeocoder;
+  /** Which version was active when (`?at=`), and the public version history; absent for plain files. */
+  readonly history?: PointInTime;
+  /** Change lists between two published versions; absent when serving plain files. */
+  readonly changes?: ChangeLists;
+  /** The clock `?at=` is checked against (not in the future). */
+  readonly now?: () => number;
 }
 
 type Op = Operation<PublicContext>;
@@ -63,8 +87,24 @@ const getHealth: Op = (_input, { catalog }) => ({
 
 const getOpenApi: Op = () => ({ body: null, json: openApiJson(), etag: `"openapi.${openApiJson().length}"` });
 
-const lookupPostcode: Op = async ({ params }, { catalog, postcodeAnswers, geocoder }) => {
+/** `?at=` / `?version=` when the request has a query string (the common case has none: no work). */
+function requestedTime(
+  op: 'lookupPostcode' | 'lookupLocation' | 'bulkLookup',
+  event: OperationInput['event'],
+  context: PublicContext,
+) {
+  if (!event.queryStringParameters) return null;
+  return timeTarget(queryOf(op, event), (context.now ?? Date.now)());
+}
+
+const lookupPostcode: Op = async ({ params, event }, context) => {
+  const { catalog, postcodeAnswers, geocoder } = context;
   const raw = params.postcode ?? '';
+  const target = requestedTime('lookupPostcode', event, context);
+  if (target) {
+    const { answers, etags } = await answersAsOf(context, target, [await catalog.resolvePostcode(raw)]);
+    return { body: answers[0], etag: etags[0] };
+  }
   let resolution: PostcodeResolution;
   try {
     resolution = await catalog.resolvePostcode(raw);
@@ -90,33 +130,39 @@ const lookupPostcode: Op = async ({ params }, { catalog, postcodeAnswers, geocod
   return { body: null, json, etag };
 };
 
-const lookupLocation: Op = async ({ event }, { catalog }) => {
-  const location = latLng(queryParam(event, 'lat'), queryParam(event, 'lng'));
-  const resolution = await catalog.resolvePoint(location);
+const lookupLocation: Op = async ({ event }, context) => {
+  const { catalog } = context;
+  const { lat, lng } = queryOf('lookupLocation', event);
+  const resolution = await catalog.resolvePoint({ lat, lng });
+  const target = requestedTime('lookupLocation', event, context);
+  if (target) {
+    const { answers, etags } = await answersAsOf(context, target, [resolution]);
+    return { body: answers[0], etag: etags[0] };
+  }
   return { body: pointAnswer(resolution), etag: catalog.etagFor(resolution.lookup) };
 };
 
 /** One item of a bulk answer: the answer, or that item's own problem. Index i answers request item i. */
 type BulkItem = { readonly answer: LookupAnswer } | { readonly error: Problem };
 
-async function bulkItem(run: () => Promise<LookupAnswer>): Promise<BulkItem> {
+async function bulkItem<T>(
+  run: () => Promise<T>,
+): Promise<{ readonly value: T } | { readonly error: Problem }> {
   try {
-    return { answer: await run() };
+    return { value: await run() };
   } catch (error) {
     return { error: problemBody(error) };
   }
 }
 
-const bulkLookup: Op = async ({ event }, { catalog, limits }) => {
-  const body = jsonBody(event, limits.maxBodyBytes);
-  if (!isJsonObject(body)) {
-    throw new InvalidRequestError(
-      'Send a JSON object such as {"postcodes": ["GL1 1AD"], "locations": [{"lat": 51.86, "lng": -2.24}]}.',
-    );
-  }
-  onlyKnownMembers(body, ['postcodes', 'locations'], 'The body');
-  const postcodes = optionalArray(body.postcodes, 'postcodes');
-  const locations = optionalArray(body.locations, 'locations');
+const PostcodeItem = Type.String();
+
+const bulkLookup: Op = async ({ event }, context) => {
+  const { catalog, limits } = context;
+  const target = requestedTime('bulkLookup', event, context);
+  const body = bodyOf('bulkLookup', event, limits.maxBodyBytes);
+  const postcodes = body.postcodes ?? [];
+  const locations = body.locations ?? [];
   const total = postcodes.length + locations.length;
   if (total === 0) throw new InvalidRequestError('Give at least one item in "postcodes" or "locations".');
   if (total > limits.maxBulkItems) {
@@ -125,41 +171,23 @@ const bulkLookup: Op = async ({ event }, { catalog, limits }) => {
       { limit: limits.maxBulkItems },
     );
   }
-  return {
-    body: {
-      postcodes: await Promise.all(
-        postcodes.map((item) =>
-          bulkItem(async () => {
-            if (typeof item !== 'string') {
-              throw new InvalidRequestError(
-                `Each postcode must be a string, got ${JSON.stringify(safeEcho(item))}.`,
-              );
-            }
-            return postcodeAnswer(await catalog.resolvePostcode(item));
-          }),
-        ),
-      ),
-      locations: await Promise.all(
-        locations.map((item) =>
-          bulkItem(async () => {
-            if (!isJsonObject(item)) {
-              throw new InvalidRequestError(
-                'Each location must be an object {"lat": <number>, "lng": <number>}.',
-              );
-            }
-            return pointAnswer(await catalog.resolvePoint(latLng(item.lat, item.lng)));
-          }),
-        ),
-      ),
-    },
-  };
+  // Each item is checked and resolved on its own: a bad item gets its own problem.
+  const resolved = await Promise.all<{ value: PointResolution | PostcodeResolution } | { error: Problem }>([
+    ...postcodes.map((item) =>
+      bulkItem(() => Promise.resolve(catalog.resolvePostcode(assertMatches(PostcodeItem, item, 'postcode')))),
+    ),
+    ...locations.map((item) =>
+      bulkItem(() => Promise.resolve(catalog.resolvePoint(assertMatches(LatLng, item, 'location')))),
+    ),
+  ]);
+  const found = resolved.flatMap((r) => ('value' in r ? [r.value] : []));
+  const answers = target
+    ? (await answersAsOf(context, target, found)).answers
+    : found.map((r) => ('record' in r ? postcodeAnswer(r as PostcodeResolution) : pointAnswer(r)));
+  let next = 0;
+  const items: BulkItem[] = resolved.map((r) => ('value' in r ? { answer: answers[next++]! } : r));
+  return { body: { postcodes: items.slice(0, postcodes.length), locations: items.slice(postcodes.length) } };
 };
-
-function optionalArray(value: unknown, name: string): readonly unknown[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new InvalidRequestError(`"${name}" must be an array.`);
-  return value;
-}
 
 function areaSummary({ area, version, counts }: AreaListing) {
   return {
@@ -290,17 +318,12 @@ const getHub: Op = async ({ params }, { catalog }) => {
 };
 
 const exportAssignments: Op = async ({ params }, { catalog, exports }) => {
-  const area = params.area ?? '';
+  const { area, version } = pathOf('exportAssignments', params);
   if (!catalog.areaVersions.some((a) => a.id === area)) throw areaNotFound(catalog, area);
-  const raw = params.version ?? '';
-  if (!/^\d{1,9}$/.test(raw) || Number(raw) < 1) {
-    throw new InvalidRequestError(`"${truncate(raw, 20)}" is not a version number (1, 2, 3...).`);
-  }
   if (!exports)
     throw new NotFoundError(
       'This deployment serves plain files, which have no published versions to export.',
     );
-  const version = Number(raw);
   // On AWS the CSV goes straight from the bucket: a national area's export can pass Lambda's 6 MB.
   const url = await exports.assignmentsUrl(area, version);
   if (url) {
@@ -330,6 +353,12 @@ export const publicOperations: Readonly<Record<string, Op>> = {
   getAreaSites,
   getAreaLayer,
   exportAssignments,
+  listAreaVersions,
+  listChanges,
+  exportChanges,
+  nearestSites,
+  nearestSitesToPostcode,
+  listOrukServices,
 };
 
 export interface PublicApiOptions {
@@ -382,10 +411,19 @@ async function buildLambda(): Promise<ApiHandler> {
         logger,
       })
     : undefined;
+  const history = new PointInTime({ store, refreshMs: config.refreshSeconds * 1000 });
+  const changes = new ChangeLists({ store });
+  const limits = { ...config.limits, changesPageItems: config.changesPageItems };
   const provider = new ServingProvider({
     store,
     refreshMs: config.refreshSeconds * 1000,
-    makeContext: (resolver, exports) => ({ ...publicContext(resolver, config.limits), exports, geocoder }),
+    makeContext: (resolver, exports) => ({
+      ...publicContext(resolver, limits),
+      exports,
+      geocoder,
+      history,
+      changes,
+    }),
     areaCacheBytes: config.areaCacheMb * 2 ** 20,
     logger,
     areas: config.areas,

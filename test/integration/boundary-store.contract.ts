@@ -616,8 +616,8 @@ export function boundaryStoreContract(name: string, makeHarness: () => Promise<S
           changedPostcodeCount: 2,
           changedPostcodesTruncated: false,
           changedPostcodes: [
-            { postcode: 'TE1 1AA', fromHub: 'hub-a', toHub: 'hub-b' },
-            { postcode: 'TE2 2AA', fromHub: 'hub-b', toHub: 'hub-a' },
+            { postcode: 'TE1 1AA', changed: ['hub'], before: { hub: 'hub-a' }, after: { hub: 'hub-b' } },
+            { postcode: 'TE2 2AA', changed: ['hub'], before: { hub: 'hub-b' }, after: { hub: 'hub-a' } },
           ],
           hubMoves: [
             { fromHub: 'hub-a', toHub: 'hub-b', postcodes: 1 },
@@ -634,8 +634,8 @@ export function boundaryStoreContract(name: string, makeHarness: () => Promise<S
           fromVersion: 2,
           toVersion: 1,
           changedPostcodes: [
-            { postcode: 'TE1 1AA', fromHub: 'hub-b', toHub: 'hub-a' },
-            { postcode: 'TE2 2AA', fromHub: 'hub-a', toHub: 'hub-b' },
+            { postcode: 'TE1 1AA', changed: ['hub'], before: { hub: 'hub-b' }, after: { hub: 'hub-a' } },
+            { postcode: 'TE2 2AA', changed: ['hub'], before: { hub: 'hub-a' }, after: { hub: 'hub-b' } },
           ],
         });
       });

@@ -1,7 +1,7 @@
 // What the public API reads: lookups, areas and validators, from whatever is being served — the
 // national routing with areas loaded on first use (a store), or one in-memory catalog of every area
 // (plain files: the CLI, benchmarks, unit tests). One shape, so the handler has one code path.
-import { AreaNotFoundError } from '../../core/errors.js';
+import { AreaNotFoundError, NotFoundError } from '../../core/errors.js';
 import type { PointResolution, PostcodeResolution } from '../../core/lookup/answer.js';
 import type { AreaLookup } from '../../core/lookup/area-lookup.js';
 import type { LookupCatalog } from '../../core/lookup/catalog.js';
@@ -36,6 +36,21 @@ export interface LookupResolver {
   areaListings(): AreaListing[] | Promise<AreaListing[]>;
   /** Strong validator for answers from one area at one version. */
   etagFor(source: { readonly area: { readonly id: string }; readonly version: number | null }): string;
+  /**
+   * One area at any published version, through the same bounded cache as the active ones (point-in-
+   * time answers). NotFoundError where there are no versions (plain files) or no such version.
+   */
+  areaAt(id: string, version: number): Promise<AreaLookup>;
+  /** Every served area's hubs (id and place), without loading any area: the national hub list. */
+  hubs(): readonly ServedHub[];
+}
+
+/** A hub of a served area, as the national hub list has it. */
+export interface ServedHub {
+  readonly area: string;
+  readonly id: string;
+  readonly lat: number;
+  readonly lng: number;
 }
 
 function listingOf(lookup: AreaLookup): AreaListing {
@@ -53,6 +68,7 @@ function listingOf(lookup: AreaLookup): AreaListing {
 
 /** Serves one in-memory catalog (every area loaded): plain files, benchmarks, tests. */
 export function catalogResolver(catalog: LookupCatalog): LookupResolver {
+  let hubList: ServedHub[] | undefined;
   return {
     directoryStamp: catalog.directoryStamp,
     get postcodeCount() {
@@ -65,6 +81,17 @@ export function catalogResolver(catalog: LookupCatalog): LookupResolver {
     area: (id) => catalog.area(id),
     areaListings: () => catalog.areas.map(listingOf),
     etagFor: (source) => etagOf(source.area.id, source.version, catalog.directoryStamp),
+    areaAt: async (id, version) => {
+      const lookup = catalog.area(id);
+      if (lookup.version === version) return lookup;
+      throw new NotFoundError(`Area "${id}" is served from files here, which keep no version ${version}.`);
+    },
+    hubs: () => {
+      hubList ??= catalog.areas.flatMap((a) =>
+        a.hubs.map((h) => ({ area: a.area.id, id: h.id, lat: h.location.lat, lng: h.location.lng })),
+      );
+      return hubList;
+    },
   };
 }
 
@@ -76,6 +103,7 @@ export class NationalLookupResolver implements LookupResolver {
   readonly areaVersions: readonly { id: string; version: number }[];
   readonly etag: string;
   private readonly etags = new Map<string, string>();
+  private hubList: ServedHub[] | undefined;
 
   constructor(
     private readonly resolver: NationalResolver,
@@ -132,6 +160,34 @@ export class NationalLookupResolver implements LookupResolver {
         return listingOf(await this.area(id)); // a HEAD written before summaries existed
       }),
     );
+  }
+
+  areaAt(id: string, version: number): Promise<AreaLookup> {
+    if (!this.resolver.snapshot.versions.has(id)) {
+      throw new AreaNotFoundError(
+        id,
+        this.areaVersions.map((a) => a.id),
+      );
+    }
+    return this.resolver.areaAt(id, version);
+  }
+
+  hubs(): readonly ServedHub[] {
+    this.hubList ??= this.buildHubList();
+    return this.hubList;
+  }
+
+  /** The routing's hubs of the areas it is current for, and the stale areas' own (their digests). */
+  private buildHubList(): ServedHub[] {
+    const { routing, stale, versions } = this.resolver.snapshot;
+    const out: ServedHub[] = [];
+    routing.areas.forEach((a, i) => {
+      if (!this.resolver.snapshot.trusts(i) || !versions.has(a.id)) return;
+      for (const h of routing.hubsOf(i)) out.push({ area: a.id, id: h.id, lat: h.lat, lng: h.lng });
+    });
+    for (const [area, digest] of stale)
+      for (const h of digest.hubs) out.push({ area, id: h.id, lat: h.lat, lng: h.lng });
+    return out;
   }
 
   etagFor(source: { readonly area: { readonly id: string }; readonly version: number | null }): string {
