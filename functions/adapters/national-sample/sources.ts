@@ -6,14 +6,11 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
-import { promisify } from 'node:util';
-import { createGunzip, gunzip } from 'node:zlib';
+import { createGunzip, gunzipSync } from 'node:zlib';
 import type { PostcodeRow, RoutingLsoa } from '../../core/national-sample/postcode-routing.js';
 import { parsePostcode } from '../../core/postcode.js';
 import { isGzipFile, splitCsvLine } from '../csv.js';
 import { isGzip } from '../directory-file.js';
-
-const gunzipAsync = promisify(gunzip);
 
 /** A source file that is not what the national sample needs: the message says what to do. */
 export class NationalSourceError extends Error {
@@ -38,7 +35,8 @@ export async function readLsoaLayer(
   props: LsoaProperties = DEFAULT_LSOA_PROPERTIES,
 ): Promise<RoutingLsoa[]> {
   const raw = await readFile(file);
-  const text = (isGzip(raw) ? await gunzipAsync(raw) : raw).toString('utf8');
+  // Sync on purpose: the async gunzip keeps its ~100 MB of output buffers alive well after use.
+  const text = (isGzip(raw) ? gunzipSync(raw) : raw).toString('utf8');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
