@@ -316,7 +316,7 @@ export class BoundarySetService {
       },
       { active: request.expectedActive },
     );
-    this.tables.set(`${area}@${header.version}`, Promise.resolve(after));
+    this.remember(`${area}@${header.version}`, Promise.resolve(after));
     const event = boundarySetEvent('boundary-set.published', change, header, changes);
     await this.emit(event);
     await this.sweep(area);
@@ -460,11 +460,15 @@ export class BoundarySetService {
         .version(area, version)
         .then((v) => assignmentMap(decodeAssignmentTable(v.assignments)));
       table.catch(() => this.tables.delete(key));
-      this.tables.set(key, table);
-      // Versions are immutable, so entries never go stale; keep only a few (they are ~5 MB each).
-      while (this.tables.size > 4) this.tables.delete(this.tables.keys().next().value!);
+      this.remember(key, table);
     }
     return table;
+  }
+
+  /** Versions are immutable, so entries never go stale; keep only a few (they are ~5 MB each). */
+  private remember(key: string, table: Promise<ReadonlyMap<string, AssignmentRow>>): void {
+    this.tables.set(key, table);
+    while (this.tables.size > 4) this.tables.delete(this.tables.keys().next().value!);
   }
 
   private async emit(event: BoundarySetEvent): Promise<void> {
