@@ -1,6 +1,9 @@
 // Configuration, read once at start-up from the environment, typed and checked. Every request
 // limit has a DEFAULT and a MAX; a value outside its range stops the start with a clear message
 // rather than running with a surprise.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, extname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { LogLevel } from './http/logger.js';
 
 export interface ServiceConfig {
@@ -51,6 +54,8 @@ export interface ServiceConfig {
   };
   /** Area ids this deployment serves (`CATCHMENTS_AREAS`, comma-separated); empty: every area in the store. */
   readonly areas: readonly string[];
+  /** The web pages' branding file (`CATCHMENTS_BRANDING`, default web/branding/default.json): see loadBranding. */
+  readonly brandingFile: string;
 }
 
 export const LIMITS = {
@@ -123,6 +128,7 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
       timeoutMs: intVar(env, 'CATCHMENTS_GEOCODER_TIMEOUT_MS', LIMITS.geocoderTimeoutMs),
     },
     areas: areaIds(env.CATCHMENTS_AREAS),
+    brandingFile: resolve(env.CATCHMENTS_BRANDING?.trim() || DEFAULT_BRANDING_FILE),
   };
 }
 
@@ -160,4 +166,307 @@ function adminAuth(raw: string | undefined): 'token' | 'iam' {
     );
   }
   return value;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Branding of the web pages (docs/web.md#branding): one JSON file a council edits — its name, logo,
+// colours, contact and privacy links, the areas its page speaks for, the sites allowed to frame the
+// page, the page language and a same-origin basemap. Read and checked here, once, by `npm start`
+// (local-app), the web build and the CDK app, so all three agree. Colours are checked for WCAG
+// contrast (>= 4.5:1 for every text pairing the pages use) before anything is built.
+
+/** The sample's own branding ("Family hubs", no logo, no framing, no basemap). */
+export const DEFAULT_BRANDING_FILE = fileURLToPath(new URL('../web/branding/default.json', import.meta.url));
+/** One file of page strings per language (`en.json` first); every language has every key of English. */
+export const STRINGS_DIR = fileURLToPath(new URL('../web/strings/', import.meta.url));
+export const MIN_CONTRAST = 4.5;
+
+export interface BrandColours {
+  /** Header and buttons. */
+  readonly brand: string;
+  /** Header border, button shadow and hover. */
+  readonly brandDark: string;
+  /** Text on `brand` and `brandDark`. */
+  readonly brandText: string;
+  readonly link: string;
+  readonly linkVisited: string;
+  readonly text: string;
+}
+
+export interface Branding {
+  /** The file read (absolute). */
+  readonly file: string;
+  readonly council: { readonly name: string; readonly url: string };
+  /** Absolute path of the logo (SVG, PNG or WebP), shown in the header with its alt text. */
+  readonly logo: {
+    readonly file: string;
+    readonly alt: string;
+    readonly width: number;
+    readonly height: number;
+  } | null;
+  readonly colours: BrandColours;
+  readonly contact: {
+    readonly text: string;
+    readonly phone?: string;
+    readonly email?: string;
+    readonly url?: string;
+  } | null;
+  readonly privacyUrl: string | null;
+  /** Area ids the page speaks for; empty: every area the API serves. */
+  readonly areas: readonly string[];
+  /** Origins allowed to show the page in an iframe (CSP frame-ancestors, beside 'self'). Never `*`. */
+  readonly frameAncestors: readonly string[];
+  /** The strings file used (`web/strings/<language>.json`), merged with `strings` overrides. */
+  readonly language: string;
+  readonly strings: Readonly<Record<string, string>>;
+  /** A single-file PMTiles basemap served from this origin (`url`); `file` is copied or mounted there. */
+  readonly basemap: {
+    readonly file: string | null;
+    readonly url: string;
+    readonly attribution: string;
+    readonly maxzoom: number;
+  } | null;
+}
+
+/** Each pairing of text and background the pages draw with the brand colours. */
+export const CONTRAST_PAIRS: readonly {
+  text: keyof BrandColours | string;
+  on: keyof BrandColours | string;
+  where: string;
+}[] = [
+  { text: 'brandText', on: 'brand', where: 'header and button text' },
+  { text: 'brandText', on: 'brandDark', where: 'button text on hover' },
+  { text: 'text', on: '#ffffff', where: 'body text' },
+  { text: 'text', on: '#f3f2f1', where: 'footer text' },
+  { text: 'link', on: '#ffffff', where: 'links' },
+  { text: 'link', on: '#f3f2f1', where: 'footer links' },
+  { text: 'linkVisited', on: '#ffffff', where: 'visited links' },
+];
+
+export function loadBranding(file: string = DEFAULT_BRANDING_FILE): Branding {
+  const where = resolve(file);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(where, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`Branding file ${where} could not be read as JSON: ${(error as Error).message}`);
+  }
+  const fail = (key: string, message: string): never => {
+    throw new ConfigError(`Branding file ${where}: "${key}" ${message}`);
+  };
+  const obj = (value: unknown, key: string): Record<string, unknown> =>
+    typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : fail(key, 'must be an object.');
+  const str = (value: unknown, key: string, max = 300): string =>
+    typeof value === 'string' && value.trim() !== '' && value.length <= max
+      ? value.trim()
+      : fail(key, `must be text of 1 to ${max} characters.`);
+  const link = (value: unknown, key: string): string => {
+    const text = str(value, key, 500);
+    return /^https:\/\/[^\s"<>]+$|^\/(?!\/)[^\s"<>]*$/.test(text)
+      ? text
+      : fail(key, `must be an https:// address or a path on this site starting with "/", got "${text}".`);
+  };
+  const local = (value: unknown, key: string, exts: readonly string[]): string => {
+    const path = resolve(dirname(where), str(value, key, 500));
+    if (!exts.includes(extname(path).toLowerCase())) fail(key, `must be a ${exts.join(' or ')} file.`);
+    if (!existsSync(path)) fail(key, `names ${path}, which does not exist.`);
+    return path;
+  };
+  const root = obj(raw, '(top level)');
+  const known = [
+    '$comment',
+    'council',
+    'logo',
+    'colours',
+    'contact',
+    'privacyUrl',
+    'areas',
+    'frameAncestors',
+    'language',
+    'strings',
+    'basemap',
+  ];
+  for (const key of Object.keys(root))
+    if (!known.includes(key)) fail(key, `is not a branding setting (known: ${known.slice(1).join(', ')}).`);
+
+  const council = obj(root.council, 'council');
+  const colourSource = obj(root.colours, 'colours');
+  const colour = (key: keyof BrandColours) => {
+    const value = str(colourSource[key], `colours.${key}`, 7).toLowerCase();
+    return /^#[0-9a-f]{6}$/.test(value)
+      ? value
+      : fail(`colours.${key}`, `must be a #rrggbb colour, got "${value}".`);
+  };
+  const colours: BrandColours = {
+    brand: colour('brand'),
+    brandDark: colour('brandDark'),
+    brandText: colour('brandText'),
+    link: colour('link'),
+    linkVisited: colour('linkVisited'),
+    text: colour('text'),
+  };
+  const pick = (name: string) => (name.startsWith('#') ? name : colours[name as keyof BrandColours]);
+  for (const pair of CONTRAST_PAIRS) {
+    const ratio = contrastRatio(pick(pair.text), pick(pair.on));
+    if (ratio < MIN_CONTRAST) {
+      fail(
+        `colours.${pair.text}`,
+        `on ${pair.on.startsWith('#') ? pair.on : `colours.${pair.on}`} (${pair.where}) has contrast ${ratio.toFixed(2)}:1; WCAG AA needs at least ${MIN_CONTRAST}:1. Choose a darker or lighter colour.`,
+      );
+    }
+  }
+
+  let logo: Branding['logo'] = null;
+  if (root.logo !== null && root.logo !== undefined) {
+    const l = obj(root.logo, 'logo');
+    const size = (value: unknown, key: string) =>
+      Number.isInteger(value) && (value as number) >= 8 && (value as number) <= 400
+        ? (value as number)
+        : fail(key, 'must be a whole number of pixels from 8 to 400.');
+    logo = {
+      file: local(l.file, 'logo.file', ['.svg', '.png', '.webp']),
+      alt: str(l.alt, 'logo.alt', 120),
+      width: size(l.width, 'logo.width'),
+      height: size(l.height, 'logo.height'),
+    };
+  }
+
+  let contact: Branding['contact'] = null;
+  if (root.contact !== null && root.contact !== undefined) {
+    const c = obj(root.contact, 'contact');
+    contact = {
+      text: str(c.text, 'contact.text'),
+      ...(c.phone !== undefined ? { phone: str(c.phone, 'contact.phone', 40) } : {}),
+      ...(c.email !== undefined
+        ? {
+            email: /^[^\s@<>"]+@[^\s@<>"]+\.[a-z]{2,}$/i.test(String(c.email))
+              ? String(c.email)
+              : fail('contact.email', `must be an e-mail address, got "${String(c.email)}".`),
+          }
+        : {}),
+      ...(c.url !== undefined ? { url: link(c.url, 'contact.url') } : {}),
+    };
+  }
+
+  const list = (value: unknown, key: string): string[] =>
+    value === undefined
+      ? []
+      : Array.isArray(value)
+        ? value.map((v, i) => str(v, `${key}[${i}]`))
+        : fail(key, 'must be a list.');
+  const areas = list(root.areas, 'areas');
+  for (const id of areas)
+    if (!/^[a-z][a-z0-9-]*$/.test(id)) fail('areas', `has "${id}": give area ids such as "gloucestershire".`);
+  const frameAncestors = list(root.frameAncestors, 'frameAncestors');
+  for (const origin of frameAncestors) {
+    // An origin (scheme, host, optional port), a subdomain wildcard at most: never "*" or a bare scheme.
+    if (
+      !/^https:\/\/(\*\.)?[a-z0-9.-]+\.[a-z]{2,}(:\d{1,5})?$|^http:\/\/(localhost|127\.0\.0\.1)(:\d{1,5})?$/i.test(
+        origin,
+      )
+    )
+      fail(
+        'frameAncestors',
+        `has "${origin}": give origins such as "https://www.example.gov.uk" (http only for localhost), never "*".`,
+      );
+  }
+
+  const language = root.language === undefined ? 'en' : str(root.language, 'language', 10);
+  if (!/^[a-z]{2,3}(-[a-z0-9]+)?$/i.test(language))
+    fail('language', `must be a language code such as "en" or "cy", got "${language}".`);
+  const english = readStrings('en');
+  const chosen = language === 'en' ? english : readStrings(language);
+  for (const key of Object.keys(english)) {
+    if (!(key in chosen))
+      fail(
+        'language',
+        `"${language}" has no string "${key}" (web/strings/${language}.json needs every key of en.json).`,
+      );
+    if (placeholders(chosen[key]!) !== placeholders(english[key]!))
+      fail(
+        'language',
+        `"${language}" string "${key}" must use the placeholders ${placeholders(english[key]!) || '(none)'}.`,
+      );
+  }
+  const overrides = root.strings === undefined ? {} : obj(root.strings, 'strings');
+  const strings: Record<string, string> = { ...chosen };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (!(key in english)) fail(`strings.${key}`, 'is not a page string (see web/strings/en.json).');
+    const text = str(value, `strings.${key}`, 2000);
+    if (placeholders(text) !== placeholders(english[key]!))
+      fail(`strings.${key}`, `must use the placeholders ${placeholders(english[key]!) || '(none)'}.`);
+    strings[key] = text;
+  }
+
+  let basemap: Branding['basemap'] = null;
+  if (root.basemap !== null && root.basemap !== undefined) {
+    const b = obj(root.basemap, 'basemap');
+    const fileValue = b.file === undefined ? null : local(b.file, 'basemap.file', ['.pmtiles']);
+    const url =
+      b.url === undefined
+        ? fileValue
+          ? `/tiles/${fileValue.split(/[\\/]/).pop()}`
+          : fail('basemap', 'needs "file" (a .pmtiles file) or "url" (its path on this site).')
+        : str(b.url, 'basemap.url', 300);
+    // Same origin only: no third-party tile servers (privacy, and no request leaves the council's site).
+    if (!/^\/(?!\/)[A-Za-z0-9._/-]+\.pmtiles$/.test(url))
+      fail('basemap.url', `must be a path on this site ending in .pmtiles (no other servers), got "${url}".`);
+    const maxzoom = b.maxzoom === undefined ? 15 : b.maxzoom;
+    if (!Number.isInteger(maxzoom) || (maxzoom as number) < 0 || (maxzoom as number) > 16)
+      fail('basemap.maxzoom', 'must be a whole number from 0 to 16.');
+    basemap = {
+      file: fileValue,
+      url,
+      attribution: str(b.attribution, 'basemap.attribution'),
+      maxzoom: maxzoom as number,
+    };
+  }
+
+  return {
+    file: where,
+    council: {
+      name: str(council.name, 'council.name', 80),
+      url: council.url === undefined ? '/' : link(council.url, 'council.url'),
+    },
+    logo,
+    colours,
+    contact,
+    privacyUrl:
+      root.privacyUrl === null || root.privacyUrl === undefined ? null : link(root.privacyUrl, 'privacyUrl'),
+    areas,
+    frameAncestors,
+    language,
+    strings,
+    basemap,
+  };
+}
+
+function readStrings(language: string): Record<string, string> {
+  const path = resolve(STRINGS_DIR, `${language}.json`);
+  if (!isAbsolute(path) || !existsSync(path))
+    throw new ConfigError(`No page strings for language "${language}": add web/strings/${language}.json.`);
+  const value = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+  if (typeof value !== 'object' || value === null || Object.values(value).some((v) => typeof v !== 'string'))
+    throw new ConfigError(`web/strings/${language}.json must be an object of strings.`);
+  return value as Record<string, string>;
+}
+
+/** The `{name}` placeholders of a string, sorted: a translation must keep the same ones. */
+function placeholders(text: string): string {
+  return [...new Set(text.match(/\{[a-z]+\}/gi) ?? [])].sort().join(' ');
+}
+
+/** WCAG 2.x contrast ratio of two #rrggbb colours (1 to 21). */
+export function contrastRatio(a: string, b: string): number {
+  const luminance = (hex: string) => {
+    const channel = (i: number) => {
+      const v = Number.parseInt(hex.slice(1 + 2 * i, 3 + 2 * i), 16) / 255;
+      return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    };
+    return 0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2);
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
 }

@@ -2,6 +2,7 @@
 // (seeded from data/ on first start), the same Lambda handlers as on AWS, served over node:http.
 // The admin routes are mounted only when CATCHMENTS_ADMIN_TOKEN is set.
 import type { AddressInfo } from 'node:net';
+import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MemoryEventPublisher } from './adapters/events/memory-event-publisher.js';
 import { openBoundaryStore } from './adapters/store/open-store.js';
@@ -10,15 +11,21 @@ import { AnalysisService } from './application/analysis-service.js';
 import { BoundarySetService } from './application/boundary-set-service.js';
 import { CatalogProvider } from './application/catalog-provider.js';
 import type { BoundaryStore } from './application/ports/boundary-store.js';
-import type { ServiceConfig } from './config.js';
+import { loadBranding, type ServiceConfig } from './config.js';
 import type { LookupCatalog } from './core/lookup/catalog.js';
 import { createAdminApiHandler } from './handlers/admin-api.js';
 import { createAnalysisApiHandler, withRoutes } from './handlers/analysis-api.js';
+import { createAnswerPageHandler } from './handlers/answer-page.js';
 import { createPublicApiHandler, type PublicContext, publicContext } from './handlers/public-api.js';
 import { createLocalServer, type Mount } from './http/local-server.js';
 import { createLogger, type Logger } from './http/logger.js';
 import { ANALYSIS_ROUTES } from './http/routes.js';
-import { createStaticFileHandler, withPages } from './http/static-files.js';
+import {
+  builtPageOrigins,
+  createStaticFileHandler,
+  pageContentSecurityPolicy,
+  withPages,
+} from './http/static-files.js';
 
 export interface LocalApp {
   readonly url: string;
@@ -44,7 +51,11 @@ const WEB_ROOT = fileURLToPath(new URL('../web/dist', import.meta.url));
 export async function startLocalApp(
   config: ServiceConfig,
   logger: Logger = createLogger(config.logLevel),
+  /** The built pages to serve (tests build a branded site into a folder of its own). @default web/dist */
+  webRoot: string = WEB_ROOT,
 ): Promise<LocalApp> {
+  // Checked before anything starts: a branding file with a low-contrast colour stops the start.
+  const branding = loadBranding(config.brandingFile);
   const opened = await openBoundaryStore(config);
   try {
     const { store } = opened;
@@ -114,18 +125,48 @@ export async function startLocalApp(
         'admin API off: set CATCHMENTS_ADMIN_TOKEN (16+ characters) to draft, publish and roll back',
       );
     }
-    // The web pages (web/dist, built by `npm run build:web`): `/` and `/planner`, their assets and MapLibre.
+    // The web pages (web/dist, built by `npm run build:web`): `/`, its iframe mode `/embed`, the
+    // widget script, `/planner`, their assets and MapLibre; the no-JavaScript answers at /find and
+    // /embed/find; the branding's basemap file at /tiles/. docs/web.md lists the routes.
+    const frameAncestors = branding.frameAncestors;
     const web = createStaticFileHandler({
-      root: WEB_ROOT,
-      pages: { '/': 'index.html', '/planner': 'planner.html' },
+      root: webRoot,
+      pages: { '/': 'index.html', '/embed': 'embed.html', '/planner': 'planner.html' },
       missingHint: 'The web pages are not built: run `npm run build:web` (npm start does it first).',
       logger,
+      contentSecurityPolicy: pageContentSecurityPolicy({
+        frameAncestors,
+        connectOrigins: builtPageOrigins(webRoot),
+      }),
+      crossOrigin: ['/widget.js'],
+    });
+    const answers = createAnswerPageHandler({
+      context: () => provider.context(),
+      pagesDir: webRoot,
+      logger,
+      cacheSeconds: config.cacheSeconds,
+      frameAncestors,
     });
     mounts.push(
       { prefix: '/assets/', handler: web },
       { prefix: '/vendor/', handler: web },
       { prefix: '/planner', handler: web },
+      { prefix: '/find', handler: answers },
+      { prefix: '/embed/find', handler: answers },
+      { prefix: '/embed', handler: web },
+      { prefix: '/widget.js', handler: web },
     );
+    const basemapFile = branding.basemap?.file;
+    if (basemapFile && branding.basemap) {
+      const tiles = createStaticFileHandler({ root: dirname(basemapFile), logger });
+      const url = branding.basemap.url;
+      const name = `/${basename(basemapFile)}`;
+      // Only the one file, under the branding's URL.
+      mounts.push({
+        prefix: url,
+        handler: (event, context) => tiles({ ...event, path: event.path === url ? name : '/' }, context),
+      });
+    }
     mounts.push({
       prefix: '/',
       handler: withPages(web, withRoutes(analysisRoutes('none'), analysisApi, publicApi), [

@@ -5,10 +5,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type App, type Environment, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import type { Branding } from '../functions/config.js';
 import type { ApiRoute, RouteGroup } from '../functions/http/routes.js';
 import { CatchmentsDataStack, type TableIndex } from './data-stack.js';
 import { CatchmentsServiceStack } from './service-stack.js';
 import type { StageConfig } from './stage-config.js';
+import { CatchmentsWebStack, type WebSettings } from './web-stack.js';
 
 export interface CatchmentsAppProps {
   readonly config: StageConfig;
@@ -20,11 +22,14 @@ export interface CatchmentsAppProps {
   readonly tableIndexes?: readonly TableIndex[];
   /** Run cdk-nag's AwsSolutions pack at synth. @default true */
   readonly nag?: boolean;
+  /** The web pages (a third stack): the built site, its branding and the web context settings. */
+  readonly web?: { readonly siteDir: string; readonly branding: Branding; readonly settings: WebSettings };
 }
 
 export interface CatchmentsStacks {
   readonly data: CatchmentsDataStack;
   readonly service: CatchmentsServiceStack;
+  readonly web: CatchmentsWebStack | undefined;
   readonly nag: AwsSolutionsChecks | undefined;
 }
 
@@ -74,10 +79,25 @@ export function defineCatchmentsApp(app: App, props: CatchmentsAppProps): Catchm
     placeIndex: data.placeIndex,
   });
   service.addStackDependency(data);
+  let web: CatchmentsWebStack | undefined;
+  if (props.web) {
+    web = new CatchmentsWebStack(app, `${prefix}-Web`, {
+      env: props.env,
+      description: `family-hub-catchments ${config.stage}: web pages, no-JavaScript answers, CloudFront (stateless)`,
+      config,
+      settings: props.web.settings,
+      branding: props.web.branding,
+      siteDir: props.web.siteDir,
+      projectRoot: props.projectRoot,
+      api: service.api.api,
+      table: data.table,
+    });
+    web.addStackDependency(service);
+  }
   let nag: AwsSolutionsChecks | undefined;
   if (props.nag ?? true) {
     nag = new AwsSolutionsChecks(app);
     Validations.of(app).addPlugins(nag);
   }
-  return { data, service, nag };
+  return { data, service, web, nag };
 }

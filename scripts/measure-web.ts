@@ -15,6 +15,8 @@
 //   for the first lookup of a visit (MapLibre fetched while typing) and for a second one.
 // Headless chromium draws WebGL in software (SwiftShader) on a shared 2-core machine, so map
 // times are pessimistic next to a phone with a GPU; network time is loopback (no latency).
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { loadConfig } from '../functions/config.js';
@@ -198,6 +200,15 @@ async function main(): Promise<void> {
       CATCHMENTS_ADMIN_TOKEN: TOKEN,
     }),
   );
+  // A council's page on another origin with the widget pasted in (its own bytes are in `html`).
+  const host = createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Council page</title><script type="module" src="${app.url}/widget.js"></script></head><body><h1>Family hubs</h1><family-hub-finder area="gloucestershire"></family-hub-finder></body></html>`,
+    );
+  });
+  await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', () => resolve()));
+  const hostUrl = `http://127.0.0.1:${(host.address() as AddressInfo).port}/`;
   const browser = await launchBrowser();
   const viewport = { width: 390, height: 844 };
   const newContext = () => browser.newContext({ viewport, locale: 'en-GB' });
@@ -254,6 +265,17 @@ async function main(): Promise<void> {
       );
       return {};
     }, newContext);
+    const widget = await measure(async (page) => {
+      await page.goto(hostUrl);
+      await page.waitForFunction(
+        () =>
+          (
+            globalThis as unknown as { performance: { getEntriesByName(x: string): unknown[] } }
+          ).performance.getEntriesByName('fh:ready').length > 0,
+      );
+      const answer = await lookUp(page, 'GL3 4HN');
+      return { answer };
+    }, newContext);
     const header =
       '| page | KiB total | html | js | css | json (API, config) | requests | FCP ms | ready ms | TTI ms | answer ms (1st) | answer ms (2nd) |\n' +
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |';
@@ -267,7 +289,10 @@ async function main(): Promise<void> {
     console.log(row('public, opened + 2 lookups (warm)', [publicLookup.warm]));
     console.log(row('planner, opened, layers drawn (cold)', planner.cold));
     console.log(row('planner, opened (warm)', [planner.warm]));
+    console.log(row('widget on another site, opened + 1 lookup (cold)', widget.cold));
+    console.log(row('widget on another site, opened + 1 lookup (warm)', [widget.warm]));
   } finally {
+    host.close();
     await browser.close();
     await app.close();
   }

@@ -11,10 +11,13 @@
 // - Names carrying a content hash (`name-ABCDEFGH.js`, as the web build writes them) are cached
 //   for a year as immutable; everything else (pages, config) is `no-cache`: revalidated each time.
 // - gzip or Brotli when the client accepts it, for text types over 1 KB (Vary: Accept-Encoding).
-// - Pages get a Content-Security-Policy that allows only this origin (plus https: images and
-//   connections, for a configured tile server) and no inline script.
+// - Pages get a Content-Security-Policy that allows only this origin (plus a configured tile server)
+//   and no inline script; `frame-ancestors` lists the branding's allowed parent sites (iframe mode).
+// - Byte ranges (`Range: bytes=a-b`, one range) answer 206: the PMTiles basemap is read that way.
+// - Files named in `crossOrigin` (the widget script) carry `Access-Control-Allow-Origin: *`: a
+//   council's page on another site loads them as module scripts, which browsers fetch with CORS.
 import { createHash } from 'node:crypto';
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { brotliCompressSync, gzipSync, constants as zlibConstants } from 'node:zlib';
@@ -41,6 +44,7 @@ export const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
   '.txt': 'text/plain; charset=utf-8',
+  '.pmtiles': 'application/vnd.pmtiles',
 };
 
 /** `name-ABCDEFGH.ext` (or `.js.map`): esbuild's `[hash]` (8 characters, A-Z and 0-9) before the extension. */
@@ -48,24 +52,58 @@ const HASHED_NAME = /-[A-Z0-9]{8}(?:\.[a-z0-9]+)+$/;
 const COMPRESS_MIN_BYTES = 1024;
 const COMPRESSIBLE = /^(?:text\/|application\/(?:json|geo\+json|manifest\+json)|image\/svg\+xml)/;
 
+export interface PagePolicy {
+  /** Origins allowed to frame the pages (beside 'self'): the branding's frameAncestors. */
+  readonly frameAncestors?: readonly string[];
+  /** Other origins the pages may fetch from or draw images of: a tile server, an API elsewhere. */
+  readonly connectOrigins?: readonly string[];
+}
+
 /**
- * The pages' Content-Security-Policy. Scripts and workers only from this origin (the web build uses
- * MapLibre's CSP bundle, whose worker is a file, not a blob); `https:` images and connections let a
- * council configure a tile server (web config `tiles`) without editing this.
+ * The pages' Content-Security-Policy (also the CloudFront response headers policy's: lib/constructs/
+ * web-hosting.ts). Scripts and workers only from this origin (the web build uses MapLibre's CSP
+ * bundle, whose worker is a file, not a blob); images and connections from this origin and any
+ * configured tile server or API origin; framing only by this origin and the configured parents.
  */
-export const PAGE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "worker-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob: https:",
-  "connect-src 'self' https:",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'self'",
-].join('; ');
+export function pageContentSecurityPolicy(policy: PagePolicy = {}): string {
+  const others = (policy.connectOrigins ?? []).join(' ');
+  const extra = others ? ` ${others}` : '';
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "worker-src 'self'",
+    "style-src 'self'",
+    `img-src 'self' data: blob:${extra}`,
+    `connect-src 'self'${extra}`,
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    `frame-ancestors 'self'${(policy.frameAncestors ?? []).map((o) => ` ${o}`).join('')}`,
+  ].join('; ');
+}
+
+/**
+ * Origins other than this one that the built pages use: the API (`apiBase`) and a raster tile
+ * server (`tiles`) from the build's assets/config.json. None by default.
+ */
+export function builtPageOrigins(root: string): string[] {
+  let config: { apiBase?: unknown; tiles?: { url?: unknown } | null };
+  try {
+    config = JSON.parse(readFileSync(resolve(root, 'assets', 'config.json'), 'utf8'));
+  } catch {
+    return [];
+  }
+  const origins = new Set<string>();
+  for (const url of [config.apiBase, config.tiles?.url]) {
+    if (typeof url !== 'string' || !/^https:\/\//.test(url)) continue;
+    origins.add(new URL(url.replace(/[{}]/g, '')).origin);
+  }
+  return [...origins];
+}
+
+/** The policy with nothing configured: this origin only. */
+export const PAGE_CSP = pageContentSecurityPolicy();
 
 export interface StaticFilesOptions {
   /** The folder served (e.g. web/dist). Nothing outside it is ever read. */
@@ -75,6 +113,10 @@ export interface StaticFilesOptions {
   /** Said in the 404 when the root or a page is missing (e.g. "run npm run build:web"). */
   readonly missingHint?: string;
   readonly logger?: Logger;
+  /** The pages' CSP. @default PAGE_CSP (this origin only, framed by this origin only) */
+  readonly contentSecurityPolicy?: string;
+  /** Paths served with `Access-Control-Allow-Origin: *` (e.g. /widget.js, loaded by other sites). */
+  readonly crossOrigin?: readonly string[];
 }
 
 interface Entry {
@@ -121,7 +163,13 @@ export function createStaticFileHandler(options: StaticFilesOptions): ApiHandler
       if (!file)
         throw notFound(event.path, pages.has(pagePath(event.path)) ? options.missingHint : undefined);
       const entry = await load(file, cache);
-      return respond(event, file, entry, pages.has(pagePath(event.path)) || file.endsWith('.html'));
+      const result = respond(event, file, entry, {
+        isPage: pages.has(pagePath(event.path)) || file.endsWith('.html'),
+        csp: options.contentSecurityPolicy ?? PAGE_CSP,
+      });
+      if (options.crossOrigin?.includes(event.path))
+        result.headers = { ...result.headers, 'Access-Control-Allow-Origin': '*' };
+      return result;
     } catch (error) {
       const rendered = renderProblem(error, requestId);
       if (rendered.status >= 500) {
@@ -282,8 +330,10 @@ function respond(
   event: APIGatewayProxyEvent,
   file: string,
   entry: Entry,
-  isPage: boolean,
+  { isPage, csp }: { isPage: boolean; csp: string },
 ): APIGatewayProxyResult {
+  const range = header(event, 'range');
+  if (range && !isPage) return respondRange(event, file, entry, range);
   const encoding = pickEncoding(header(event, 'accept-encoding'));
   const chosen = encoding ? encoded(entry, encoding) : null;
   const body = chosen ?? entry.identity;
@@ -295,7 +345,8 @@ function respond(
     'X-Content-Type-Options': 'nosniff',
     ...(compressible ? { Vary: 'Accept-Encoding' } : {}),
     ...(chosen ? { 'Content-Encoding': encoding! } : {}),
-    ...(isPage ? { 'Content-Security-Policy': PAGE_CSP, 'Referrer-Policy': 'same-origin' } : {}),
+    ...(isPage ? { 'Content-Security-Policy': csp, 'Referrer-Policy': 'same-origin' } : {}),
+    ...(isPage ? {} : { 'Accept-Ranges': 'bytes' }),
   };
   const ifNoneMatch = header(event, 'if-none-match');
   if (ifNoneMatch && etagListHas(ifNoneMatch, body.etag)) return { statusCode: 304, headers, body: '' };
@@ -307,4 +358,46 @@ function respond(
 function etagListHas(list: string, etag: string): boolean {
   if (list.trim() === '*') return true;
   return list.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
+
+/**
+ * One byte range of the file, uncompressed (RFC 9110 §14): 206 with Content-Range, or 416 when it
+ * lies outside the file. Several ranges at once are answered with the whole file (allowed).
+ */
+function respondRange(
+  event: APIGatewayProxyEvent,
+  file: string,
+  entry: Entry,
+  range: string,
+): APIGatewayProxyResult {
+  const size = entry.content.length;
+  const headers: Record<string, string> = {
+    'Content-Type': entry.contentType,
+    'Cache-Control': HASHED_NAME.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache',
+    ETag: entry.identity.etag,
+    'X-Content-Type-Options': 'nosniff',
+    'Accept-Ranges': 'bytes',
+  };
+  const m = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
+  if (!m || (m[1] === '' && m[2] === '')) {
+    headers['Content-Length'] = String(size);
+    return { statusCode: 200, headers, body: entry.identity.base64, isBase64Encoded: true };
+  }
+  let start: number;
+  let end: number;
+  if (m[1] === '') {
+    start = Math.max(0, size - Number(m[2]));
+    end = size - 1;
+  } else {
+    start = Number(m[1]);
+    end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  }
+  if (start >= size || start > end) {
+    return { statusCode: 416, headers: { ...headers, 'Content-Range': `bytes */${size}` }, body: '' };
+  }
+  const part = entry.content.subarray(start, end + 1);
+  headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
+  headers['Content-Length'] = String(part.length);
+  if (event.httpMethod.toUpperCase() === 'HEAD') return { statusCode: 206, headers, body: '' };
+  return { statusCode: 206, headers, body: part.toString('base64'), isBase64Encoded: true };
 }

@@ -12,6 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import AxeBuilder from '@axe-core/playwright';
 import { booleanPointInPolygon, difference, featureCollection, union } from '@turf/turf';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import type { Browser, Page } from 'playwright-core';
@@ -196,6 +197,13 @@ describe('the planner’s map', () => {
     expect(await visibility()).toBe('none');
     await patches.check();
     expect(await visibility()).toBe('visible');
+    // axe-core at the WCAG 2.2 AA rules: no violation on the planner's map.
+    const audit = await new AxeBuilder({ page })
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+      .analyze();
+    expect(
+      audit.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    ).toEqual([]);
 
     await page.getByLabel('Admin token').fill('not-the-token-at-all');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -219,7 +227,7 @@ describe('the planner’s map', () => {
 
     // First a draft with an overlap: the problem is listed, drawn where it is, and blocks publishing.
     await page.getByLabel('Layer to replace').selectOption('catchments');
-    await page.getByLabel('GeoJSON file').setInputFiles(overlapFile);
+    await page.getByLabel('File (GeoJSON or zipped Shapefile)').setInputFiles(overlapFile);
     await page.getByRole('button', { name: 'Upload to the draft' }).click();
     await expect
       .poll(() => text(page, '#validation-summary'), { timeout: 60_000 })
@@ -238,7 +246,7 @@ describe('the planner’s map', () => {
     expect(await page.getByRole('button', { name: 'Publish the draft…' }).isDisabled()).toBe(true);
 
     // Then the redraw itself, replacing the layer in the same draft.
-    await page.getByLabel('GeoJSON file').setInputFiles(draftFile);
+    await page.getByLabel('File (GeoJSON or zipped Shapefile)').setInputFiles(draftFile);
     await page.getByRole('button', { name: 'Upload to the draft' }).click();
     await expect
       .poll(() => text(page, '#validation-summary'), { timeout: 60_000 })

@@ -354,6 +354,8 @@ describe('accessibility smoke check', () => {
     await page.keyboard.press('Tab');
     expect(await activeId(page)).toBe('find');
     await page.keyboard.press('Tab');
+    expect(await activeId(page)).toBe('use-location');
+    await page.keyboard.press('Tab');
     expect(await activeId(page)).toBe('A:01632 960009');
     expect(errors).toEqual([]);
     await context.close();

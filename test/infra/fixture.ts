@@ -2,15 +2,19 @@
 // files), with context overrides per test. Bundling is stubbed (`aws:cdk:bundling-stacks: []`)
 // unless asked for: template tests need the resources, not the bundles (synth.test.ts bundles
 // for real through `npx cdk synth`).
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { Branding } from '../../functions/config.js';
 import type { ApiRoute, RouteGroup } from '../../functions/http/routes.js';
 import { ROUTES } from '../../functions/http/routes.js';
 import { type CatchmentsStacks, defineCatchmentsApp, handlerEntries } from '../../lib/app.js';
 import { type StageConfig, stageConfigFromContext } from '../../lib/stage-config.js';
+import { webSettingsFromContext } from '../../lib/web-stack.js';
+import { buildWeb } from '../../scripts/build-web.js';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -101,7 +105,11 @@ export interface BuiltApp {
   readonly config: StageConfig;
   readonly data: Template;
   readonly service: Template;
+  readonly web: Template;
 }
+
+/** The site the web stack deploys: built once per test file, into a folder of its own. */
+const site = await buildWeb({ outDir: mkdtempSync(join(tmpdir(), 'catchments-infra-web-')) });
 
 export interface BuildOptions {
   /** Context keys over cdk.json's. */
@@ -111,6 +119,8 @@ export interface BuildOptions {
   /** Use stand-in handler files for groups whose file does not exist (fixture routes). */
   readonly standInHandlers?: boolean;
   readonly nag?: boolean;
+  /** The branding the web stack gets (@default the default branding the site was built with). */
+  readonly branding?: Branding;
 }
 
 export function buildApp(options: BuildOptions = {}): BuiltApp {
@@ -126,6 +136,11 @@ export function buildApp(options: BuildOptions = {}): BuiltApp {
     projectRoot: PROJECT_ROOT,
     env: { account: '123456789012', region: 'eu-west-2' },
     nag: options.nag ?? false,
+    web: {
+      siteDir: site.outDir,
+      branding: options.branding ?? site.branding,
+      settings: webSettingsFromContext((key) => app.node.tryGetContext(key)),
+    },
   });
   return {
     app,
@@ -133,6 +148,7 @@ export function buildApp(options: BuildOptions = {}): BuiltApp {
     config,
     data: Template.fromStack(stacks.data),
     service: Template.fromStack(stacks.service),
+    web: Template.fromStack(stacks.web!),
   };
 }
 

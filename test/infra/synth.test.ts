@@ -53,7 +53,7 @@ describe('npx cdk synth', () => {
     expect(run.error, String(run.error)).toBeUndefined();
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
     expect(`${run.stdout}${run.stderr}`).toContain('Successfully synthesized');
-    for (const stack of ['Catchments-dev-Data', 'Catchments-dev-Service']) {
+    for (const stack of ['Catchments-dev-Data', 'Catchments-dev-Service', 'Catchments-dev-Web']) {
       expect(existsSync(join(outdir, `${stack}.template.json`)), stack).toBe(true);
     }
     const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
@@ -61,6 +61,22 @@ describe('npx cdk synth', () => {
     };
     expect(report.pluginReports.filter((r) => r.conclusion !== 'success')).toEqual([]);
     console.info(`cdk synth took ${seconds.toFixed(1)} s`);
+  });
+
+  it('packages the built, branded pages with the no-JavaScript answer function', () => {
+    const template = JSON.parse(readFileSync(join(outdir, 'Catchments-dev-Web.template.json'), 'utf8')) as {
+      Resources: Record<
+        string,
+        { Type: string; Properties: { Code?: { S3Key: string }; Description?: string } }
+      >;
+    };
+    const fn = Object.values(template.Resources).find(
+      (r) => r.Type === 'AWS::Lambda::Function' && /answer pages/.test(r.Properties.Description ?? ''),
+    )!;
+    const asset = join(outdir, `asset.${fn.Properties.Code!.S3Key.replace(/\.zip$/, '')}`);
+    for (const page of ['index.html', 'embed.html']) {
+      expect(readFileSync(join(asset, 'pages', page), 'utf8')).toContain('id="fh-strings"');
+    }
   });
 
   it('packages each function as the bundle the measurement script builds', async () => {

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createStaticFileHandler,
   PAGE_CSP,
+  pageContentSecurityPolicy,
   pickEncoding,
   safeRelative,
   withPages,
@@ -206,5 +207,38 @@ describe('static files', () => {
     const routed = withPages(handler(), next, ['/']);
     expect((await routed(event('/'), {} as Context)).statusCode).toBe(200);
     expect((await routed(event('/v1/areas'), {} as Context)).statusCode).toBe(418);
+  });
+
+  it('answers one byte range with 206 (how the PMTiles basemap is read), and 416 outside the file', async () => {
+    const size = Buffer.byteLength(big);
+    const part = await serve('/assets/styles-ZYXW1234.css', 'GET', {
+      Range: 'bytes=10-29',
+      'Accept-Encoding': 'br',
+    });
+    expect(part.statusCode).toBe(206);
+    expect(part.headers?.['Content-Range']).toBe(`bytes 10-29/${size}`);
+    expect(part.headers?.['Content-Encoding']).toBeUndefined();
+    expect(bodyOf(part).toString()).toBe(big.slice(10, 30));
+    const tail = await serve('/assets/styles-ZYXW1234.css', 'GET', { Range: 'bytes=-5' });
+    expect(bodyOf(tail).toString()).toBe(big.slice(-5));
+    const beyond = await serve('/assets/styles-ZYXW1234.css', 'GET', { Range: `bytes=${size}-` });
+    expect(beyond.statusCode).toBe(416);
+    expect(beyond.headers?.['Content-Range']).toBe(`bytes */${size}`);
+  });
+
+  it('lets the configured sites frame the pages, and only this site by default', async () => {
+    expect(PAGE_CSP).toMatch(/frame-ancestors 'self'$/);
+    const csp = pageContentSecurityPolicy({ frameAncestors: ['https://www.example.gov.uk'] });
+    expect(csp).toMatch(/frame-ancestors 'self' https:\/\/www\.example\.gov\.uk$/);
+    const framed = createStaticFileHandler({
+      root,
+      pages: { '/': 'index.html' },
+      contentSecurityPolicy: csp,
+      crossOrigin: ['/assets/app-ABCDEFGH.js'],
+    });
+    expect((await framed(event('/'), {} as Context)).headers?.['Content-Security-Policy']).toBe(csp);
+    const script = await framed(event('/assets/app-ABCDEFGH.js'), {} as Context);
+    expect(script.headers?.['Access-Control-Allow-Origin']).toBe('*');
+    expect((await serve('/assets/app-ABCDEFGH.js')).headers?.['Access-Control-Allow-Origin']).toBeUndefined();
   });
 });

@@ -21,7 +21,7 @@ describe('buildWeb', () => {
   it('writes both pages referencing only local, hashed files it wrote', async () => {
     const out = tempDir();
     const result = await buildWeb({ outDir: out });
-    for (const page of ['index.html', 'planner.html']) {
+    for (const page of ['index.html', 'embed.html', 'planner.html']) {
       const html = readFileSync(join(out, page), 'utf8');
       expect(html, page).not.toMatch(/\{\{/);
       const refs = [...html.matchAll(/(?:src|href|content)="([^"]+)"/g)]
@@ -29,8 +29,11 @@ describe('buildWeb', () => {
         .filter((v) => v.startsWith('/'));
       expect(refs.length, page).toBeGreaterThan(4);
       for (const ref of refs) expect(existsSync(join(out, ref)), `${page} -> ${ref}`).toBe(true);
-      // Scripts and styles come from this site only, and none is inline (the CSP forbids it).
-      expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+      // Scripts and styles come from this site only, and none is inline (the CSP forbids it): the one
+      // script element without src is the strings' JSON data block, which browsers never run.
+      expect(
+        html.replace(/<script type="application\/json" id="fh-strings">[^<]*<\/script>/, ''),
+      ).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
       expect(html).not.toMatch(/<style|\sstyle="/);
       expect(html).not.toMatch(/(?:src|href)="(?:https?:)?\/\/(?!maplibre\.org)/);
     }
@@ -73,10 +76,27 @@ describe('buildWeb', () => {
     expect(JSON.parse(readFileSync(join(out, 'assets', 'config.json'), 'utf8'))).toEqual({
       apiBase: '',
       tiles: null,
+      basemap: null,
+      areas: [],
     });
     const tiles = { url: 'https://tiles.example.org/{z}/{x}/{y}.png', attribution: '© Example' };
     await buildWeb({ outDir: out, config: { tiles } });
     expect(JSON.parse(readFileSync(join(out, 'assets', 'config.json'), 'utf8')).tiles).toEqual(tiles);
+  });
+
+  it('writes the widget under a stable name with the strings compiled in, and the strings into the pages', async () => {
+    const out = tempDir();
+    const result = await buildWeb({ outDir: out });
+    const widget = readFileSync(join(out, 'widget.js'), 'utf8');
+    expect(widget).toContain('family-hub-finder');
+    expect(widget).toContain(result.branding.strings['form.button']);
+    expect(widget).not.toMatch(/__FH_/);
+    const html = readFileSync(join(out, 'index.html'), 'utf8');
+    const block = /id="fh-strings">([^<]*)<\/script>/.exec(html)![1]!;
+    expect(JSON.parse(block)).toEqual(result.branding.strings);
+    expect(html).toContain(`<title>${result.branding.strings['page.title']}</title>`);
+    expect(html).toContain('action="/find"');
+    expect(readFileSync(join(out, 'embed.html'), 'utf8')).toContain('action="/embed/find"');
   });
 
   it('is deterministic, and prunes files an earlier build left behind', async () => {

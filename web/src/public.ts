@@ -1,18 +1,12 @@
-// "Find your family hub": a postcode box, the hub card and a map. Plain DOM, one small bundle; MapLibre
-// is fetched only once there is something to draw. Every answer the API can give has its own words
-// (docs/web.md#public-page): found (inside or on a boundary), terminated postcode, gap, outside the
-// area, malformed, unknown, no location, and the service being unavailable.
+// "Find your family hub": a postcode box (or "use my location"), the hub card and a map. Plain DOM,
+// one small bundle; MapLibre is fetched only once there is something to draw. Every answer the API
+// can give has its own words (docs/web.md#public-page), from the view the no-JavaScript answer page
+// shares (lib/answer-view.ts) and the page's strings (web/strings/<language>.json, via the build).
+// Without JavaScript the same form submits to /find, which answers in HTML.
 import type { Feature, FeatureCollection } from 'geojson';
+import { type AnswerView, answerView, placeOf, problemView } from './lib/answer-view.js';
 import { Api, ApiError, loadConfig } from './lib/api.js';
-import { byId, h, hidden, replace } from './lib/dom.js';
-import {
-  describeOpeningHours,
-  formatAges,
-  formatDistance,
-  joinWords,
-  safeHttpUrl,
-  telHref,
-} from './lib/format.js';
+import { byId, h, hidden, pageStrings, replace, toDom } from './lib/dom.js';
 import { type Bbox, bboxOf, EMPTY_COLLECTION, padPoint, unionBbox } from './lib/geo.js';
 import {
   addLayerOnce,
@@ -23,6 +17,7 @@ import {
   setData,
   webglAvailable,
 } from './lib/map.js';
+import { joinList, translator } from './lib/strings.js';
 import type { LookupAnswer, SiteAnswer, SiteWithDistance, WebConfigShape } from './lib/types.js';
 
 interface AreaSummary {
@@ -48,7 +43,8 @@ const result = byId('result');
 const mapSection = byId('map-section');
 const legend = byId('map-legend');
 
-const TITLE = 'Find your family hub';
+const t = translator(pageStrings());
+const TITLE = t('page.title');
 const COLOURS = {
   catchment: '#00594c',
   hub: '#00594c',
@@ -58,8 +54,12 @@ const COLOURS = {
 };
 
 let api: Api;
-let config: WebConfigShape = { apiBase: '', tiles: null };
-let areas: AreaSummary[] = [];
+let config: WebConfigShape;
+/**
+ * The areas served, for their names: every answer waits for this list, so an answer never shows an
+ * area id because the lookup came back before `/v1/areas` did. Empty when the list cannot be read.
+ */
+let areasReady: Promise<AreaSummary[]> = Promise.resolve([]);
 let mapReady: Promise<MapInstance | null> | null = null;
 let lookupSeq = 0;
 let inFlight: AbortController | null = null;
@@ -80,7 +80,8 @@ async function start(): Promise<void> {
     if (postcode) void lookup(postcode, 'none');
     else clearResult();
   });
-  void loadAreas();
+  wireLocation();
+  areasReady = loadAreas();
   const initial = new URLSearchParams(location.search).get('postcode');
   if (initial) {
     input.value = initial;
@@ -100,29 +101,44 @@ async function preloadMap(): Promise<void> {
   }
 }
 
-async function loadAreas(): Promise<void> {
+/** The areas this page speaks for: the branding's list, or every area the API serves. */
+function served(areas: readonly AreaSummary[]): AreaSummary[] {
+  return config.areas.length === 0 ? [...areas] : areas.filter((a) => config.areas.includes(a.id));
+}
+
+async function loadAreas(): Promise<AreaSummary[]> {
+  let areas: AreaSummary[];
   try {
-    const { data } = await api.json<{ areas: AreaSummary[] }>('/v1/areas');
-    areas = data.areas;
+    areas = (await api.json<{ areas: AreaSummary[] }>('/v1/areas')).data.areas;
   } catch {
-    return; // The lookup itself reports an unavailable service.
+    return []; // The lookup itself reports an unavailable service.
   }
+  const ours = served(areas);
   const notice = byId('area-notice');
-  const illustrative = areas.filter((a) => a.illustrative);
+  const illustrative = ours.filter((a) => a.illustrative);
   if (illustrative.length > 0) {
     replace(
       notice,
-      h('strong', {}, 'Demonstration data. '),
-      `The hubs, boundaries and services shown for ${joinWords(illustrative.map((a) => a.name))} are an illustrative sample, not the council's real family hub network.`,
+      h('strong', {}, t('notice.demo')),
+      t('notice.demoText', {
+        areas: joinList(
+          t,
+          illustrative.map((a) => a.name),
+        ),
+      }),
     );
     notice.hidden = false;
   }
-  const attribution = byId('attribution');
+  // The footer (not in the iframe mode, where the council's page has its own).
+  const attribution = document.getElementById('attribution');
   const lines = [...new Set(areas.flatMap((a) => a.attribution))];
-  replace(attribution, ...lines.map((line) => h('li', {}, line)));
-  byId('version-note').textContent = areas
-    .map((a) => `${a.name}: boundaries version ${a.version ?? 'not yet published'}`)
-    .join(' · ');
+  if (attribution) replace(attribution, ...lines.map((line) => h('li', {}, line)));
+  const versions = document.getElementById('version-note');
+  if (versions)
+    versions.textContent = ours
+      .map((a) => t('footer.versions', { area: a.name, version: a.version ?? t('footer.notPublished') }))
+      .join(' · ');
+  return areas;
 }
 
 /** How the address bar follows the lookups: a new entry, the same entry, or untouched. */
@@ -130,29 +146,37 @@ type History = 'push' | 'replace' | 'none';
 
 async function lookup(raw: string, history: History): Promise<void> {
   const postcode = raw.trim();
-  const seq = ++lookupSeq;
-  inFlight?.abort();
   if (postcode === '') {
-    showFieldError('Enter a postcode, for example GL1 1AD.');
+    ++lookupSeq;
+    inFlight?.abort();
+    showFieldError(t('form.empty'));
     return;
   }
   clearFieldError();
   if (history !== 'none') {
-    const url = `${location.pathname}?postcode=${encodeURIComponent(postcode).replace(/%20/g, '+')}`;
+    // From the no-JavaScript answer (/find, /embed/find) back to the page it came from.
+    const page = location.pathname.replace(/\/?find$/, '') || '/';
+    const url = `${page}?postcode=${encodeURIComponent(postcode).replace(/%20/g, '+')}`;
     if (history === 'push' && new URLSearchParams(location.search).get('postcode') !== postcode) {
       window.history.pushState(null, '', url);
     } else window.history.replaceState(null, '', url);
   }
+  await answer(postcode, `/v1/postcodes/${encodeURIComponent(postcode)}`, t('form.looking', { postcode }));
+}
+
+/** Asks the API and shows what it says; a newer request wins over one still in flight. */
+async function answer(postcode: string, path: string, busy: string): Promise<void> {
+  const seq = ++lookupSeq;
+  inFlight?.abort();
   const controller = new AbortController();
   inFlight = controller;
   result.setAttribute('aria-busy', 'true');
-  status.textContent = `Looking up ${postcode}…`;
+  status.textContent = busy;
   try {
-    const { data } = await api.json<LookupAnswer>(`/v1/postcodes/${encodeURIComponent(postcode)}`, {
-      signal: controller.signal,
-    });
+    const { data } = await api.json<LookupAnswer>(path, { signal: controller.signal });
+    const [areas, nearby] = await Promise.all([areasReady, nearbyHubs(data)]);
     if (seq !== lookupSeq) return;
-    await showAnswer(data, seq);
+    await showAnswer(data, areas, nearby, seq);
   } catch (error) {
     if (seq !== lookupSeq || (error as Error).name === 'AbortError') return;
     showProblem(postcode, error);
@@ -161,14 +185,24 @@ async function lookup(raw: string, history: History): Promise<void> {
   }
 }
 
+/**
+ * The hubs near a place no hub area covers (a gap, or outside every area). For now the lookup
+ * answer's own `nearestHub`; when the API has GET /v1/sites/nearest?lat=&lng=&kind=hub&limit=,
+ * this one function asks it for a few instead.
+ */
+export async function nearbyHubs(answer: LookupAnswer): Promise<SiteWithDistance[]> {
+  if (answer.hub) return [];
+  return answer.nearestHub ? [answer.nearestHub] : [];
+}
+
 function showFieldError(message: string): void {
   field.classList.add('field--error');
-  replace(errorText, hidden('Error: '), message);
+  replace(errorText, hidden(t('problem.errorPrefix')), message);
   errorText.hidden = false;
   input.setAttribute('aria-invalid', 'true');
   input.setAttribute('aria-describedby', 'postcode-hint postcode-error');
-  document.title = `Error: ${TITLE}`;
-  status.textContent = `Error: ${message}`;
+  document.title = t('page.errorTitle', { title: TITLE });
+  status.textContent = `${t('problem.errorPrefix')}${message}`;
   clearResult(false);
   input.focus();
 }
@@ -192,266 +226,85 @@ function clearResult(resetStatus = true): void {
 
 function showProblem(postcode: string, error: unknown): void {
   const problem = error instanceof ApiError ? error : null;
-  const code = problem?.code ?? '';
-  if (code === 'invalid-postcode') {
-    showFieldError(problem!.message);
+  const view = problemView(
+    postcode,
+    {
+      code: problem?.code ?? '',
+      status: problem?.status ?? -1,
+      detail: problem?.problem ? problem.message : null,
+    },
+    t,
+  );
+  if (view.kind === 'field') {
+    showFieldError(view.message);
     return;
   }
-  let heading: string;
-  let advice: string;
-  switch (code) {
-    case 'postcode-not-found':
-      heading = `We could not find ${postcode.toUpperCase()}`;
-      advice =
-        'Check the postcode is right. If it is a new postcode it may not be listed yet: try a neighbour’s postcode.';
-      break;
-    case 'postcode-without-location':
-      heading = `${postcode.toUpperCase()} has no location we can use`;
-      advice =
-        'Some postcodes (for example PO boxes) are not tied to a place. Try the postcode of your home.';
-      break;
-    case 'service-unavailable':
-      heading = 'The service is not available right now';
-      advice = 'Try again in a few minutes.';
-      break;
-    default:
-      heading = problem?.status === 0 ? 'We could not reach the service' : 'Something went wrong';
-      advice = 'Try again. If it keeps happening, contact your council.';
-  }
-  document.title = `${heading} – ${TITLE}`;
+  document.title = t('page.titleWith', { heading: view.heading, title: TITLE });
   clearResult(false);
-  replace(
-    result,
-    h(
-      'div',
-      { class: 'panel panel--problem', id: 'problem' },
-      h('h2', { class: 'panel__title' }, heading),
-      problem?.problem ? h('p', { class: 'problem-detail' }, problem.message) : null,
-      h('p', {}, advice),
-    ),
-  );
-  status.textContent = `${heading}. ${advice}`;
+  replace(result, ...toDom(view.nodes));
+  status.textContent = `${view.heading}. ${view.advice}`;
 }
 
-async function showAnswer(answer: LookupAnswer, seq: number): Promise<void> {
-  const postcode = answer.postcode ?? input.value.trim().toUpperCase();
-  const area = areas.find((a) => a.id === answer.area);
-  const areaName = area?.name ?? answer.area;
-  const notes: HTMLElement[] = [];
-  if (answer.status === 'terminated') {
-    notes.push(
-      h(
-        'div',
-        { class: 'panel panel--warning', id: 'terminated-note' },
-        h(
-          'p',
-          {},
-          h('strong', {}, `${postcode} is no longer in use`),
-          answer.terminated ? ` (withdrawn ${monthYear(answer.terminated)}).` : '.',
-        ),
-        h(
-          'p',
-          {},
-          'We have used where it was. If your address has a newer postcode, search for that instead.',
-        ),
-      ),
-    );
-  }
-  let announcement: string;
-  let card: HTMLElement;
-  if (answer.hub) {
-    if (answer.match === 'boundary') {
-      notes.push(
-        h(
-          'div',
-          { class: 'panel panel--info', id: 'boundary-note' },
-          h(
-            'p',
-            {},
-            `${postcode} is on the edge between two family hub areas. We have shown the hub it is assigned to; if you are unsure which to use, contact the hub.`,
-          ),
-        ),
-      );
-    }
-    card = hubCard(answer.hub, postcode, answer);
-    document.title = `${answer.hub.name} – ${TITLE}`;
-    announcement = `Your family hub is ${answer.hub.name}, ${formatDistance(answer.hub.distanceM)} from ${postcode}.`;
-  } else if (answer.match === 'gap') {
-    card = noHubCard(
-      `No family hub area covers ${postcode} yet`,
-      `${postcode} is in ${areaName}, but it is not in any family hub’s area. Contact the nearest hub and they will help you.`,
-      answer,
-    );
-    document.title = `No hub area for ${postcode} – ${TITLE}`;
-    announcement = `No family hub area covers ${postcode}.${answer.nearestHub ? ` The nearest hub is ${answer.nearestHub.name}, ${formatDistance(answer.nearestHub.distanceM)} away.` : ''}`;
-  } else {
-    card = noHubCard(
-      `${postcode} is outside the area we cover`,
-      `This service covers family hubs in ${joinWords(areas.map((a) => a.name)) || areaName} only. Your local council can tell you where your family hub is.`,
-      answer,
-    );
-    document.title = `${postcode} is outside the area – ${TITLE}`;
-    announcement = `${postcode} is outside the area this service covers.${answer.nearestHub ? ` The nearest hub we know is ${answer.nearestHub.name}, ${formatDistance(answer.nearestHub.distanceM)} away.` : ''}`;
-  }
-  replace(
-    result,
-    ...notes,
-    card,
-    h(
-      'p',
-      { class: 'meta', id: 'answer-version' },
-      `Answer from the ${areaName} family hub boundaries, version ${answer.version ?? 'draft'}.`,
-    ),
-  );
-  status.textContent = announcement;
-  await drawAnswer(answer, seq);
+async function showAnswer(
+  answer: LookupAnswer,
+  areas: readonly AreaSummary[],
+  nearby: SiteWithDistance[],
+  seq: number,
+): Promise<void> {
+  const areaName = areas.find((a) => a.id === answer.area)?.name ?? answer.area;
+  const view: AnswerView = answerView(answer, {
+    t,
+    areaName,
+    servedAreas: served(areas).map((a) => a.name),
+    nearby,
+  });
+  replace(result, ...toDom(view.nodes));
+  document.title = t('page.titleWith', { heading: view.heading, title: TITLE });
+  status.textContent = view.announcement;
+  await drawAnswer(answer, areaName, nearby, seq);
   performance.mark('fh:answer');
 }
 
-function monthYear(yyyyMm: string): string {
-  const m = /^(\d{4})-(\d{2})$/.exec(yyyyMm);
-  if (!m) return yyyyMm;
-  const months = [
-    'January',
-    'February',
-    'March',
-    'April',
-    'May',
-    'June',
-    'July',
-    'August',
-    'September',
-    'October',
-    'November',
-    'December',
-  ];
-  return `${months[Number(m[2]) - 1] ?? m[2]} ${m[1]}`;
-}
+// ------------------------------------------------------------------------------------------------
+// Use my location: a consent step in the page before the browser's own prompt, and a way back to
+// the postcode box when the location is refused or unavailable. The location is never put in the
+// address bar or stored.
 
-function hubCard(hub: SiteWithDistance, postcode: string, answer: LookupAnswer): HTMLElement {
-  return h(
-    'article',
-    { class: 'hub-card', id: 'hub-card', 'aria-labelledby': 'hub-name' },
-    h('p', { class: 'eyebrow' }, 'Your family hub'),
-    h('h2', { id: 'hub-name', class: 'hub-card__name' }, hub.name),
-    h('p', { class: 'distance' }, `${formatDistance(hub.distanceM)} from ${postcode}`),
-    siteFacts(hub),
-    h('h3', {}, 'Services'),
-    h('ul', { class: 'services' }, ...hub.services.map((s) => h('li', {}, s.label))),
-    answer.spokes.length > 0
-      ? [
-          h('h3', {}, 'Nearby outreach sites'),
-          h('p', { class: 'hint' }, `Run by ${hub.name}, nearest to ${postcode} first.`),
-          h('ol', { class: 'spokes', id: 'spokes' }, ...answer.spokes.map((s) => spokeItem(s))),
-        ]
-      : null,
-    answer.hvPatch || answer.cocTeam
-      ? [
-          h('h3', {}, `Also serving ${postcode}`),
-          h(
-            'dl',
-            { class: 'facts facts--compact' },
-            answer.hvPatch ? [h('dt', {}, 'Health visiting team'), h('dd', {}, answer.hvPatch.name)] : null,
-            answer.cocTeam ? [h('dt', {}, 'Midwifery team'), h('dd', {}, answer.cocTeam.name)] : null,
-          ),
-        ]
-      : null,
-  );
-}
-
-function noHubCard(heading: string, text: string, answer: LookupAnswer): HTMLElement {
-  const nearest = answer.nearestHub;
-  return h(
-    'article',
-    { class: 'panel panel--info', id: 'no-hub', 'aria-labelledby': 'no-hub-title' },
-    h('h2', { class: 'panel__title', id: 'no-hub-title' }, heading),
-    h('p', {}, text),
-    nearest
-      ? [
-          h('h3', {}, 'Nearest family hub'),
-          h('p', { class: 'hub-card__name', id: 'nearest-hub' }, nearest.name),
-          h('p', { class: 'distance' }, `${formatDistance(nearest.distanceM)} away`),
-          siteFacts(nearest),
-        ]
-      : null,
-  );
-}
-
-function spokeItem(spoke: SiteWithDistance): HTMLElement {
-  const hours = describeOpeningHours(spoke.openingHours);
-  return h(
-    'li',
-    { class: 'spoke' },
-    h(
-      'p',
-      { class: 'spoke__name' },
-      spoke.name,
-      ' ',
-      h('span', { class: 'distance' }, `– ${formatDistance(spoke.distanceM)}`),
-    ),
-    h('p', {}, spoke.address, ', ', spoke.postcode),
-    h(
-      'p',
-      { class: 'hint' },
-      hours ? hours.map((r) => `${r.days}: ${r.hours}`).join('; ') : spoke.openingHours,
-    ),
-  );
-}
-
-function siteFacts(site: SiteAnswer): HTMLElement {
-  const hours = describeOpeningHours(site.openingHours);
-  const website = safeHttpUrl(site.contact.website);
-  return h(
-    'dl',
-    { class: 'facts' },
-    h('dt', {}, 'Address'),
-    h('dd', {}, site.address, h('br'), site.postcode),
-    h('dt', {}, 'Opening hours'),
-    h(
-      'dd',
-      {},
-      hours
-        ? h(
-            'table',
-            { class: 'hours' },
-            h('caption', { class: 'visually-hidden' }, `Opening hours of ${site.name}`),
-            h(
-              'tbody',
-              {},
-              ...hours.map((r) => h('tr', {}, h('th', { scope: 'row' }, r.days), h('td', {}, r.hours))),
-            ),
-          )
-        : site.openingHours,
-    ),
-    site.contact.phone
-      ? [h('dt', {}, 'Phone'), h('dd', {}, h('a', { href: telHref(site.contact.phone) }, site.contact.phone))]
-      : null,
-    site.contact.email
-      ? [
-          h('dt', {}, 'Email'),
-          h('dd', {}, h('a', { href: `mailto:${site.contact.email}` }, site.contact.email)),
-        ]
-      : null,
-    website
-      ? [
-          h('dt', {}, 'Website'),
-          h(
-            'dd',
-            {},
-            h(
-              'a',
-              { href: website, rel: 'noopener' },
-              `${site.name} website`,
-              hidden(' (opens the hub’s own site)'),
-            ),
-          ),
-        ]
-      : null,
-    h('dt', {}, 'Ages'),
-    h('dd', {}, formatAges(site.ages)),
-    h('dt', {}, 'Run by'),
-    h('dd', {}, site.operator),
-  );
+function wireLocation(): void {
+  const button = byId<HTMLButtonElement>('use-location');
+  const consent = byId('location-consent');
+  const message = byId('location-message');
+  if (!('geolocation' in navigator)) return;
+  button.hidden = false;
+  button.addEventListener('click', () => {
+    message.hidden = true;
+    consent.hidden = false;
+    byId('location-yes').focus();
+  });
+  byId('location-no').addEventListener('click', () => {
+    consent.hidden = true;
+    button.focus();
+  });
+  byId('location-yes').addEventListener('click', () => {
+    consent.hidden = true;
+    status.textContent = t('location.finding');
+    navigator.geolocation.getCurrentPosition(
+      (position) => {
+        clearFieldError();
+        const { latitude, longitude } = position.coords;
+        const query = new URLSearchParams({ lat: latitude.toFixed(6), lng: longitude.toFixed(6) });
+        void answer(t('location.yourLocation'), `/v1/locations?${query}`, t('location.finding'));
+      },
+      (error) => {
+        message.textContent =
+          error.code === error.PERMISSION_DENIED ? t('location.denied') : t('location.unavailable');
+        message.hidden = false;
+        status.textContent = message.textContent;
+        input.focus();
+      },
+      { enableHighAccuracy: false, timeout: 15_000, maximumAge: 300_000 },
+    );
+  });
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -468,23 +321,26 @@ async function createMap(): Promise<MapInstance | null> {
   mapSection.hidden = false;
   let map: MapInstance;
   try {
-    map = await createBaseMap({
-      container: byId('map'),
-      config,
-      cooperative: true,
-      label: 'Map of the family hub area',
-    });
+    map = await createBaseMap({ container: byId('map'), config, cooperative: true, label: t('map.label') });
   } catch {
     mapSection.hidden = true;
     return null;
   }
   window.catchmentsMap = map;
   for (const id of ['outline', 'catchment', 'sites', 'postcode']) setData(map, id, EMPTY_COLLECTION);
+  const circle = (id: string, source: string, paint: Record<string, unknown>, role?: string) =>
+    addLayerOnce(map, {
+      id,
+      type: 'circle',
+      source,
+      ...(role ? { filter: ['==', ['get', 'role'], role] } : {}),
+      paint,
+    } as Parameters<typeof addLayerOnce>[1]);
   addLayerOnce(map, {
     id: 'outline-fill',
     type: 'fill',
     source: 'outline',
-    paint: { 'fill-color': '#ffffff', 'fill-opacity': 0.6 },
+    paint: { 'fill-color': '#ffffff', 'fill-opacity': config.basemap ? 0.25 : 0.6 },
   });
   addLayerOnce(map, {
     id: 'outline-line',
@@ -504,40 +360,24 @@ async function createMap(): Promise<MapInstance | null> {
     source: 'catchment',
     paint: { 'line-color': COLOURS.catchment, 'line-width': 2.5 },
   });
-  addLayerOnce(map, {
-    id: 'spokes',
-    type: 'circle',
-    source: 'sites',
-    filter: ['==', ['get', 'role'], 'spoke'],
-    paint: {
-      'circle-radius': 6,
-      'circle-color': COLOURS.spoke,
-      'circle-stroke-color': COLOURS.hub,
-      'circle-stroke-width': 2.5,
-    },
-  });
-  addLayerOnce(map, {
-    id: 'hub',
-    type: 'circle',
-    source: 'sites',
-    filter: ['==', ['get', 'role'], 'hub'],
-    paint: {
+  const ring = { 'circle-stroke-color': COLOURS.hub, 'circle-stroke-width': 2.5 };
+  circle('spokes', 'sites', { 'circle-radius': 6, 'circle-color': COLOURS.spoke, ...ring }, 'spoke');
+  circle(
+    'hub',
+    'sites',
+    {
       'circle-radius': 9,
       'circle-color': COLOURS.hub,
       'circle-stroke-color': '#ffffff',
       'circle-stroke-width': 2.5,
     },
-  });
-  addLayerOnce(map, {
-    id: 'postcode-point',
-    type: 'circle',
-    source: 'postcode',
-    paint: {
-      'circle-radius': 7,
-      'circle-color': COLOURS.point,
-      'circle-stroke-color': '#ffffff',
-      'circle-stroke-width': 2.5,
-    },
+    'hub',
+  );
+  circle('postcode-point', 'postcode', {
+    'circle-radius': 7,
+    'circle-color': COLOURS.point,
+    'circle-stroke-color': '#ffffff',
+    'circle-stroke-width': 2.5,
   });
   return map;
 }
@@ -555,8 +395,13 @@ function outlineOf(area: string, version: number | null): Promise<FeatureCollect
   return outline;
 }
 
-async function drawAnswer(answer: LookupAnswer, seq: number): Promise<void> {
-  const hub = answer.hub ?? answer.nearestHub;
+async function drawAnswer(
+  answer: LookupAnswer,
+  areaName: string,
+  nearby: readonly SiteWithDistance[],
+  seq: number,
+): Promise<void> {
+  const hub = answer.hub ?? nearby[0] ?? null;
   const [instance, outline, detail] = await Promise.all([
     ensureMap(),
     outlineOf(answer.area, answer.version),
@@ -581,7 +426,8 @@ async function drawAnswer(answer: LookupAnswer, seq: number): Promise<void> {
     ? { type: 'FeatureCollection', features: [detail.catchment] }
     : EMPTY_COLLECTION;
   const sites: Feature[] = [];
-  if (hub) sites.push(pointFeature(hub, 'hub'));
+  if (answer.hub) sites.push(pointFeature(answer.hub, 'hub'));
+  else for (const site of nearby) sites.push(pointFeature(site, 'hub'));
   for (const spoke of answer.spokes) sites.push(pointFeature(spoke, 'spoke'));
   setData(instance, 'outline', outline ?? EMPTY_COLLECTION);
   setData(instance, 'catchment', catchment);
@@ -601,27 +447,17 @@ async function drawAnswer(answer: LookupAnswer, seq: number): Promise<void> {
   if (hub) box = unionBbox(box, padPoint(hub.location.lng, hub.location.lat, 300));
   if (!answer.hub && outline && answer.match === 'outside') box = unionBbox(box, bboxOf(outline));
   fitBbox(instance, box, 15);
-  const pc = answer.postcode ?? 'your postcode';
-  instance
-    .getCanvas()
-    .setAttribute(
-      'aria-label',
-      hub
-        ? `Map showing ${pc} and ${hub.name}${detail?.catchment ? ', with the area the hub serves shaded' : ''}.`
-        : `Map showing ${pc}.`,
-    );
+  const place = placeOf(answer, t);
+  let label = t('map.showingPlace', { place });
+  if (hub) label = t(detail?.catchment ? 'map.showingShaded' : 'map.showing', { place, hub: hub.name });
+  instance.getCanvas().setAttribute('aria-label', label);
   replace(
     legend,
-    legendItem('legend__swatch--point', `${pc}`),
-    hub ? legendItem('legend__swatch--hub', answer.hub ? 'Your family hub' : 'Nearest family hub') : null,
-    answer.spokes.length > 0 ? legendItem('legend__swatch--spoke', 'Outreach sites') : null,
-    detail?.catchment ? legendItem('legend__swatch--catchment', 'Area the hub serves') : null,
-    outline
-      ? legendItem(
-          'legend__swatch--outline',
-          `${areas.find((a) => a.id === answer.area)?.name ?? answer.area} boundary`,
-        )
-      : null,
+    legendItem('legend__swatch--point', place),
+    hub ? legendItem('legend__swatch--hub', answer.hub ? t('legend.yourHub') : t('legend.nearestHub')) : null,
+    answer.spokes.length > 0 ? legendItem('legend__swatch--spoke', t('legend.spokes')) : null,
+    detail?.catchment ? legendItem('legend__swatch--catchment', t('legend.catchment')) : null,
+    outline ? legendItem('legend__swatch--outline', t('legend.boundary', { area: areaName })) : null,
   );
 }
 

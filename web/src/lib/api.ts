@@ -37,8 +37,10 @@ export interface JsonResponse<T> {
 export interface RequestOptions {
   readonly method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   readonly body?: unknown;
-  /** Sent as is (already JSON text), e.g. an uploaded file. */
-  readonly rawBody?: string;
+  /** Sent as is, e.g. an uploaded file (JSON text, or a zip as a Blob). */
+  readonly rawBody?: string | Blob;
+  /** The rawBody's Content-Type. @default application/json */
+  readonly contentType?: string;
   readonly headers?: Record<string, string>;
   readonly signal?: AbortSignal;
 }
@@ -65,10 +67,10 @@ export class Api {
     };
     const token = this.token();
     if (token) headers.Authorization = `Bearer ${token}`;
-    let body: string | undefined;
+    let body: string | Blob | undefined;
     if (options.rawBody !== undefined) body = options.rawBody;
     else if (options.body !== undefined) body = JSON.stringify(options.body);
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (body !== undefined) headers['Content-Type'] = options.contentType ?? 'application/json';
     let response: Response;
     try {
       response = await fetch(this.url(path), {
@@ -113,25 +115,39 @@ function isProblem(value: unknown): value is Problem {
   );
 }
 
-/** The pages' settings (web/src/config.json, served as /assets/config.json). */
+/** The pages' settings (web/src/config.json and the branding, served as /assets/config.json). */
 export async function loadConfig(): Promise<WebConfigShape> {
-  const fallback: WebConfigShape = { apiBase: '', tiles: null };
+  const fallback: WebConfigShape = { apiBase: '', tiles: null, basemap: null, areas: [] };
   try {
     const response = await fetch('/assets/config.json', { headers: { Accept: 'application/json' } });
     if (!response.ok) return fallback;
-    const value = (await response.json()) as Partial<WebConfigShape>;
-    return {
-      apiBase: typeof value.apiBase === 'string' ? value.apiBase.replace(/\/$/, '') : '',
-      tiles:
-        value.tiles && typeof value.tiles.url === 'string'
-          ? {
-              url: value.tiles.url,
-              attribution: String(value.tiles.attribution ?? ''),
-              ...(typeof value.tiles.maxzoom === 'number' ? { maxzoom: value.tiles.maxzoom } : {}),
-            }
-          : null,
-    };
+    return readConfig((await response.json()) as Partial<WebConfigShape>);
   } catch {
     return fallback;
   }
+}
+
+/** A config as sent, with anything missing or of the wrong type left at its default. */
+export function readConfig(value: Partial<WebConfigShape>): WebConfigShape {
+  const basemap = value.basemap;
+  return {
+    apiBase: typeof value.apiBase === 'string' ? value.apiBase.replace(/\/$/, '') : '',
+    tiles:
+      value.tiles && typeof value.tiles.url === 'string'
+        ? {
+            url: value.tiles.url,
+            attribution: String(value.tiles.attribution ?? ''),
+            ...(typeof value.tiles.maxzoom === 'number' ? { maxzoom: value.tiles.maxzoom } : {}),
+          }
+        : null,
+    basemap:
+      basemap && typeof basemap.url === 'string'
+        ? {
+            url: basemap.url,
+            attribution: String(basemap.attribution ?? ''),
+            maxzoom: typeof basemap.maxzoom === 'number' ? basemap.maxzoom : 15,
+          }
+        : null,
+    areas: Array.isArray(value.areas) ? value.areas.filter((a): a is string => typeof a === 'string') : [],
+  };
 }

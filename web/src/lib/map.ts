@@ -1,7 +1,9 @@
 // MapLibre GL, loaded from this site's /vendor (never a CDN), on a plain background: no tile
-// service is needed. A council may configure raster tiles (web config `tiles`), drawn under the
-// layers. No text is drawn on the map (that would need glyph files); names are in popups, the
-// legend and the page itself, where screen readers reach them.
+// service is needed. A council may host a basemap on its own site as one PMTiles file (web config
+// `basemap`: vector tiles in the Protomaps basemap layout, or raster tiles), read with HTTP range
+// requests through the `pmtiles` protocol — no third-party tile server, nothing that tracks — or
+// configure a raster tile server it may use (`tiles`). No text is drawn on the map (that would need
+// glyph files); names are in popups, the legend and the page itself, where screen readers reach them.
 import type { Feature, FeatureCollection } from 'geojson';
 import type * as MapLibre from 'maplibre-gl';
 import { meta } from './dom.js';
@@ -85,6 +87,11 @@ export async function createBaseMap(options: BaseMapOptions): Promise<MapInstanc
   const layers: MapLibre.LayerSpecification[] = [
     { id: 'background', type: 'background', paint: { 'background-color': BACKGROUND } },
   ];
+  if (options.config.basemap) {
+    const basemap = await basemapStyle(gl, options.config.basemap);
+    Object.assign(sources, basemap.sources);
+    layers.push(...basemap.layers);
+  }
   const tiles = options.config.tiles;
   if (tiles) {
     sources.basemap = {
@@ -118,6 +125,99 @@ export async function createBaseMap(options: BaseMapOptions): Promise<MapInstanc
   await new Promise<void>((resolve) => (map.isStyleLoaded() ? resolve() : map.once('load', () => resolve())));
   return map;
 }
+
+let pmtilesProtocol: Promise<typeof import('pmtiles')> | null = null;
+
+/**
+ * The basemap's source and layers. The pmtiles reader (a separate chunk, fetched only for a map
+ * with a basemap) is registered once as MapLibre's `pmtiles://` protocol; the archive's header says
+ * whether its tiles are vector (drawn with BASEMAP_LAYERS) or raster.
+ */
+async function basemapStyle(
+  gl: MapLibreGl,
+  basemap: NonNullable<WebConfigShape['basemap']>,
+): Promise<Pick<MapLibre.StyleSpecification, 'sources' | 'layers'>> {
+  pmtilesProtocol ??= import('pmtiles').then((pmtiles) => {
+    gl.addProtocol('pmtiles', new pmtiles.Protocol().tile);
+    return pmtiles;
+  });
+  const pmtiles = await pmtilesProtocol;
+  const url = new URL(basemap.url, location.href).href;
+  const header = await new pmtiles.PMTiles(url).getHeader();
+  const common = { url: `pmtiles://${url}`, attribution: basemap.attribution, maxzoom: basemap.maxzoom };
+  if (header.tileType === pmtiles.TileType.Mvt) {
+    return { sources: { basemap: { type: 'vector', ...common } }, layers: BASEMAP_LAYERS };
+  }
+  return {
+    sources: { basemap: { type: 'raster', tileSize: 256, ...common } },
+    layers: [{ id: 'basemap', type: 'raster', source: 'basemap', paint: { 'raster-opacity': 0.85 } }],
+  };
+}
+
+/**
+ * A quiet, label-free style for vector basemaps in the Protomaps basemap layout (the layers
+ * `pmtiles extract` keeps from a Protomaps build: earth, landuse, water, roads, buildings,
+ * boundaries): streets and water to place a home by, muted so the catchments stay on top.
+ */
+export const BASEMAP_LAYERS: MapLibre.LayerSpecification[] = [
+  {
+    id: 'basemap-earth',
+    type: 'fill',
+    source: 'basemap',
+    'source-layer': 'earth',
+    paint: { 'fill-color': '#f4f4f0' },
+  },
+  {
+    id: 'basemap-landuse',
+    type: 'fill',
+    source: 'basemap',
+    'source-layer': 'landuse',
+    paint: { 'fill-color': '#dfeadb', 'fill-opacity': 0.8 },
+  },
+  {
+    id: 'basemap-water',
+    type: 'fill',
+    source: 'basemap',
+    'source-layer': 'water',
+    paint: { 'fill-color': '#c6dbef' },
+  },
+  {
+    id: 'basemap-buildings',
+    type: 'fill',
+    source: 'basemap',
+    'source-layer': 'buildings',
+    minzoom: 14,
+    paint: { 'fill-color': '#e4e1dc' },
+  },
+  {
+    id: 'basemap-roads',
+    type: 'line',
+    source: 'basemap',
+    'source-layer': 'roads',
+    paint: {
+      'line-color': '#ffffff',
+      'line-width': ['interpolate', ['exponential', 1.6], ['zoom'], 8, 0.5, 16, 8],
+    },
+  },
+  {
+    id: 'basemap-roads-major',
+    type: 'line',
+    source: 'basemap',
+    'source-layer': 'roads',
+    filter: ['in', ['get', 'kind'], ['literal', ['highway', 'major_road']]],
+    paint: {
+      'line-color': '#f2d29b',
+      'line-width': ['interpolate', ['exponential', 1.6], ['zoom'], 6, 0.8, 16, 12],
+    },
+  },
+  {
+    id: 'basemap-boundaries',
+    type: 'line',
+    source: 'basemap',
+    'source-layer': 'boundaries',
+    paint: { 'line-color': '#9e9ea8', 'line-width': 1, 'line-dasharray': [3, 2] },
+  },
+];
 
 /** Sets a GeoJSON source's data, adding the source the first time. */
 export function setData(map: MapInstance, id: string, data: FeatureCollection | Feature): void {

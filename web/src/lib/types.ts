@@ -14,7 +14,13 @@ export type {
   UnitRef,
 } from '../../../functions/core/lookup/answer.js';
 
+/** The pages' runtime settings (/assets/config.json, written by the build from the branding). */
 export interface WebConfigShape {
   readonly apiBase: string;
+  /** A raster tile server the council may use ({z}/{x}/{y}); off by default. */
   readonly tiles: { readonly url: string; readonly attribution: string; readonly maxzoom?: number } | null;
+  /** A single-file PMTiles basemap on this site (vector or raster), drawn under the layers. */
+  readonly basemap: { readonly url: string; readonly attribution: string; readonly maxzoom: number } | null;
+  /** Area ids the page speaks for ([]: every area the API serves). */
+  readonly areas: readonly string[];
 }
