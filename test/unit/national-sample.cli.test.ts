@@ -229,12 +229,25 @@ describe('catchments national-sample', () => {
     await service.importSet(mine.set, 'planner@example.org', 'A planner redraws the network');
     await opened.close();
 
-    const run = await runCatchments('national-sample', '--source', source, '--store', store('foreign'));
+    let run = await runCatchments('national-sample', '--source', source, '--store', store('foreign'));
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/e07000901-gridshire-vale by planner@example.org.*never overwrites/);
     const after = await EmbeddedBoundaryStore.open(store('foreign'));
     expect((await after.pointers()).map((p) => p.area)).toEqual(['e07000901-gridshire-vale']);
     await after.close();
+
+    // The other districts can still go there, with a note that the store holds another area.
+    run = await runCatchments(
+      'national-sample',
+      '--source',
+      source,
+      '--store',
+      store('foreign'),
+      '--districts',
+      'E07000902',
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/the store also holds 1 other area \(e07000901-gridshire-vale\)/);
   });
 
   it('resumes after a crash part-way: the area that failed was never served, the re-run publishes it', async () => {

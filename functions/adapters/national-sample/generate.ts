@@ -45,6 +45,8 @@ export interface GenerateReport {
     readonly postcodeFile: PostcodeReadCounts;
     readonly routing: RoutingCounts;
   };
+  /** Areas in the store that are not districts of this run (e.g. the Gloucestershire sample). */
+  readonly otherAreas: readonly string[];
   /** Seconds spent loading the sources, building the areas and publishing them. */
   readonly seconds: { readonly load: number; readonly build: number; readonly publish: number };
 }
@@ -82,6 +84,9 @@ export async function generateNationalSample(options: {
         'the national sample never overwrites them. Use another --store folder.',
     );
   }
+
+  const mine = new Set(ids);
+  const otherAreas = (await store.pointers()).map((p) => p.area).filter((area) => !mine.has(area));
 
   const areas: AreaResult[] = [];
   const failures: AreaFailure[] = [];
@@ -127,6 +132,7 @@ export async function generateNationalSample(options: {
       postcodeFile: sample.postcodeFile,
       routing: sample.routing,
     },
+    otherAreas,
     seconds: { load, build, publish },
   };
 }

@@ -216,6 +216,13 @@ function describe(report: GenerateReport, store: string, seconds: number): strin
   text +=
     `Took ${seconds.toFixed(1)} s (reading ${report.seconds.load.toFixed(1)} s, building ` +
     `${report.seconds.build.toFixed(1)} s, publishing ${report.seconds.publish.toFixed(1)} s).\n`;
+  if (report.otherAreas.length > 0) {
+    const k = report.otherAreas.length;
+    text +=
+      `\nNote: the store also holds ${k} other area${k === 1 ? '' : 's'} (${report.otherAreas.slice(0, 3).join(', ')}` +
+      `${k > 3 ? ', …' : ''}). Where ${k === 1 ? 'it overlaps' : 'they overlap'} the national sample, postcodes ` +
+      'are in two areas: give the national sample a store folder of its own.\n';
+  }
   text += `\nServe it: CATCHMENTS_STORE_DIR=${store} npm start\n`;
   return text;
 }
