@@ -74,8 +74,8 @@ Code-Point Open). Hub catchments, HV patches and CoC teams are unions of whole L
 sit on real postcodes. The same inputs give byte-identical areas. Nothing is written but the store.
 
 Examples:
-  catchments national-sample --source ../shared/data --store .national-store
-  catchments national-sample --source ../shared/data --store /tmp/store --districts E07000078,E07000079
+  catchments national-sample --source open-data --store .national-store
+  catchments national-sample --source open-data --store /tmp/store --districts E07000078,E07000079
   catchments national-sample --lsoas england-lsoa.geojson.gz --postcodes gb-postcodes.csv.gz \\
     --store .national-store --districts 3
   CATCHMENTS_STORE_DIR=.national-store npm start
