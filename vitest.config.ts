@@ -17,6 +17,7 @@ const realDataExclude = realData ? [] : ['**/*.real.test.ts'];
 
 export default defineConfig({
   test: {
+    globalSetup: ['test/support/build-dist.ts'],
     projects: [
       {
         test: {

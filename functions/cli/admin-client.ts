@@ -91,7 +91,7 @@ export async function adminRequest(
   target: AdminTarget,
   method: string,
   path: string,
-  options: { body?: string; contentType?: string; headers?: Record<string, string> } = {},
+  options: { body?: string | Uint8Array; contentType?: string; headers?: Record<string, string> } = {},
 ): Promise<AdminResponse> {
   const url = `${target.url}/v1/admin/areas/${encodeURIComponent(target.area)}${path}`;
   let headers: Record<string, string> = {
@@ -133,7 +133,7 @@ async function signedHeaders(
   method: string,
   url: string,
   headers: Record<string, string>,
-  body: string | undefined,
+  body: string | Uint8Array | undefined,
 ): Promise<Record<string, string>> {
   // Loaded only for signed calls: the credential chain is not needed against a local service.
   const { createSigV4Signer, defaultCredentialSource } = await import('../adapters/sigv4-signer.js');

@@ -1,6 +1,7 @@
 // A small command-line framework: one `CliCommand` per file in ./commands, argument parsing by
 // node:util parseArgs, generated --help, and the exit codes the CLI promises:
 //   0 ok · 1 findings (e.g. validation problems) · 2 bad usage or bad input.
+import type { Readable } from 'node:stream';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 
 export const EXIT_OK = 0;
@@ -8,6 +9,8 @@ export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
 
 export interface CliIO {
+  /** Standard input, for `-` in place of an input file (absent where there is none). */
+  readonly stdin?: Readable;
   readonly stdout: { write(text: string): unknown };
   readonly stderr: { write(text: string): unknown };
   /** True when stderr is a terminal: progress bars are drawn only then. */
@@ -102,8 +105,14 @@ export function mainHelp(commands: readonly CliCommand[]): string {
     ...commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
     '',
     'Exit codes: 0 ok, 1 findings (e.g. validation problems), 2 bad usage or input.',
+    'catchments --version prints the version.',
     '',
   ].join('\n');
+}
+
+/** What the CLI says about itself (`catchments --version`). */
+export interface CliMeta {
+  readonly version?: string;
 }
 
 /** Runs the CLI for argv (without node and script) and returns the exit code. Never throws. */
@@ -111,10 +120,15 @@ export async function runCli(
   commands: readonly CliCommand[],
   argv: readonly string[],
   io: CliIO,
+  meta: CliMeta = {},
 ): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     io.stdout.write(mainHelp(commands));
     return argv.length === 0 ? EXIT_USAGE : EXIT_OK;
+  }
+  if (argv[0] === '--version' || argv[0] === '-V') {
+    io.stdout.write(`catchments ${meta.version ?? 'unknown'}\n`);
+    return EXIT_OK;
   }
   // Longest name first, so `draft create` wins over a hypothetical `draft`.
   const sorted = [...commands].sort((a, b) => b.name.split(' ').length - a.name.split(' ').length);
@@ -177,43 +191,92 @@ function isUserFacing(error: unknown): boolean {
 }
 
 /**
- * A progress bar on stderr, drawn only in a terminal and at most ~10 times a second, so piping
- * the output to a file never fills it with control characters.
+ * Exits quietly when the reader of a standard stream goes away (`catchments assign … | head -1`):
+ * a closed pipe means nobody wants the rest, not an error worth a stack trace. Exit code 0, as
+ * ripgrep and git do; any other write error (a full disk) is reported and exits 74 (EX_IOERR).
+ */
+export function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(EXIT_OK);
+    if (stream !== process.stderr)
+      process.stderr.write(`catchments: cannot write output: ${error.message}\n`);
+    process.exit(74);
+  });
+}
+
+export interface Progress {
+  /** Work done so far, in the unit of `total` (rows, bytes...). */
+  tick(done: number): void;
+  /** Draws the final state and ends the line. */
+  done(): void;
+}
+
+export interface ProgressOptions {
+  /** How `done` and `total` are shown beside the bar: a count of things, or bytes (MB). */
+  readonly unit?: 'count' | 'bytes';
+  /** Clock in milliseconds (tests pass their own). */
+  readonly now?: () => number;
+}
+
+/**
+ * A progress bar on stderr with the share done and the time left (estimated from the rate so far),
+ * drawn only in a terminal and at most ~10 times a second, so piping the output to a file never
+ * fills it with control characters. With an unknown total (0), a running count instead.
  */
 export function createProgress(
   io: CliIO,
   label: string,
   total: number,
-): { tick(done: number): void; done(): void } {
+  options: ProgressOptions = {},
+): Progress {
   if (!io.interactive) return { tick() {}, done() {} };
-  let last = 0;
+  const now = options.now ?? Date.now;
+  const started = now();
+  const amount = (n: number) =>
+    options.unit === 'bytes' ? `${(n / 1e6).toFixed(1)} MB` : Math.round(n).toLocaleString('en-GB');
+  let last = Number.NEGATIVE_INFINITY;
   let latest = 0;
-  // With an unknown total (a stream), show a running count instead of a bar.
-  const draw = (done: number) => {
+  let width = 0;
+  const draw = (done: number, finished: boolean) => {
+    const elapsed = (now() - started) / 1000;
+    let text: string;
     if (total <= 0) {
-      io.stderr.write(`\r${label}: ${done.toLocaleString('en-GB')} `);
-      return;
+      text = `${label}: ${amount(done)}${finished ? ` in ${formatDuration(elapsed)}` : ''}`;
+    } else {
+      const share = Math.min(1, Math.max(0, done / total));
+      const filled = Math.round(share * 30);
+      const bar = `[${'#'.repeat(filled)}${'.'.repeat(30 - filled)}] ${(share * 100).toFixed(0).padStart(3)}%`;
+      let time = '';
+      if (finished) time = ` in ${formatDuration(elapsed)}`;
+      else if (share >= 0.01 && elapsed >= 1)
+        time = ` · ${formatDuration((elapsed * (1 - share)) / share)} left`;
+      text = `${label} ${bar} ${amount(done)} of ${amount(total)}${time}`;
     }
-    const share = Math.min(1, done / total);
-    const width = 30;
-    const filled = Math.round(share * width);
-    io.stderr.write(
-      `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(share * 100).toFixed(0)}% `,
-    );
+    // Pad over the previous line's tail when this one is shorter.
+    io.stderr.write(`\r${text.padEnd(width)}`);
+    width = text.length;
   };
   return {
     tick(done) {
       latest = done;
-      const now = Date.now();
-      if (now - last < 100) return;
-      last = now;
-      draw(done);
+      const at = now();
+      if (at - last < 100) return;
+      last = at;
+      draw(done, false);
     },
     done() {
-      draw(total > 0 ? total : latest);
+      draw(total > 0 ? total : latest, true);
       io.stderr.write('\n');
     },
   };
+}
+
+/** 0.4 s, 12 s, 3 min 05 s. */
+export function formatDuration(seconds: number): string {
+  if (seconds < 10) return `${seconds.toFixed(1)} s`;
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  const whole = Math.round(seconds);
+  return `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, '0')} s`;
 }
 
 /** Formats rows as an aligned text table (first row is the header). */

@@ -13,6 +13,8 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { EventBridgePublisher } from '../adapters/eventbridge-publisher.js';
 import { MemoryEventPublisher } from '../adapters/events/memory-event-publisher.js';
+import { type DecodedLayer, decodeLayerBytes, LayerFileError } from '../adapters/layer-file.js';
+import { isZip, ShapefileError } from '../adapters/shapefile.js';
 import { openBoundaryStore } from '../adapters/store/open-store.js';
 import { BoundarySetService } from '../application/boundary-set-service.js';
 import type { DraftMeta } from '../application/ports/boundary-store.js';
@@ -20,15 +22,24 @@ import { loadConfig } from '../config.js';
 import {
   InvalidRequestError,
   NotFoundError,
+  PayloadTooLargeError,
   PreconditionRequiredError,
   truncate,
   UnauthorizedError,
 } from '../core/errors.js';
-import { parseLayerCrs } from '../core/layer-validation.js';
+import { type LayerCrs, parseLayerCrs } from '../core/layer-validation.js';
 import { LAYER_NAMES, type LayerName } from '../core/model.js';
 import { type ApiHandler, type ApiResult, createApiHandler, type Operation } from '../http/api.js';
 import { createLogger, type Logger } from '../http/logger.js';
-import { header, isJsonObject, jsonBody, onlyKnownMembers, queryParam, textBody } from '../http/request.js';
+import {
+  binaryBody,
+  header,
+  isJsonObject,
+  jsonBody,
+  onlyKnownMembers,
+  queryParam,
+  textBody,
+} from '../http/request.js';
 import { Router } from '../http/router.js';
 import { ADMIN_ROUTES } from '../http/routes.js';
 
@@ -92,21 +103,64 @@ const putDraftLayer: Op = async ({ event, params }, { service, maxBodyBytes }) =
       `Unknown crs "${truncate(crsText, 40)}": send EPSG:4326 (WGS84, the default) or EPSG:27700 (British National Grid).`,
     );
   }
-  const upload = jsonBody(event, maxBodyBytes);
+  const upload = isZipBody(event)
+    ? zippedLayer(event, maxBodyBytes, crs)
+    : { json: jsonBody(event, maxBodyBytes), crs };
   const meta = await service.putDraftLayer(
     params.area!,
     layer,
-    upload,
+    upload.json,
     {
       idProperty,
       ...(nameProperty ? { nameProperty } : {}),
-      ...(crs ? { crs } : {}),
+      ...(upload.crs ? { crs: upload.crs } : {}),
       ...draftRevision(event, params.area!),
     },
     actor(event),
   );
   return draftResult(meta);
 };
+
+/** How far a zipped layer may unpack, against the body limit: Shapefiles zip 2-5x, bombs far more. */
+const MAX_UNZIP_RATIO = 20;
+
+function isZipBody(event: APIGatewayProxyEvent): boolean {
+  return (header(event, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase() === 'application/zip';
+}
+
+/**
+ * A zipped Shapefile (Content-Type: application/zip), decoded by the same adapter as the CLI's
+ * (functions/adapters/layer-file.ts); its .prj gives the CRS. The layer then gets the same checks as
+ * a GeoJSON upload.
+ */
+function zippedLayer(
+  event: APIGatewayProxyEvent,
+  maxBodyBytes: number,
+  crsGiven: LayerCrs | undefined,
+): { json: unknown; crs: LayerCrs | undefined } {
+  const bytes = binaryBody(event, maxBodyBytes, 'application/zip');
+  let decoded: DecodedLayer;
+  try {
+    if (!isZip(bytes)) throw new LayerFileError('The body is not a zip archive.');
+    decoded = decodeLayerBytes(bytes, { maxUnzippedBytes: MAX_UNZIP_RATIO * maxBodyBytes });
+  } catch (error) {
+    if (error instanceof ShapefileError && error.tooLarge) {
+      throw new PayloadTooLargeError(error.message, { limitBytes: MAX_UNZIP_RATIO * maxBodyBytes });
+    }
+    if (error instanceof ShapefileError || error instanceof LayerFileError) {
+      throw new InvalidRequestError(
+        `${error.message} A zipped upload is a Shapefile: the layer's .shp, .shx, .dbf and .prj in one .zip.`,
+      );
+    }
+    throw error;
+  }
+  if (decoded.crs && crsGiven && decoded.crs !== crsGiven) {
+    throw new InvalidRequestError(
+      `The Shapefile's .prj says ${decoded.crs} but ?crs= says ${crsGiven}: leave ?crs= out, the .prj is read.`,
+    );
+  }
+  return { json: decoded.json, crs: decoded.crs ?? crsGiven };
+}
 
 const deleteDraftLayer: Op = async ({ event, params }, { service }) => {
   const meta = await service.deleteDraftLayer(

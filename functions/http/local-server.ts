@@ -8,6 +8,7 @@ import { PayloadTooLargeError } from '../core/errors.js';
 import type { ApiHandler } from './api.js';
 import type { Logger } from './logger.js';
 import { PROBLEM_CONTENT_TYPE, renderProblem } from './problem.js';
+import { BINARY_MEDIA_TYPES } from './routes.js';
 
 export interface Mount {
   /** Path prefix the handler serves, e.g. `/v1/admin/`; the first matching mount wins. */
@@ -92,8 +93,8 @@ function send(res: ServerResponse, result: APIGatewayProxyResult): void {
   res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
 }
 
-/** Reads the body as UTF-8, or returns null once it exceeds the limit (draining a bounded amount). */
-function readBody(req: IncomingMessage, maxBytes: number): Promise<string | null> {
+/** Reads the body, or returns null once it exceeds the limit (draining a bounded amount). */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -113,13 +114,16 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<string | null
       chunks.push(chunk);
     });
     req.on('end', () => {
-      if (!tooLarge) resolve(chunks.length === 0 ? '' : Buffer.concat(chunks).toString('utf8'));
+      if (!tooLarge) resolve(Buffer.concat(chunks));
     });
     req.on('error', (error) => (tooLarge ? undefined : reject(error)));
   });
 }
 
-function toEvent(req: IncomingMessage, url: URL, body: string, requestId: string): APIGatewayProxyEvent {
+function toEvent(req: IncomingMessage, url: URL, raw: Buffer, requestId: string): APIGatewayProxyEvent {
+  const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const binary = BINARY_MEDIA_TYPES.includes(mediaType); // base64, as API Gateway passes them
+  const body = binary ? raw.toString('base64') : raw.toString('utf8');
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
   for (const [name, value] of Object.entries(req.headers)) {
@@ -149,7 +153,7 @@ function toEvent(req: IncomingMessage, url: URL, body: string, requestId: string
     pathParameters: null,
     stageVariables: null,
     body: body === '' ? null : body,
-    isBase64Encoded: false,
+    isBase64Encoded: binary,
     requestContext: { requestId } as APIGatewayProxyEvent['requestContext'],
   };
 }

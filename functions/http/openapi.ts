@@ -862,9 +862,11 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
   putDraftLayer: {
     tags: ['admin'],
     description:
-      "Replaces one layer with a GeoJSON FeatureCollection after the layer checks (docs/layer-checks.md). Each feature's " +
-      'id comes from ?idProperty= (for catchments: the hub id); ?crs=EPSG:27700 reprojects British National Grid. ' +
-      'Any problem: 422 listing every located problem, and nothing is saved.',
+      "Replaces one layer with a GeoJSON FeatureCollection or a zipped Shapefile (application/zip: the layer's .shp, " +
+      '.shx, .dbf and .prj in one zip; a .prj in British National Grid is reprojected) after the layer checks ' +
+      "(docs/layer-checks.md). Each feature's id comes from ?idProperty= (for catchments: the hub id); " +
+      '?crs=EPSG:27700 reprojects a British National Grid GeoJSON. Any problem: 422 listing every located problem, ' +
+      'and nothing is saved.',
     parameters: [
       areaParam,
       layerParam,
@@ -876,15 +878,23 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
     ],
     requestBody: {
       required: true,
-      content: { ...json(ref('FeatureCollection')), ...geojson(ref('FeatureCollection')) },
+      content: {
+        ...json(ref('FeatureCollection')),
+        ...geojson(ref('FeatureCollection')),
+        'application/zip': { schema: { type: 'string', contentMediaType: 'application/zip' } },
+      },
     },
     responses: {
       '200': draftOk('The draft, with the new layer.'),
-      '400': problem('No idProperty, an unknown crs, or a body that is not JSON.'),
+      '400': problem(
+        'No idProperty, an unknown crs, a body that is not JSON, or a zip that is not one Shapefile layer (no .shp or .dbf, several layers, a .prj in another CRS than WGS84 or British National Grid, or one that disagrees with ?crs=).',
+      ),
       ...admin4xx,
       '409': problem('The draft is at another revision (If-Match), or it has been published.'),
-      '413': problem('The body is larger than the admin limit (5 MiB by default).'),
-      '415': problem('The body is not sent as JSON.'),
+      '413': problem(
+        'The body is larger than the admin limit (5 MiB by default), or the zip unpacks to more than 20 times it.',
+      ),
+      '415': problem('The body is not sent as JSON or application/zip.'),
       '422': problem('The layer has problems; `problems` lists each with its kind, place and what to do.'),
     },
   },

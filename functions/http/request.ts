@@ -59,6 +59,24 @@ export function textBody(event: APIGatewayProxyEvent, maxBytes: number, mediaTyp
   return bodyText(event, maxBytes);
 }
 
+/** A binary body of the given media type (e.g. application/zip), size-checked, as bytes. */
+export function binaryBody(event: APIGatewayProxyEvent, maxBytes: number, mediaType: string): Uint8Array {
+  const contentType = header(event, 'content-type');
+  if (!contentType || contentType.split(';')[0]!.trim().toLowerCase() !== mediaType) {
+    throw new UnsupportedMediaTypeError(
+      `Send the body as "Content-Type: ${mediaType}"${contentType ? `, not "${truncate(contentType, 60)}"` : ''}.`,
+    );
+  }
+  const raw = event.body ?? '';
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'latin1');
+  if (bytes.length > maxBytes) {
+    throw new PayloadTooLargeError(`The body is ${bytes.length} bytes; the limit is ${maxBytes}.`, {
+      limitBytes: maxBytes,
+    });
+  }
+  return bytes;
+}
+
 function bodyText(event: APIGatewayProxyEvent, maxBytes: number): string {
   const raw = event.body ?? '';
   // Characters <= bytes, so a cheap length check catches most oversize bodies before encoding.

@@ -205,3 +205,9 @@ export const ANALYSIS_ROUTES: readonly ApiRoute[] = [
 ];
 
 export const ROUTES: readonly ApiRoute[] = [...PUBLIC_ROUTES, ...ADMIN_ROUTES, ...ANALYSIS_ROUTES];
+
+/**
+ * Request media types API Gateway hands to the functions base64-encoded (the REST API's
+ * binaryMediaTypes; the local server does the same): zipped Shapefile layer uploads.
+ */
+export const BINARY_MEDIA_TYPES: readonly string[] = ['application/zip'];

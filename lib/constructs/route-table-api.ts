@@ -8,7 +8,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { ApiRoute, RouteGroup } from '../../functions/http/routes.js';
+import { type ApiRoute, BINARY_MEDIA_TYPES, type RouteGroup } from '../../functions/http/routes.js';
 
 export interface Throttle {
   readonly rateLimit: number;
@@ -126,6 +126,8 @@ export class RouteTableApi extends Construct {
       endpointTypes: [apigw.EndpointType.REGIONAL],
       apiKeySourceType: apigw.ApiKeySourceType.HEADER,
       minCompressionSize: Size.bytes(1024),
+      // Zipped Shapefile uploads reach the admin function base64-encoded, byte for byte.
+      binaryMediaTypes: [...BINARY_MEDIA_TYPES],
       cloudWatchRole: props.cloudWatchRole ?? true,
       // The role is account-wide: other APIs in the account log through it too.
       cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,

@@ -3,13 +3,13 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assignAll } from '../../functions/application/boundary-set-service.js';
+import { csvCell } from '../../functions/core/csv-cell.js';
 import { postcodeAnswer } from '../../functions/core/lookup/answer.js';
 import { AreaLookup, type Assignment } from '../../functions/core/lookup/area-lookup.js';
 import {
   type AssignmentRow,
   assignmentMap,
   assignmentsCsv,
-  csvCell,
   decodeAssignmentTable,
   encodeAssignmentTable,
 } from '../../functions/core/lookup/assignment-table.js';

@@ -3,8 +3,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { splitCsvLine } from '../../functions/adapters/csv.js';
 import { runCatchments } from '../support/cli.js';
 import { realDataDir } from '../support/fixtures.js';
 
@@ -36,14 +36,12 @@ describe('catchments assign on real Gloucestershire data', () => {
         }
       ).features.map((f) => f.properties.WD13CD),
     );
-    const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
-    const header = splitCsvLine(lines[0]!);
-    const oracle = header.indexOf('admin_ward_code');
-    const assigned = header.indexOf('assigned_id');
+    const [header, ...rows] = parse(readFileSync(out)) as string[][];
+    const oracle = header!.indexOf('admin_ward_code');
+    const assigned = header!.indexOf('assigned_id');
     let considered = 0;
     let agree = 0;
-    for (const line of lines.slice(1)) {
-      const fields = splitCsvLine(line);
+    for (const fields of rows) {
       if (!wards.has(fields[oracle]!)) continue; // GL postcodes in other counties
       considered++;
       if (fields[assigned] === fields[oracle]) agree++;
@@ -74,14 +72,12 @@ describe('catchments assign on real Gloucestershire data', () => {
       '--json',
     );
     expect(run.code).toBe(0);
-    const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
-    const header = splitCsvLine(lines[0]!);
-    const district = header.indexOf('admin_district_code');
-    const assigned = header.indexOf('assigned_id');
+    const [header, ...rows] = parse(readFileSync(out)) as string[][];
+    const district = header!.indexOf('admin_district_code');
+    const assigned = header!.indexOf('assigned_id');
     let inCounty = 0;
     let agree = 0;
-    for (const line of lines.slice(1)) {
-      const f = splitCsvLine(line);
+    for (const f of rows) {
       if (!/^E0700008[0-3]$|^E0700007[89]$/.test(f[district]!)) continue;
       inCounty++;
       if (f[assigned] === f[district]) agree++;

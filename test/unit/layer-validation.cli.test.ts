@@ -110,6 +110,31 @@ describe('catchments validate', () => {
     expect(tight.stdout).toContain('too-many-vertices-in-layer');
   });
 
+  it('has no size caps offline unless asked: --upload-limits applies the API defaults', async () => {
+    // One feature of 60,001 vertices: over the API's 50,000 per feature, fine on a planner's machine.
+    const ring = Array.from({ length: 60_000 }, (_, i) => {
+      const a = (2 * Math.PI * i) / 60_000;
+      return [-2.2 + 0.01 * Math.cos(a), 51.9 + 0.01 * Math.sin(a)];
+    });
+    ring.push(ring[0]!);
+    const big = path.join(tmp, 'big.geojson');
+    writeFileSync(
+      big,
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [
+          { type: 'Feature', properties: { id: 'big' }, geometry: { type: 'Polygon', coordinates: [ring] } },
+        ],
+      }),
+    );
+    const offline = await run(big, '--id-property', 'id');
+    expect(offline.code).toBe(0);
+    const upload = await run(big, '--id-property', 'id', '--upload-limits', '--json');
+    expect(upload.code).toBe(1);
+    const kinds = (JSON.parse(upload.stdout) as { problems: { kind: string }[] }).problems.map((p) => p.kind);
+    expect(kinds).toEqual(['too-many-vertices-in-feature']);
+  });
+
   it('reads gzipped files', async () => {
     const gz = path.join(tmp, 'clean.geojson.gz');
     writeFileSync(gz, gzipSync(readFileSync(fixture('clean'))));
@@ -128,7 +153,8 @@ describe('catchments validate', () => {
     writeFileSync(kml, '<?xml version="1.0"?><kml></kml>');
     const notJson = await run(kml, '--id-property', 'id');
     expect(notJson.code).toBe(2);
-    expect(notJson.stderr).toContain(`${kml} is not JSON (it looks like XML or HTML`);
+    expect(notJson.stderr).toContain(`${kml}: It is not JSON`);
+    expect(notJson.stderr).toContain('It looks like XML or HTML: is it KML or GML?');
     expect(notJson.stdout).toBe('');
   });
 
@@ -142,7 +168,7 @@ describe('catchments validate', () => {
       [fixture('clean'), '--id-property', 'id', '--unknown'],
     ];
     const messages = [
-      'give the GeoJSON file',
+      'give the layer file',
       'give one file, got 2',
       '--id-property is required',
       '--crs must be',

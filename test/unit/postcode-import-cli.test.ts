@@ -79,7 +79,9 @@ describe('catchments import-postcodes', () => {
 
   it('draws a progress bar only in a terminal', async () => {
     const args = [path.join(fixtures, 'nspl.csv'), '--format', 'nspl', '--out', path.join(tmp, 'progress')];
-    expect((await run(args, true)).stderr).toMatch(/\rImporting postcodes \[#+\] 100% \n/);
+    expect((await run(args, true)).stderr).toMatch(
+      /\rImporting postcodes \[#+\] 100% [\d.]+ MB of [\d.]+ MB in [\d.]+ s *\n/,
+    );
     expect((await run(args, false)).stderr).toBe('');
   });
 

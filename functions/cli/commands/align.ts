@@ -1,18 +1,18 @@
 // `catchments align`: how well two boundary layers line up (e.g. HV patches and CoC midwifery teams),
 // where they do not, and what to move — with a third layer, the three-way report with the hub
 // catchments. The engine is functions/core/alignment; semantics and the --json schema: docs/alignment.md.
-import { readFile, writeFile } from 'node:fs/promises';
-import { gunzipSync } from 'node:zlib';
+import { writeFile } from 'node:fs/promises';
 import type { FeatureCollection, MultiPolygon } from 'geojson';
+import { openInput, readCsv } from '../../adapters/csv.js';
 import { type AlignmentResult, alignLayers } from '../../core/alignment/align.js';
 import type { WeightedPoint } from '../../core/alignment/points.js';
 import { alignThreeWay, type ThreeWayResult } from '../../core/alignment/three-way.js';
-import { checkLayer, type LayerCrs, parseLayerCrs } from '../../core/layer-validation.js';
+import type { LayerCrs } from '../../core/layer-validation.js';
 import type { Layer } from '../../core/model.js';
-import { DEFAULT_OVERLAY_LIMITS } from '../../core/overlay/prepared.js';
 import {
   type CliCommand,
   type CommandInput,
+  createProgress,
   EXIT_FINDINGS,
   EXIT_OK,
   flag,
@@ -22,111 +22,64 @@ import {
   stringOption,
   UsageError,
 } from '../framework.js';
+import { CRS_OPTION, crsOption, LAYER_FORMATS_NOTE, loadLayer } from '../layer-input.js';
 
-/** Layers big enough for England-scale runs; the engine's own caps still apply. */
-const CLI_LAYER_LIMITS = {
-  maxVerticesPerPolygon: DEFAULT_OVERLAY_LIMITS.maxVerticesPerFeature,
-  maxVerticesPerLayer: DEFAULT_OVERLAY_LIMITS.maxVerticesPerLayer,
-  maxFeatures: 100_000,
-};
-
-async function readText(file: string): Promise<string> {
-  const bytes = await readFile(file);
-  return (file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
-}
-
-/**
- * Reads a GeoJSON layer and runs the upload checks on it (functions/core/layer-validation.ts), which
- * normalise properties.id / properties.name. Blocking problems are a usage error (exit 2).
- */
-export async function readLayerFile(
+/** Reads a layer for alignment: any layer file the CLI reads, no size caps (see ../layer-input.ts). */
+export function readLayerFile(
   io: CommandInput['io'],
   file: string,
   idProperty: string,
   nameProperty: string | undefined,
   crs?: LayerCrs,
 ): Promise<Layer> {
-  const parsed: unknown = JSON.parse(await readText(file));
-  const checked = checkLayer(parsed, { idProperty, nameProperty, limits: CLI_LAYER_LIMITS, crs });
-  if (!checked.layer) {
-    const lines = checked.problems.slice(0, 10).map((p) => `  - ${p.kind}: ${p.message}`);
-    const more = checked.problems.length > 10 ? `\n  (${checked.problems.length - 10} more)` : '';
-    throw new UsageError(`${file} cannot be used:\n${lines.join('\n')}${more}`);
-  }
-  for (const p of checked.problems.slice(0, 5)) io.stderr.write(`note: ${file}: ${p.kind}: ${p.message}\n`);
-  return checked.layer;
+  return loadLayer(io, file, { idProperty, nameProperty, crs });
 }
 
-/** The --crs option: EPSG:4326 (default) or EPSG:27700, whose layers are reprojected on reading. */
-export function crsOption(input: CommandInput): LayerCrs | undefined {
-  const text = stringOption(input, 'crs');
-  if (text === undefined) return undefined;
-  const crs = parseLayerCrs(text);
-  if (!crs)
-    throw new UsageError(
-      `--crs must be EPSG:4326 (WGS84 lng/lat) or EPSG:27700 (British National Grid), got "${text}"`,
-    );
-  return crs;
-}
-
-/** Splits one CSV line, honouring double quotes. */
-function csvFields(line: string): string[] {
-  if (!line.includes('"')) return line.split(',');
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out;
-}
-
-/** Reads points from a CSV (optionally gzipped): named lat/lng columns, optional weight and row filter. */
+/**
+ * Reads points from a CSV (gzip, - for standard input, any delimiter the CSV module reads): named
+ * lat/lng columns, optional weight and row filter. Streamed, so only the points are kept.
+ */
 export async function readPointsFile(
+  io: CommandInput['io'],
   file: string,
   columns: { lat: string; lng: string; weight?: string; filter?: string },
 ): Promise<WeightedPoint[]> {
-  const lines = (await readText(file)).split(/\r?\n/);
-  const header = csvFields(lines[0] ?? '').map((h) => h.trim());
-  const col = (name: string) => {
-    const i = header.indexOf(name);
-    if (i < 0) throw new UsageError(`${file} has no column "${name}" (columns: ${header.join(', ')})`);
-    return i;
-  };
-  const iLat = col(columns.lat);
-  const iLng = col(columns.lng);
-  const iW = columns.weight ? col(columns.weight) : -1;
-  let filterCol = -1;
-  let filterValue = '';
-  if (columns.filter) {
-    const eq = columns.filter.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--filter takes column=value, got "${columns.filter}"`);
-    filterCol = col(columns.filter.slice(0, eq));
-    filterValue = columns.filter.slice(eq + 1);
+  const source = await openInput(file, io.stdin);
+  try {
+    const { header, batches } = await readCsv(source);
+    const col = (name: string) => {
+      const i = header.indexOf(name);
+      if (i < 0)
+        throw new UsageError(`${source.name} has no column "${name}" (columns: ${header.join(', ')})`);
+      return i;
+    };
+    const iLat = col(columns.lat);
+    const iLng = col(columns.lng);
+    const iW = columns.weight ? col(columns.weight) : -1;
+    let filterCol = -1;
+    let filterValue = '';
+    if (columns.filter) {
+      const eq = columns.filter.indexOf('=');
+      if (eq <= 0) throw new UsageError(`--filter takes column=value, got "${columns.filter}"`);
+      filterCol = col(columns.filter.slice(0, eq));
+      filterValue = columns.filter.slice(eq + 1);
+    }
+    const progress = createProgress(io, 'reading points', source.size ?? 0, { unit: 'bytes' });
+    const points: WeightedPoint[] = [];
+    for await (const { rows } of batches()) {
+      for (const f of rows) {
+        if (filterCol >= 0 && f[filterCol] !== filterValue) continue;
+        const lat = f[iLat] === '' ? Number.NaN : Number(f[iLat]);
+        const lng = f[iLng] === '' ? Number.NaN : Number(f[iLng]);
+        points.push(iW >= 0 ? { lat, lng, weight: Number(f[iW]) } : { lat, lng });
+      }
+      progress.tick(source.size ? source.bytesRead() : 0);
+    }
+    if (source.size) progress.done();
+    return points;
+  } finally {
+    source.close();
   }
-  const points: WeightedPoint[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line === '') continue;
-    const f = csvFields(line);
-    if (filterCol >= 0 && f[filterCol] !== filterValue) continue;
-    const lat = f[iLat] === '' ? Number.NaN : Number(f[iLat]);
-    const lng = f[iLng] === '' ? Number.NaN : Number(f[iLng]);
-    points.push(iW >= 0 ? { lat, lng, weight: Number(f[iW]) } : { lat, lng });
-  }
-  return points;
 }
 
 const NOUNS: Readonly<Record<string, string>> = {
@@ -136,12 +89,15 @@ const NOUNS: Readonly<Record<string, string>> = {
   outline: 'outline',
 };
 
-/** A unit noun from a file name: hv-patches.geojson → "patch". */
+/** A unit noun from a file name: hv-patches.geojson, hv_patches-bng.zip → "patch". */
 function nounFor(file: string, fallback: string): string {
   const base = file
     .split(/[\\/]/)
     .pop()!
-    .replace(/\.geojson(\.gz)?$|\.json(\.gz)?$/, '');
+    .toLowerCase()
+    .replaceAll('_', '-')
+    .replace(/\.geojson(\.gz)?$|\.json(\.gz)?$|\.zip$/, '')
+    .replace(/-(bng|wgs84|27700|4326)$/, '');
   return NOUNS[base] ?? fallback;
 }
 
@@ -315,7 +271,7 @@ export const alignCommand: CliCommand = {
   summary:
     'How well two boundary layers align (e.g. HV patches vs CoC teams): scores, misaligned pieces, fixes',
   options: {
-    a: { type: 'string', valueName: 'geojson', description: 'Layer A, e.g. hv-patches.geojson (required)' },
+    a: { type: 'string', valueName: 'layer', description: 'Layer A, e.g. hv-patches.geojson (required)' },
     'a-id': {
       type: 'string',
       valueName: 'property',
@@ -326,7 +282,7 @@ export const alignCommand: CliCommand = {
       valueName: 'property',
       description: "Property holding A's names (default: name)",
     },
-    b: { type: 'string', valueName: 'geojson', description: 'Layer B, e.g. coc-teams.geojson (required)' },
+    b: { type: 'string', valueName: 'layer', description: 'Layer B, e.g. coc-teams.geojson (required)' },
     'b-id': {
       type: 'string',
       valueName: 'property',
@@ -348,15 +304,11 @@ export const alignCommand: CliCommand = {
       valueName: 'property',
       description: "Property holding C's names (default: name)",
     },
-    crs: {
-      type: 'string',
-      valueName: 'crs',
-      description: 'Coordinates of the layers: EPSG:4326 (default) or EPSG:27700 (reprojected)',
-    },
+    ...CRS_OPTION,
     points: {
       type: 'string',
       valueName: 'csv[.gz]',
-      description: 'Postcode points to weight by (CSV with a header)',
+      description: 'Postcode points to weight by (headed CSV; - for standard input)',
     },
     lat: { type: 'string', valueName: 'column', description: 'Latitude column of --points (default: lat)' },
     lng: { type: 'string', valueName: 'column', description: 'Longitude column of --points (default: lng)' },
@@ -383,7 +335,8 @@ export const alignCommand: CliCommand = {
       description: 'Write the misaligned fragments (or three-way places) as GeoJSON',
     },
   },
-  details: `Examples:
+  details: `${LAYER_FORMATS_NOTE}
+Examples:
   catchments align --a data/gloucestershire/hv-patches.geojson --a-id id --b data/gloucestershire/coc-teams.geojson --b-id id \\
       --points data/gloucestershire/postcodes.csv.gz --filter status=live
   catchments align --a lsoa.geojson --a-id LSOA11CD --a-name LSOA11NM --b msoa.geojson --b-id MSOA11CD --json
@@ -414,7 +367,7 @@ Exit codes: 0 aligned (no misaligned piece beyond slivers), 1 misaligned pieces 
     );
     const pointsFile = stringOption(input, 'points');
     const points = pointsFile
-      ? await readPointsFile(pointsFile, {
+      ? await readPointsFile(input.io, pointsFile, {
           lat: stringOption(input, 'lat') ?? 'lat',
           lng: stringOption(input, 'lng') ?? 'lng',
           weight: stringOption(input, 'weight'),

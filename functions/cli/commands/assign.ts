@@ -1,15 +1,22 @@
 // `catchments assign`: bulk point-in-polygon of a CSV of points against any polygon layer, e.g.
-// postcodes to wards or to hub catchments. Streams rows; writes each input row plus the assigned id
-// and how it matched.
-import { once } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { csvField, readHeadedCsv } from '../../adapters/csv.js';
+// postcodes to wards or to hub catchments. Streams rows (a national file never sits in memory);
+// writes each input row plus the assigned id and how it matched, with every cell defused against
+// spreadsheet formulas.
+
+import {
+  type CsvDelimiter,
+  openInput,
+  openOutput,
+  parseDelimiter,
+  readCsv,
+  STDIO,
+} from '../../adapters/csv.js';
+import { csvCell, isFormulaLike } from '../../core/csv-cell.js';
 import { bngToWgs84 } from '../../core/geo/bng.js';
-import { checkLayer } from '../../core/layer-validation.js';
 import { PolygonIndex } from '../../core/spatial/polygon-index.js';
 import {
   type CliCommand,
+  type CommandInput,
   createProgress,
   EXIT_OK,
   EXIT_USAGE,
@@ -19,6 +26,14 @@ import {
   stringOption,
   UsageError,
 } from '../framework.js';
+import {
+  CRS_OPTION,
+  crsOption,
+  LAYER_FORMATS_NOTE,
+  LAYER_LIMIT_OPTIONS,
+  layerLimits,
+  loadLayer,
+} from '../layer-input.js';
 
 /** How a row matched: in one polygon, on a boundary (lowest id wins), in none, or unusable coordinates. */
 export type AssignMatch = 'inside' | 'boundary' | 'none' | 'invalid';
@@ -36,14 +51,20 @@ export const assignCommand: CliCommand = {
   options: {
     polygons: {
       type: 'string',
-      valueName: 'geojson',
-      description: 'Polygon layer (GeoJSON FeatureCollection, WGS84)',
+      valueName: 'layer',
+      description: 'Polygon layer: GeoJSON (.gz too) or a zipped Shapefile',
     },
     'id-property': { type: 'string', valueName: 'P', description: 'Property holding each polygon id' },
+    ...CRS_OPTION,
     points: {
       type: 'string',
       valueName: 'csv[.gz]',
-      description: 'Headed CSV of points (gzip read transparently)',
+      description: 'Headed CSV of points (gzip read transparently; - for standard input)',
+    },
+    delimiter: {
+      type: 'string',
+      valueName: 'd',
+      description: 'Delimiter of --points: , ; or tab (default: detected from the header)',
     },
     lat: { type: 'string', valueName: 'col', description: 'Latitude column (default: lat)' },
     lng: { type: 'string', valueName: 'col', description: 'Longitude column (default: lng)' },
@@ -53,17 +74,28 @@ export const assignCommand: CliCommand = {
       description: 'British National Grid easting column (instead of lat/lng)',
     },
     northing: { type: 'string', valueName: 'col', description: 'British National Grid northing column' },
-    out: { type: 'string', valueName: 'csv', description: 'Write the rows here (default: standard output)' },
+    out: {
+      type: 'string',
+      valueName: 'csv',
+      description: 'Write the rows here (default, or -: standard output)',
+    },
     json: { type: 'boolean', description: 'Print the summary as JSON' },
+    ...LAYER_LIMIT_OPTIONS,
   },
   details: `Output columns: the input columns, then assigned_id and match, where match is
   inside    in exactly one polygon
   boundary  on a shared edge or in an overlap (the lowest id is assigned; see docs/semantics.md)
   none      in no polygon (assigned_id empty)
   invalid   the row's coordinates are missing or not numbers (assigned_id empty)
-Example:
+The output uses the input's delimiter; cells starting with = + - @ (other than plain numbers) get a
+leading ' so a spreadsheet shows them as text. A file given to --out is written whole or not at all.
+${LAYER_FORMATS_NOTE}
+Examples:
   catchments assign --polygons wards.geojson --id-property WD13CD \\
-    --points postcodes.csv --out assigned.csv`,
+    --points postcodes.csv --out assigned.csv
+  catchments assign --polygons england-lsoa.geojson.gz --id-property LSOA11CD \\
+    --points gb-postcodes.csv.gz --out gb-lsoa.csv            # national: 1.7 M rows, no caps offline
+  zcat points.csv.gz | catchments assign --polygons wards.zip --id-property WD13CD --points - | head`,
   async run(input) {
     const polygonsFile = requiredOption(input, 'polygons');
     const idProperty = requiredOption(input, 'id-property');
@@ -75,100 +107,164 @@ Example:
     const bng = easting !== undefined;
     const xColumn = bng ? easting! : (stringOption(input, 'lng') ?? 'lng');
     const yColumn = bng ? northing! : (stringOption(input, 'lat') ?? 'lat');
+    const delimiter = delimiterOption(input);
 
-    const checked = checkLayer(JSON.parse(await readFile(polygonsFile, 'utf8')) as unknown, { idProperty });
-    if (!checked.layer) {
-      const shown = checked.problems
-        .slice(0, 10)
-        .map((p) => `  ${p.kind}${p.feature ? ` [${p.feature}]` : ''}: ${p.message}`);
-      throw new UsageError(`${polygonsFile} is not a usable polygon layer:\n${shown.join('\n')}`);
+    const polygons = await polygonLocator(input, polygonsFile, idProperty);
+    const source = await openInput(pointsFile, input.io.stdin);
+    const out = openOutput(stringOption(input, 'out') ?? STDIO, input.io.stdout, ',');
+    let summary: AssignSummary;
+    try {
+      summary = await assignRows(input, source, out, {
+        delimiter,
+        xColumn,
+        yColumn,
+        bng,
+        polygons,
+      });
+      await out.close();
+    } catch (error) {
+      await out.abandon();
+      throw error;
+    } finally {
+      source.close();
     }
-    const features = checked.layer.features;
-    const ids = features.map((f) => f.properties.id);
-    // Sorted by id so the index's lowest-index tie rule means lowest id (as the API does).
-    const order = ids.map((_, i) => i).sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
-    const index = PolygonIndex.build(order.map((i) => features[i]!.geometry));
-    const sortedIds = order.map((i) => ids[i]!);
-
-    const { header, rows } = await readHeadedCsv(pointsFile);
-    const xi = header.indexOf(xColumn);
-    const yi = header.indexOf(yColumn);
-    if (xi < 0 || yi < 0) {
-      throw new UsageError(
-        `${pointsFile} has no ${xi < 0 ? `"${xColumn}"` : `"${yColumn}"`} column (columns: ${header.join(', ')}); ` +
-          'name them with --lat/--lng or --easting/--northing',
-      );
-    }
-    const out: WriteStream | NodeJS.WritableStream = stringOption(input, 'out')
-      ? createWriteStream(stringOption(input, 'out')!)
-      : (input.io.stdout as NodeJS.WritableStream);
-    const write = async (text: string) => {
-      if (!out.write(text)) await once(out, 'drain');
-    };
-    await write(`${[...header, 'assigned_id', 'match'].map(csvField).join(',')}\n`);
-
-    const matches: Record<AssignMatch, number> = { inside: 0, boundary: 0, none: 0, invalid: 0 };
-    const progress = createProgress(input.io, 'assign', 0);
-    const started = performance.now();
-    let count = 0;
-    let batch = '';
-    for await (const row of rows) {
-      count++;
-      const x = Number(row.fields[xi]);
-      const y = Number(row.fields[yi]);
-      let lng = x;
-      let lat = y;
-      let match: AssignMatch;
-      let assigned = '';
-      if (
-        row.fields[xi]?.trim() === '' ||
-        row.fields[yi]?.trim() === '' ||
-        !Number.isFinite(x) ||
-        !Number.isFinite(y)
-      ) {
-        match = 'invalid';
-      } else {
-        if (bng) {
-          try {
-            ({ lng, lat } = bngToWgs84(x, y));
-          } catch {
-            lng = Number.NaN;
-          }
-        }
-        if (!Number.isFinite(lng)) match = 'invalid';
-        else {
-          const m = index.match(lng, lat);
-          match = m.index < 0 ? 'none' : m.onBoundary ? 'boundary' : 'inside';
-          if (m.index >= 0) assigned = sortedIds[m.index]!;
-        }
-      }
-      matches[match]++;
-      batch += `${row.fields.map(csvField).join(',')},${csvField(assigned)},${match}\n`;
-      if (batch.length > 65_536) {
-        await write(batch);
-        batch = '';
-        progress.tick(count);
-      }
-    }
-    await write(batch);
-    progress.done();
-    if (out !== input.io.stdout) {
-      (out as WriteStream).end();
-      await once(out, 'finish');
-    }
-    const seconds = (performance.now() - started) / 1000;
-    const summary: AssignSummary = {
-      rows: count,
-      matches,
-      seconds,
-      rowsPerSecond: count / Math.max(seconds, 1e-9),
-    };
     // With rows on stdout, the summary goes to stderr so the CSV stays clean.
-    const report = out === input.io.stdout ? input.io.stderr : input.io.stdout;
+    const report = out.toStdout ? input.io.stderr : input.io.stdout;
     report.write(flag(input, 'json') ? `${JSON.stringify(summary)}\n` : formatSummary(summary));
-    return count === 0 ? EXIT_USAGE : EXIT_OK;
+    return summary.rows === 0 ? EXIT_USAGE : EXIT_OK;
   },
 };
+
+/**
+ * The layer's point-in-polygon index, as a function. Built apart from the rows' loop so the parsed
+ * layer (hundreds of MB for a national one) is garbage before the rows stream through.
+ */
+async function polygonLocator(
+  input: CommandInput,
+  file: string,
+  idProperty: string,
+): Promise<AssignPlan['polygons']> {
+  const { features } = await loadLayer(input.io, file, {
+    idProperty,
+    crs: crsOption(input),
+    limits: layerLimits(input),
+  });
+  const ids = features.map((f) => f.properties.id);
+  // Sorted by id so the index's lowest-index tie rule means lowest id (as the API does).
+  const order = ids.map((_, i) => i).sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
+  const index = PolygonIndex.build(order.map((i) => features[i]!.geometry));
+  const sortedIds = order.map((i) => ids[i]!);
+  return { ids: sortedIds, match: (lng, lat) => index.match(lng, lat) };
+}
+
+function delimiterOption(input: CommandInput): CsvDelimiter | undefined {
+  const text = stringOption(input, 'delimiter');
+  if (text === undefined) return undefined;
+  const delimiter = parseDelimiter(text);
+  if (!delimiter) throw new UsageError(`--delimiter is , ; or tab, got "${text}"`);
+  return delimiter;
+}
+
+interface AssignPlan {
+  readonly delimiter: CsvDelimiter | undefined;
+  readonly xColumn: string;
+  readonly yColumn: string;
+  readonly bng: boolean;
+  readonly polygons: {
+    /** Polygon ids, in index order. */
+    readonly ids: readonly string[];
+    match(lng: number, lat: number): { readonly index: number; readonly onBoundary: boolean };
+  };
+}
+
+async function assignRows(
+  input: CommandInput,
+  source: Awaited<ReturnType<typeof openInput>>,
+  out: ReturnType<typeof openOutput>,
+  plan: AssignPlan,
+): Promise<AssignSummary> {
+  const table = await readCsv(source, plan.delimiter ? { delimiter: plan.delimiter } : {});
+  const { header, delimiter: d } = table;
+  const xi = header.indexOf(plan.xColumn);
+  const yi = header.indexOf(plan.yColumn);
+  if (xi < 0 || yi < 0) {
+    const shown = header.length === 1 && /[,;\t]/.test(header[0]!) ? ' (is --delimiter right?)' : '';
+    throw new UsageError(
+      `${source.name} has no ${xi < 0 ? `"${plan.xColumn}"` : `"${plan.yColumn}"`} column (columns: ${header.join(', ')})${shown}; ` +
+        'name them with --lat/--lng or --easting/--northing',
+    );
+  }
+  const outputLine = (cells: readonly string[]) => {
+    let line = '';
+    for (let i = 0; i < cells.length; i++) line += (i === 0 ? '' : d) + csvCell(cells[i]!, d);
+    return line;
+  };
+  await out.write(`${outputLine([...header, 'assigned_id', 'match'])}\n`);
+
+  const matches: Record<AssignMatch, number> = { inside: 0, boundary: 0, none: 0, invalid: 0 };
+  const progress = source.size
+    ? createProgress(input.io, 'assign', source.size, { unit: 'bytes' })
+    : createProgress(input.io, 'assign rows', 0);
+  const started = performance.now();
+  let count = 0;
+  // Each id's output cell, encoded once.
+  const idCells = plan.polygons.ids.map((id) => csvCell(id, d));
+  for await (const { rows, texts } of table.batches()) {
+    const lines = new Array<string>(rows.length + 1);
+    for (let r = 0; r < rows.length; r++) {
+      const fields = rows[r]!;
+      let lng = coordinate(fields[xi]!);
+      let lat = coordinate(fields[yi]!);
+      if (plan.bng && Number.isFinite(lng) && Number.isFinite(lat)) {
+        try {
+          ({ lng, lat } = bngToWgs84(lng, lat));
+        } catch {
+          lng = Number.NaN;
+        }
+      }
+      let tail: string;
+      if (!Number.isFinite(lng) || !Number.isFinite(lat)) {
+        matches.invalid++;
+        tail = `${d}${d}invalid`;
+      } else {
+        const found = plan.polygons.match(lng, lat);
+        if (found.index < 0) {
+          matches.none++;
+          tail = `${d}${d}none`;
+        } else if (found.onBoundary) {
+          matches.boundary++;
+          tail = `${d}${idCells[found.index]}${d}boundary`;
+        } else {
+          matches.inside++;
+          tail = `${d}${idCells[found.index]}${d}inside`;
+        }
+      }
+      // A line read as is (no quotes in it) passes through unless a cell needs defusing.
+      const text = texts?.[r];
+      lines[r] = (text !== undefined && passesThrough(text, fields) ? text : outputLine(fields)) + tail;
+    }
+    lines[rows.length] = '';
+    count += rows.length;
+    await out.write(lines.join('\n'));
+    progress.tick(source.size ? source.bytesRead() : count);
+  }
+  progress.done();
+  const seconds = (performance.now() - started) / 1000;
+  return { rows: count, matches, seconds, rowsPerSecond: count / Math.max(seconds, 1e-9) };
+}
+
+/** A coordinate cell as a number; empty or blank cells are NaN (Number would read them as 0). */
+function coordinate(text: string): number {
+  const value = Number(text);
+  return value === 0 && text.trim() === '' ? Number.NaN : value;
+}
+
+/** Whether a line read as is can be written as is: no CR inside, no formula-like cell. */
+function passesThrough(text: string, fields: readonly string[]): boolean {
+  if (text.includes('\r')) return false;
+  for (let i = 0; i < fields.length; i++) if (isFormulaLike(fields[i]!)) return false;
+  return true;
+}
 
 function formatSummary(s: AssignSummary): string {
   const share = (n: number) => (s.rows === 0 ? '0.0%' : `${((100 * n) / s.rows).toFixed(1)}%`);

@@ -15,7 +15,8 @@ import {
   stringOption,
   UsageError,
 } from '../framework.js';
-import { crsOption, readLayerFile } from './align.js';
+import { CRS_OPTION, crsOption, LAYER_FORMATS_NOTE } from '../layer-input.js';
+import { readLayerFile } from './align.js';
 
 function area(m2: number): string {
   if (m2 >= 1e6) return `${(m2 / 1e6).toFixed(2)} km²`;
@@ -98,7 +99,7 @@ function problemsAsGeoJSON(r: CoverageResult): FeatureCollection<Geometry | null
 export const coverageCommand: CliCommand = {
   name: 'coverage',
   summary: 'Check that a layer tiles its area: invalid rings, overlaps, gaps, parts outside the outline',
-  args: '<geojson>',
+  args: '<layer>',
   options: {
     'id-property': {
       type: 'string',
@@ -110,17 +111,13 @@ export const coverageCommand: CliCommand = {
       valueName: 'property',
       description: 'Property holding the display name (default: name)',
     },
-    outline: { type: 'string', valueName: 'geojson', description: 'The area the layer should cover exactly' },
+    outline: { type: 'string', valueName: 'layer', description: 'The area the layer should cover exactly' },
     'outline-id': {
       type: 'string',
       valueName: 'property',
       description: "Property holding the outline's id (default: id)",
     },
-    crs: {
-      type: 'string',
-      valueName: 'crs',
-      description: 'Coordinates of the files: EPSG:4326 (default) or EPSG:27700 (reprojected)',
-    },
+    ...CRS_OPTION,
     'sliver-area': {
       type: 'string',
       valueName: 'm²',
@@ -138,7 +135,8 @@ export const coverageCommand: CliCommand = {
       description: 'Write every located problem as GeoJSON',
     },
   },
-  details: `Examples:
+  details: `${LAYER_FORMATS_NOTE}
+Examples:
   catchments coverage data/gloucestershire/catchments.geojson --id-property id --outline data/gloucestershire/outline.geojson
   catchments coverage districts.geojson --id-property LAD13CD --json
 Exit codes: 0 no problem above the sliver tolerance, 1 problems found, 2 bad usage or input.`,

@@ -1,6 +1,9 @@
-// `catchments draft put-layer <layer> <file>`: replace one layer of the draft with a GeoJSON file.
+// `catchments draft put-layer <layer> <file>`: replace one layer of the draft with a GeoJSON file
+// or a zipped Shapefile. The file is sent as it is (a zip as application/zip): the service decodes
+// it through the same adapter as the CLI (functions/adapters/layer-file.ts) and checks it.
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
+import { isZip } from '../../adapters/shapefile.js';
 import { LAYER_NAMES } from '../../core/model.js';
 import {
   ADMIN_OPTIONS,
@@ -14,8 +17,8 @@ import { type CliCommand, EXIT_OK, flag, requiredOption, stringOption, UsageErro
 
 export const draftPutLayerCommand: CliCommand = {
   name: 'draft put-layer',
-  summary: 'Replace one layer of the draft with a GeoJSON FeatureCollection (checked first)',
-  args: '<layer> <file.geojson>',
+  summary: 'Replace one layer of the draft with a GeoJSON file or a zipped Shapefile (checked first)',
+  args: '<layer> <file>',
   options: {
     ...ADMIN_OPTIONS,
     'id-property': {
@@ -31,7 +34,7 @@ export const draftPutLayerCommand: CliCommand = {
     crs: {
       type: 'string',
       valueName: 'crs',
-      description: 'EPSG:4326 (default) or EPSG:27700 (British National Grid)',
+      description: "GeoJSON's coordinates: EPSG:4326 (default) or EPSG:27700 (a Shapefile's .prj says)",
     },
     'if-revision': {
       type: 'string',
@@ -42,16 +45,18 @@ export const draftPutLayerCommand: CliCommand = {
   details: `Layers: ${LAYER_NAMES.join(', ')}. For catchments the id property holds the hub ids.
 Example:
   catchments draft put-layer catchments catchments.geojson --area gloucestershire --id-property hub_id
+  catchments draft put-layer hv-patches patches-bng.zip --id-property patch_id   # zipped Shapefile
 Exit codes: 0 saved, 1 the layer has problems (each listed; nothing saved), 2 bad usage.`,
   async run(input) {
     const [layer, file] = input.positionals;
     if (!layer || !(LAYER_NAMES as readonly string[]).includes(layer)) {
       throw new UsageError(`give the layer first: one of ${LAYER_NAMES.join(', ')}`);
     }
-    if (!file || input.positionals.length > 2) throw new UsageError('give one GeoJSON file after the layer');
+    if (!file || input.positionals.length > 2) throw new UsageError('give one layer file after the layer');
     const target = adminTarget(input);
     const raw = await readFile(file);
-    const text = (raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw).toString('utf8');
+    const unpacked = raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw;
+    const zip = isZip(unpacked);
     const query = new URLSearchParams({ idProperty: requiredOption(input, 'id-property') });
     const nameProperty = stringOption(input, 'name-property');
     if (nameProperty) query.set('nameProperty', nameProperty);
@@ -60,8 +65,8 @@ Exit codes: 0 saved, 1 the layer has problems (each listed; nothing saved), 2 ba
     const revision = stringOption(input, 'if-revision');
     return withApiErrors(input, async () => {
       const r = await adminRequest(target, 'PUT', `/draft/layers/${layer}?${query}`, {
-        body: text,
-        contentType: 'application/geo+json',
+        body: zip ? unpacked : unpacked.toString('utf8'),
+        contentType: zip ? 'application/zip' : 'application/geo+json',
         ...(revision ? { headers: { 'If-Match': `"${target.area}.draft.r${revision}"` } } : {}),
       });
       if (flag(input, 'json')) printJson(input, r.json);

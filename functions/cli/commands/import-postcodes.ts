@@ -68,7 +68,7 @@ Exit codes: 0 imported, 1 some rows were rejected (the rest were written) or not
       totalBytes += info.size;
     }
 
-    const progress = createProgress(input.io, 'Importing postcodes', totalBytes);
+    const progress = createProgress(input.io, 'Importing postcodes', totalBytes, { unit: 'bytes' });
     const started = performance.now();
     const { records, summary } = await importPostcodes(files, {
       format,

@@ -1,18 +1,15 @@
-// `catchments validate <geojson>`: the upload checks of a boundary layer, run on a local file, so a
-// GIS officer can fix a layer before sending it. Same checks, kinds and wording as the API.
-import { readFile } from 'node:fs/promises';
-import { gunzipSync } from 'node:zlib';
+// `catchments validate <layer>`: the upload checks of a boundary layer, run on a local file, so a
+// GIS officer can fix a layer before sending it. Same checks, kinds and wording as the API; no size
+// caps unless asked for (--upload-limits, --max-*), since the caps protect the API, not this machine.
 import {
   checkLayer,
+  DEFAULT_LAYER_LIMITS,
   LAYER_PROBLEM_KINDS,
   type LayerCheckResult,
-  type LayerLimits,
   type LayerProblem,
-  parseLayerCrs,
 } from '../../core/layer-validation.js';
 import {
   type CliCommand,
-  type CommandInput,
   EXIT_FINDINGS,
   EXIT_OK,
   flag,
@@ -20,11 +17,20 @@ import {
   stringOption,
   UsageError,
 } from '../framework.js';
+import {
+  CRS_OPTION,
+  crsOption,
+  LAYER_FORMATS_NOTE,
+  LAYER_LIMIT_OPTIONS,
+  layerLimits,
+  OFFLINE_LAYER_LIMITS,
+  readLayerInput,
+} from '../layer-input.js';
 
 export const validateCommand: CliCommand = {
   name: 'validate',
-  summary: 'Check a GeoJSON boundary layer (structure, coordinates, CRS, ids, size) before uploading it',
-  args: '<geojson>',
+  summary: 'Check a boundary layer (GeoJSON or zipped Shapefile: structure, coordinates, CRS, ids, size)',
+  args: '<layer>',
   options: {
     'id-property': {
       type: 'string',
@@ -36,52 +42,39 @@ export const validateCommand: CliCommand = {
       valueName: 'name',
       description: 'Property holding the display name (default: name)',
     },
-    crs: {
-      type: 'string',
-      valueName: 'crs',
-      description: 'EPSG:4326 (WGS84 lng/lat, default) or EPSG:27700 (BNG)',
-    },
+    ...CRS_OPTION,
     json: { type: 'boolean', description: 'Print { problems, features, vertices } as JSON' },
-    'max-features': {
-      type: 'string',
-      valueName: 'n',
-      description: 'Raise or lower the feature limit (default 10,000)',
+    'upload-limits': {
+      type: 'boolean',
+      description: "Also check the admin API's default size caps (as an upload would be)",
     },
-    'max-vertices': {
-      type: 'string',
-      valueName: 'n',
-      description: 'Vertex limit for the layer (default 500,000)',
-    },
-    'max-feature-vertices': {
-      type: 'string',
-      valueName: 'n',
-      description: 'Vertex limit per feature (default 50,000)',
-    },
+    ...LAYER_LIMIT_OPTIONS,
   },
   details: `Examples:
   catchments validate hv-patches.geojson --id-property patch_id
   catchments validate catchments-bng.geojson --id-property hub_id --crs EPSG:27700
-  catchments validate england-lsoa.geojson.gz --id-property LSOA11CD --max-features 40000 --max-vertices 2000000 --json
-Gzipped files (.gz) are read as they are. Problem kinds are listed in docs/layer-checks.md.
+  catchments validate wards-bng.zip --id-property WD13CD          # a zipped Shapefile; its .prj gives the CRS
+  catchments validate england-lsoa.geojson.gz --id-property LSOA11CD --json
+  catchments validate redraw.geojson --id-property hub_id --upload-limits   # would the API take it?
+${LAYER_FORMATS_NOTE}
+Problem kinds are listed in docs/layer-checks.md.
 Exit codes: 0 no problems, 1 problems found, 2 bad usage or an unreadable or non-JSON file.`,
   async run(input) {
     if (input.positionals.length !== 1) {
       throw new UsageError(
         input.positionals.length === 0
-          ? 'give the GeoJSON file to check'
+          ? 'give the layer file to check'
           : `give one file, got ${input.positionals.length}`,
       );
     }
     const file = input.positionals[0]!;
     const idProperty = requiredOption(input, 'id-property');
     const nameProperty = stringOption(input, 'name-property');
-    const crsText = stringOption(input, 'crs');
-    const crs = crsText === undefined ? undefined : parseLayerCrs(crsText);
-    if (crsText !== undefined && crs === undefined) {
-      throw new UsageError(`--crs must be EPSG:4326 or EPSG:27700, got "${crsText}"`);
-    }
-    const limits = readLimits(input);
-    const json = await readJson(file);
+    const limits = layerLimits(
+      input,
+      flag(input, 'upload-limits') ? DEFAULT_LAYER_LIMITS : OFFLINE_LAYER_LIMITS,
+    );
+    const { json, crs } = await readLayerInput(file, crsOption(input));
     const result = checkLayer(json, {
       idProperty,
       ...(nameProperty ? { nameProperty } : {}),
@@ -102,59 +95,6 @@ Exit codes: 0 no problems, 1 problems found, 2 bad usage or an unreadable or non
     return result.problems.length === 0 ? EXIT_OK : EXIT_FINDINGS;
   },
 };
-
-function readLimits(input: CommandInput): Partial<LayerLimits> {
-  const limits: { -readonly [K in keyof LayerLimits]?: number } = {};
-  const read = (option: string, key: keyof LayerLimits) => {
-    const raw = stringOption(input, option);
-    if (raw === undefined) return;
-    const value = Number(raw.replaceAll(/[_,]/g, ''));
-    if (!Number.isSafeInteger(value) || value < 1)
-      throw new UsageError(`--${option} must be a positive whole number, got "${raw}"`);
-    limits[key] = value;
-  };
-  read('max-features', 'maxFeatures');
-  read('max-vertices', 'maxVerticesPerLayer');
-  read('max-feature-vertices', 'maxVerticesPerPolygon');
-  return limits;
-}
-
-/** Reads and parses the file; every way that can fail is the user's to fix (exit 2). */
-async function readJson(file: string): Promise<unknown> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'it is a folder'
-          : code === 'EACCES'
-            ? 'permission denied'
-            : (error as Error).message;
-    throw new UsageError(`cannot read ${file}: ${why}`);
-  }
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch (error) {
-      throw new UsageError(`${file} looks gzipped but cannot be unpacked: ${(error as Error).message}`);
-    }
-  }
-  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    const hint = /^\s*</.test(text)
-      ? ' (it looks like XML or HTML: is it a KML or GML file?)'
-      : bytes.subarray(0, 4).toString('latin1') === 'PK\u0003\u0004'
-        ? ' (it is a zip file: unzip it, or export the layer as GeoJSON)'
-        : '';
-    throw new UsageError(`${file} is not JSON${hint}: ${(error as Error).message}`);
-  }
-}
 
 /** Problems grouped by kind, the most frequent kinds first, then a one-line summary. */
 export function formatReport(file: string, result: LayerCheckResult): string {

@@ -13,6 +13,8 @@
 //
 // The lat/lng travel with each row so a loader can tell whether the directory has moved a postcode
 // since publish (then the stored answer is stale and the postcode is assigned afresh).
+
+import { csvLine } from '../csv-cell.js';
 import { InvalidRequestError } from '../errors.js';
 import type { Assignment, MatchKind } from './area-lookup.js';
 
@@ -137,7 +139,7 @@ export const ASSIGNMENTS_CSV_HEADER = 'postcode,hub_id,hub_name,hv_patch_id,coc_
 /**
  * The public export (`GET /v1/areas/{area}/versions/{v}/assignments.csv`), in the style of the ONS
  * lookup files: one row per postcode, lower-case snake_case columns, codes not labels (except the
- * hub name, for people reading it in a spreadsheet). RFC 4180 quoting; CRLF line ends.
+ * hub name, for people reading it in a spreadsheet). RFC 4180 quoting, formula-like cells defused (core/csv-cell.ts); CRLF line ends.
  */
 export function assignmentsCsv(
   rows: Iterable<AssignmentRow>,
@@ -146,26 +148,15 @@ export function assignmentsCsv(
   const out = [ASSIGNMENTS_CSV_HEADER];
   for (const { postcode, assignment: a } of rows) {
     out.push(
-      [
+      csvLine([
         postcode,
         a.hubId ?? '',
         a.hubId ? (hubName(a.hubId) ?? '') : '',
         a.hvPatchId ?? '',
         a.cocTeamId ?? '',
         a.match,
-      ]
-        .map(csvCell)
-        .join(','),
+      ]),
     );
   }
   return `${out.join('\r\n')}\r\n`;
-}
-
-/**
- * Quotes a cell when it needs it, and defuses spreadsheet formulas: a cell starting with = + - @
- * (or a tab/CR) would run as a formula when opened in Excel, so it gets a leading apostrophe.
- */
-export function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
