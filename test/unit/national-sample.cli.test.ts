@@ -302,7 +302,7 @@ describe('catchments national-sample', () => {
       env: {},
     });
     expect(code).toBe(0);
-    expect(stderr).toMatch(/Reading postcodes: [\d,]+/);
-    expect(stderr).toMatch(/Publishing 3 areas \[#+\] 100%/);
+    expect(stderr).toMatch(/Reading postcodes \[#+\] 100% [\d.]+ MB of [\d.]+ MB in /);
+    expect(stderr).toMatch(/Publishing areas \[#+\] 100% 3 of 3 in /);
   });
 });

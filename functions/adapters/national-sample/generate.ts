@@ -11,7 +11,8 @@ import { foreignAreas, type PublishOutcome, publishDistrictArea } from './publis
 import { NationalSourceError, type PostcodeReadCounts } from './sources.js';
 
 export interface GenerateProgress {
-  onPostcodeRows?(rows: number): void;
+  /** Bytes of the postcode file read so far (compressed bytes when it is gzipped). */
+  onPostcodeBytes?(bytesRead: number): void;
   /** Called before the first area with the number of areas, then after each. */
   onAreas?(done: number, total: number): void;
 }

@@ -46,8 +46,8 @@ export interface NationalSample {
 }
 
 export interface LoadProgress {
-  /** Called as the postcode file is read. */
-  onPostcodeRows?(rows: number): void;
+  /** Bytes of the postcode file read so far (compressed bytes when it is gzipped). */
+  onPostcodeBytes?(bytesRead: number): void;
 }
 
 export async function loadNationalSample(
@@ -88,7 +88,7 @@ async function route(
   const postcodeFile = await readPostcodeRows(
     sources.postcodeFile,
     (row) => router.add(row),
-    progress.onPostcodeRows,
+    progress.onPostcodeBytes,
   );
   return {
     lsoasOf: new Map(districts.map((code) => [code, router.districtLsoas(code)])),

@@ -101,7 +101,9 @@ Exit codes: 0 every area published, 1 some districts failed (listed; the others 
         events: { publish: async () => {} },
         sliverToleranceM2: LIMITS.sliverToleranceM2.default,
       });
-      const reading = createProgress(input.io, 'Reading postcodes', 0);
+      const reading = createProgress(input.io, 'Reading postcodes', statSync(sources.postcodeFile).size, {
+        unit: 'bytes',
+      });
       let publishing: ReturnType<typeof createProgress> | null = null;
       const started = performance.now();
       const report = await generateNationalSample({
@@ -110,11 +112,11 @@ Exit codes: 0 every area published, 1 some districts failed (listed; the others 
         service,
         store,
         progress: {
-          onPostcodeRows: (rows) => reading.tick(rows),
+          onPostcodeBytes: (bytes) => reading.tick(bytes),
           onAreas: (done, total) => {
             if (!publishing) {
               reading.done();
-              publishing = createProgress(input.io, `Publishing ${total} areas`, total);
+              publishing = createProgress(input.io, 'Publishing areas', total);
             }
             publishing.tick(done);
             if (done === total) publishing.done();
