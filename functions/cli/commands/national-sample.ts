@@ -213,7 +213,8 @@ function describe(report: GenerateReport, store: string, seconds: number): strin
   text +=
     `\nSources: ${n(sources.lsoas)} LSOAs in ${n(sources.districts)} districts; ` +
     `${n(sources.postcodeFile.rows)} postcode rows, ${n(r.routed)} in the areas built ` +
-    `(${n(r.nearest)} of them outside every LSOA, given to the nearest), ${n(r.unplaced)} outside, ` +
+    `(${n(r.nearest)} of them outside every LSOA, given to the nearest), ` +
+    `${n(r.unplaced + r.otherDistricts)} elsewhere (other districts, Wales, Scotland), ` +
     `${n(sources.postcodeFile.withoutLocation)} without a location, ${n(sources.postcodeFile.rejected)} rejected.\n`;
   text +=
     `Took ${seconds.toFixed(1)} s (reading ${report.seconds.load.toFixed(1)} s, building ` +
