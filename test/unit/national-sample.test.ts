@@ -361,8 +361,9 @@ describe('national sample: publishing', () => {
         'published',
       );
     }
-    // White-box: each table is every postcode's answer; a national run publishes 326 areas.
-    expect((service as unknown as { tables: Map<string, unknown> }).tables.size).toBe(4);
+    // White-box: each cached table is every postcode's answer; a national run publishes 326 areas.
+    const cache = (service as unknown as { tables: { entries: Map<string, unknown> } }).tables;
+    expect(cache.entries.size).toBe(4);
     await store.close();
   });
 });
