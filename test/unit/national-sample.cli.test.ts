@@ -78,6 +78,8 @@ describe('catchments national-sample', () => {
       ['e07000902-two-banks', 1],
       ['e09000903-little-ward', 1],
     ]);
+    // Marked as seeded: a first `npm start` on this store leaves it as it is (no sample area added).
+    expect(await opened.seededAt()).not.toBeNull();
     const v = await opened.version('e07000901-gridshire-vale', 1);
     expect(v.set.area.illustrative).toBe(true);
     expect(v.header.counts.postcodes).toBe(data.postcodes.filter((p) => p.district === 'E07000901').length);

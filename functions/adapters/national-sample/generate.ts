@@ -6,6 +6,7 @@ import type { BoundaryStore } from '../../application/ports/boundary-store.js';
 import { buildDistrictArea, type DistrictAreaSummary } from '../../core/national-sample/district-area.js';
 import { areaIdOf, districtName } from '../../core/national-sample/district-plan.js';
 import type { RoutingCounts } from '../../core/national-sample/postcode-routing.js';
+import type { SeedMark } from '../store/seed-store.js';
 import { type DistrictSelection, loadNationalSample, type NationalSources } from './load.js';
 import { foreignAreas, type PublishOutcome, publishDistrictArea } from './publish.js';
 import { NationalSourceError, type PostcodeReadCounts } from './sources.js';
@@ -64,6 +65,12 @@ export async function generateNationalSample(options: {
   readonly service: BoundarySetService;
   readonly store: BoundaryStore;
   readonly progress?: GenerateProgress;
+  /**
+   * The embedded store's first-start mark. A store the generator publishes into is the national
+   * sample's: marked as seeded before anything is published (unless it already is), so `npm start`
+   * on it, even after an interrupted run, never adds the sample area on top of the districts.
+   */
+  readonly seedMark?: SeedMark;
   /** Clock for the phase timings (default performance.now). */
   readonly now?: () => number;
 }): Promise<GenerateReport> {
@@ -86,6 +93,9 @@ export async function generateNationalSample(options: {
     );
   }
 
+  if (options.seedMark && (await options.seedMark.seededAt()) === null) {
+    await options.seedMark.markSeeded(new Date().toISOString(), ids);
+  }
   const mine = new Set(ids);
   const otherAreas = (await store.pointers()).map((p) => p.area).filter((area) => !mine.has(area));
 

@@ -111,6 +111,7 @@ Exit codes: 0 every area published, 1 some districts failed (listed; the others 
         selection,
         service,
         store,
+        seedMark: store,
         progress: {
           onPostcodeBytes: (bytes) => reading.tick(bytes),
           onAreas: (done, total) => {
