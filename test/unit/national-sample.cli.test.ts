@@ -5,9 +5,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateNationalSample } from '../../functions/adapters/national-sample/generate.js';
 import { EmbeddedBoundaryStore } from '../../functions/adapters/store/embedded-boundary-store.js';
 import { BoundarySetService } from '../../functions/application/boundary-set-service.js';
+import { commands } from '../../functions/cli/commands/index.js';
+import { runCli } from '../../functions/cli/framework.js';
 import { runCatchments } from '../support/cli.js';
+import { FaultyTable } from '../support/faulty-table.js';
 import { gridData, gridFiles } from '../support/national-grid.js';
 
 const DISTRICTS = [
@@ -74,6 +78,8 @@ describe('catchments national-sample', () => {
       ['e07000902-two-banks', 1],
       ['e09000903-little-ward', 1],
     ]);
+    // Marked as seeded: a first `npm start` on this store leaves it as it is (no sample area added).
+    expect(await opened.seededAt()).not.toBeNull();
     const v = await opened.version('e07000901-gridshire-vale', 1);
     expect(v.set.area.illustrative).toBe(true);
     expect(v.header.counts.postcodes).toBe(data.postcodes.filter((p) => p.district === 'E07000901').length);
@@ -225,11 +231,80 @@ describe('catchments national-sample', () => {
     await service.importSet(mine.set, 'planner@example.org', 'A planner redraws the network');
     await opened.close();
 
-    const run = await runCatchments('national-sample', '--source', source, '--store', store('foreign'));
+    let run = await runCatchments('national-sample', '--source', source, '--store', store('foreign'));
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/e07000901-gridshire-vale by planner@example.org.*never overwrites/);
     const after = await EmbeddedBoundaryStore.open(store('foreign'));
     expect((await after.pointers()).map((p) => p.area)).toEqual(['e07000901-gridshire-vale']);
     await after.close();
+
+    // The other districts can still go there, with a note that the store holds another area.
+    run = await runCatchments(
+      'national-sample',
+      '--source',
+      source,
+      '--store',
+      store('foreign'),
+      '--districts',
+      'E07000902',
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/the store also holds 1 other area \(e07000901-gridshire-vale\)/);
+  });
+
+  it('resumes after a crash part-way: the area that failed was never served, the re-run publishes it', async () => {
+    let faulty: FaultyTable | null = null;
+    const opened = await EmbeddedBoundaryStore.open(store('crash'), {
+      wrapTable: (table) => {
+        faulty = new FaultyTable(table);
+        return faulty;
+      },
+    });
+    const service = new BoundarySetService({
+      store: opened,
+      events: { publish: async () => {} },
+      sliverToleranceM2: 100,
+    });
+    const sources = {
+      lsoaFile: path.join(source, 'england-lsoa.geojson.gz'),
+      postcodeFile: path.join(source, 'gb-postcodes.csv.gz'),
+    };
+    // The commit of the second area (its HEAD write) fails, as if the process died there.
+    faulty!.arm((op) => op.method === 'put' && op.sk === 'e07000902-two-banks#HEAD');
+    const first = await generateNationalSample({
+      sources,
+      selection: { kind: 'all' },
+      service,
+      store: opened,
+    });
+    expect(first.failures.map((f) => f.district)).toEqual(['E07000902']);
+    expect(first.failures[0]!.message).toMatch(/simulated crash/);
+    expect(first.outcomes).toEqual({ published: 2, updated: 0, unchanged: 0 });
+    expect((await opened.pointer('e07000902-two-banks'))?.active ?? null).toBeNull();
+
+    faulty!.disarm();
+    const again = await generateNationalSample({
+      sources,
+      selection: { kind: 'all' },
+      service,
+      store: opened,
+    });
+    expect(again.failures).toEqual([]);
+    expect(again.outcomes).toEqual({ published: 1, updated: 0, unchanged: 2 });
+    expect((await opened.pointer('e07000902-two-banks'))?.active).toBe(1);
+    await opened.close();
+  });
+
+  it('draws progress on stderr in a terminal: postcodes read, then areas published', async () => {
+    let stderr = '';
+    const code = await runCli(commands, ['national-sample', '--source', source, '--store', store('tty')], {
+      stdout: { write: () => true },
+      stderr: { write: (t: string) => (stderr += t) },
+      interactive: true,
+      env: {},
+    });
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/Reading postcodes \[#+\] 100% [\d.]+ MB of [\d.]+ MB in /);
+    expect(stderr).toMatch(/Publishing areas \[#+\] 100% 3 of 3 in /);
   });
 });

@@ -339,4 +339,31 @@ describe('national sample: publishing', () => {
     ]);
     await store.close();
   });
+
+  it('keeps memory flat over many areas: the service holds at most 4 answer tables', async () => {
+    const store = await EmbeddedBoundaryStore.open(':memory:');
+    const service = new BoundarySetService({
+      store,
+      events: { publish: async () => {} },
+      sliverToleranceM2: 100,
+    });
+    const small = Array.from({ length: 6 }, (_, i) => ({
+      code: `E0700095${i}`,
+      name: `Small ${i}`,
+      cols: 3,
+      rows: 2,
+      lng0: -2 + i * 0.05,
+      lat0: 52,
+    }));
+    const inputs = inputsOf(small);
+    for (const d of small) {
+      expect(await publishDistrictArea(service, store, buildDistrictArea(inputs.input(d.code)))).toBe(
+        'published',
+      );
+    }
+    // White-box: each cached table is every postcode's answer; a national run publishes 326 areas.
+    const cache = (service as unknown as { tables: { entries: Map<string, unknown> } }).tables;
+    expect(cache.entries.size).toBe(4);
+    await store.close();
+  });
 });

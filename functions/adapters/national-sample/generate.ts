@@ -6,6 +6,7 @@ import type { BoundaryStore } from '../../application/ports/boundary-store.js';
 import { buildDistrictArea, type DistrictAreaSummary } from '../../core/national-sample/district-area.js';
 import { areaIdOf, districtName } from '../../core/national-sample/district-plan.js';
 import type { RoutingCounts } from '../../core/national-sample/postcode-routing.js';
+import type { SeedMark } from '../store/seed-store.js';
 import { type DistrictSelection, loadNationalSample, type NationalSources } from './load.js';
 import { foreignAreas, type PublishOutcome, publishDistrictArea } from './publish.js';
 import { NationalSourceError, type PostcodeReadCounts } from './sources.js';
@@ -46,6 +47,8 @@ export interface GenerateReport {
     readonly postcodeFile: PostcodeReadCounts;
     readonly routing: RoutingCounts;
   };
+  /** Areas in the store that are not districts of this run (e.g. the Gloucestershire sample). */
+  readonly otherAreas: readonly string[];
   /** Seconds spent loading the sources, building the areas and publishing them. */
   readonly seconds: { readonly load: number; readonly build: number; readonly publish: number };
 }
@@ -62,6 +65,12 @@ export async function generateNationalSample(options: {
   readonly service: BoundarySetService;
   readonly store: BoundaryStore;
   readonly progress?: GenerateProgress;
+  /**
+   * The embedded store's first-start mark. A store the generator publishes into is the national
+   * sample's: marked as seeded before anything is published (unless it already is), so `npm start`
+   * on it, even after an interrupted run, never adds the sample area on top of the districts.
+   */
+  readonly seedMark?: SeedMark;
   /** Clock for the phase timings (default performance.now). */
   readonly now?: () => number;
 }): Promise<GenerateReport> {
@@ -83,6 +92,12 @@ export async function generateNationalSample(options: {
         'the national sample never overwrites them. Use another --store folder.',
     );
   }
+
+  if (options.seedMark && (await options.seedMark.seededAt()) === null) {
+    await options.seedMark.markSeeded(new Date().toISOString(), ids);
+  }
+  const mine = new Set(ids);
+  const otherAreas = (await store.pointers()).map((p) => p.area).filter((area) => !mine.has(area));
 
   const areas: AreaResult[] = [];
   const failures: AreaFailure[] = [];
@@ -128,6 +143,7 @@ export async function generateNationalSample(options: {
       postcodeFile: sample.postcodeFile,
       routing: sample.routing,
     },
+    otherAreas,
     seconds: { load, build, publish },
   };
 }

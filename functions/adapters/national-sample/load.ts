@@ -3,7 +3,11 @@
 // becomes an area on demand (`inputFor` + core/national-sample/district-area.ts), so only the
 // postcodes of the chosen districts are kept in memory.
 import type { DistrictInput, PlanPostcode } from '../../core/national-sample/district-plan.js';
-import { PostcodeRouter, type RoutingCounts } from '../../core/national-sample/postcode-routing.js';
+import {
+  PostcodeRouter,
+  type RoutingCounts,
+  type RoutingLsoa,
+} from '../../core/national-sample/postcode-routing.js';
 import {
   DEFAULT_LSOA_PROPERTIES,
   type LsoaProperties,
@@ -54,6 +58,32 @@ export async function loadNationalSample(
   const lsoas = await readLsoaLayer(sources.lsoaFile, sources.lsoaProperties ?? DEFAULT_LSOA_PROPERTIES);
   const allDistricts = [...new Set(lsoas.map((l) => l.district))].sort();
   const districts = chooseDistricts(allDistricts, selection);
+  const { lsoasOf, routed, routing, postcodeFile } = await route(sources, lsoas, districts, progress);
+  return {
+    districts,
+    allDistricts: allDistricts.length,
+    lsoas: lsoas.length,
+    postcodeFile,
+    routing,
+    lsoasOf: (code) => lsoasOf.get(code) ?? [],
+    inputFor: (code) => ({
+      code,
+      lsoas: lsoasOf.get(code) ?? [],
+      postcodes: onePerPostcode(routed.get(code)?.records() ?? []),
+    }),
+  };
+}
+
+/**
+ * One pass over the postcode file. Its own function so that no closure of the caller's keeps the
+ * router — and its index of every LSOA near the districts, ~135 MB for England — alive afterwards.
+ */
+async function route(
+  sources: NationalSources,
+  lsoas: readonly RoutingLsoa[],
+  districts: readonly string[],
+  progress: LoadProgress,
+) {
   const router = new PostcodeRouter(lsoas, new Set(districts));
   const postcodeFile = await readPostcodeRows(
     sources.postcodeFile,
@@ -61,17 +91,10 @@ export async function loadNationalSample(
     progress.onPostcodeBytes,
   );
   return {
-    districts,
-    allDistricts: allDistricts.length,
-    lsoas: lsoas.length,
-    postcodeFile,
+    lsoasOf: new Map(districts.map((code) => [code, router.districtLsoas(code)])),
+    routed: new Map(districts.map((code) => [code, router.routed(code)])),
     routing: router.routingCounts,
-    lsoasOf: (code) => router.districtLsoas(code),
-    inputFor: (code) => ({
-      code,
-      lsoas: router.districtLsoas(code),
-      postcodes: onePerPostcode(router.postcodes(code)),
-    }),
+    postcodeFile,
   };
 }
 

@@ -74,8 +74,8 @@ Code-Point Open). Hub catchments, HV patches and CoC teams are unions of whole L
 sit on real postcodes. The same inputs give byte-identical areas. Nothing is written but the store.
 
 Examples:
-  catchments national-sample --source ../shared/data --store .national-store
-  catchments national-sample --source ../shared/data --store /tmp/store --districts E07000078,E07000079
+  catchments national-sample --source open-data --store .national-store
+  catchments national-sample --source open-data --store /tmp/store --districts E07000078,E07000079
   catchments national-sample --lsoas england-lsoa.geojson.gz --postcodes gb-postcodes.csv.gz \\
     --store .national-store --districts 3
   CATCHMENTS_STORE_DIR=.national-store npm start
@@ -113,6 +113,7 @@ Exit codes: 0 every area published, 1 some districts failed (listed; the others 
         selection,
         service,
         store,
+        seedMark: store,
         progress: {
           onPostcodeBytes: (bytes) => reading.tick(bytes),
           onAreas: (done, total) => {
@@ -218,11 +219,19 @@ function describe(report: GenerateReport, store: string, seconds: number): strin
   text +=
     `\nSources: ${n(sources.lsoas)} LSOAs in ${n(sources.districts)} districts; ` +
     `${n(sources.postcodeFile.rows)} postcode rows, ${n(r.routed)} in the areas built ` +
-    `(${n(r.nearest)} of them outside every LSOA, given to the nearest), ${n(r.unplaced)} outside, ` +
+    `(${n(r.nearest)} of them outside every LSOA, given to the nearest), ` +
+    `${n(r.unplaced + r.otherDistricts)} elsewhere (other districts, Wales, Scotland), ` +
     `${n(sources.postcodeFile.withoutLocation)} without a location, ${n(sources.postcodeFile.rejected)} rejected.\n`;
   text +=
     `Took ${seconds.toFixed(1)} s (reading ${report.seconds.load.toFixed(1)} s, building ` +
     `${report.seconds.build.toFixed(1)} s, publishing ${report.seconds.publish.toFixed(1)} s).\n`;
+  if (report.otherAreas.length > 0) {
+    const k = report.otherAreas.length;
+    text +=
+      `\nNote: the store also holds ${k} other area${k === 1 ? '' : 's'} (${report.otherAreas.slice(0, 3).join(', ')}` +
+      `${k > 3 ? ', …' : ''}). Where ${k === 1 ? 'it overlaps' : 'they overlap'} the national sample, postcodes ` +
+      'are in two areas: give the national sample a store folder of its own.\n';
+  }
   text += `\nServe it: CATCHMENTS_STORE_DIR=${store} npm start\n`;
   return text;
 }

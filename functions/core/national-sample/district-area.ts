@@ -15,7 +15,7 @@ import type {
   PostcodeRecord,
   Site,
 } from '../model.js';
-import { prepareLayer, projectionFor } from '../overlay/prepared.js';
+import { type OverlayInputFeature, prepareLayer, projectionFor } from '../overlay/prepared.js';
 import { unionLayer } from '../overlay/union.js';
 import { encodeDirectoryCsv } from '../postcode-directory.js';
 import { PolygonIndex } from '../spatial/polygon-index.js';
@@ -53,24 +53,9 @@ export function buildDistrictArea(
   const { lsoas, postcodes } = input;
   const district = plan.name;
   const codesOf = (nodes: readonly number[]) => nodes.map((v) => lsoas[v]!.code).sort(compareCodeUnits);
-  const projection = projectionFor(lsoas.map((l) => ({ id: l.code, geometry: l.geometry })));
-  const dissolve = (unit: string, nodes: readonly number[]): AreaGeometry => {
-    const sorted = [...nodes].sort((a, b) => a - b);
-    const prepared = prepareLayer(
-      sorted.map((v) => ({ id: lsoas[v]!.code, geometry: lsoas[v]!.geometry })),
-      { projection, label: `LSOAs of ${unit}` },
-    );
-    const union = unionLayer(prepared);
-    if (union.status !== 'ok' || union.geometry.coordinates.length === 0) {
-      throw new Error(
-        `District ${plan.code}: the LSOAs of ${unit} cannot be dissolved (${union.status}; ` +
-          `features ${union.problemFeatures.slice(0, 5).join(', ')})`,
-      );
-    }
-    return simplest(union.geometry);
-  };
-  const feature = (id: string, props: LayerFeatureProperties, nodes: readonly number[]) =>
-    ({ type: 'Feature', properties: props, geometry: dissolve(id, nodes) }) as Feature<
+  const shapes = drawUnits(input, plan);
+  const feature = (id: string, props: LayerFeatureProperties) =>
+    ({ type: 'Feature', properties: props, geometry: shapes.get(id)! }) as Feature<
       AreaGeometry,
       LayerFeatureProperties
     >;
@@ -79,20 +64,19 @@ export function buildDistrictArea(
     features: features.sort((a, b) => compareCodeUnits(a.properties.id, b.properties.id)),
   });
 
-  const everything = lsoas.map((_, i) => i);
   const outline = layer([
-    feature(
-      plan.areaId,
-      { id: plan.areaId, name: `${district} (illustrative national sample)`, lad: plan.code },
-      everything,
-    ),
+    feature(plan.areaId, {
+      id: plan.areaId,
+      name: `${district} (illustrative national sample)`,
+      lad: plan.code,
+    }),
   ]);
   const catchments = layer(
-    plan.hubs.map((h) => feature(h.id, { id: h.id, name: h.name, lsoas: codesOf(h.lsoas) }, h.lsoas)),
+    plan.hubs.map((h) => feature(h.id, { id: h.id, name: h.name, lsoas: codesOf(h.lsoas) })),
   );
   const patches = layer(
     plan.patches.map((p) =>
-      feature(p.id, { id: p.id, name: p.name, hubId: p.hubId, lsoas: codesOf(p.lsoas) }, p.lsoas),
+      feature(p.id, { id: p.id, name: p.name, hubId: p.hubId, lsoas: codesOf(p.lsoas) }),
     ),
   );
   const misalignedInto = new Map<string, string[]>();
@@ -101,17 +85,13 @@ export function buildDistrictArea(
   }
   const teams = layer(
     plan.teams.map((t) =>
-      feature(
-        t.id,
-        {
-          id: t.id,
-          name: t.name,
-          hubIds: t.hubIds,
-          lsoas: codesOf(t.lsoas),
-          ...(misalignedInto.has(t.id) ? { misalignedLsoas: misalignedInto.get(t.id)!.sort() } : {}),
-        },
-        t.lsoas,
-      ),
+      feature(t.id, {
+        id: t.id,
+        name: t.name,
+        hubIds: t.hubIds,
+        lsoas: codesOf(t.lsoas),
+        ...(misalignedInto.has(t.id) ? { misalignedLsoas: misalignedInto.get(t.id)!.sort() } : {}),
+      }),
     ),
   );
 
@@ -214,6 +194,60 @@ export function buildDistrictArea(
       misalignments,
     },
   };
+}
+
+/**
+ * Every unit's shape, by id: the exact union of its LSOAs. HV patches are dissolved from their LSOAs;
+ * the coarser units from the finer ones already drawn — catchments from their patches, CoC teams from
+ * their whole patches (and the LSOAs of a patch split between teams), the outline from the catchments —
+ * which halves the work, as most LSOA edges are gone after the first dissolve. Should a coarser dissolve
+ * fail, the unit is dissolved from its LSOAs instead.
+ */
+function drawUnits(input: DistrictInput, plan: DistrictPlan): Map<string, AreaGeometry> {
+  const { lsoas } = input;
+  const projection = projectionFor(lsoas.map((l) => ({ id: l.code, geometry: l.geometry })));
+  const shapes = new Map<string, AreaGeometry>();
+  const lsoaPieces = (nodes: readonly number[]) =>
+    [...nodes].sort((a, b) => a - b).map((v) => ({ id: lsoas[v]!.code, geometry: lsoas[v]!.geometry }));
+  const dissolve = (unit: string, pieces: readonly OverlayInputFeature[]) => {
+    const union = unionLayer(prepareLayer(pieces, { projection, label: `the parts of ${unit}` }));
+    return union.status === 'ok' && union.geometry.coordinates.length > 0 ? simplest(union.geometry) : null;
+  };
+  const draw = (unit: string, pieces: readonly OverlayInputFeature[], nodes: readonly number[]) => {
+    const geometry =
+      dissolve(unit, pieces) ?? (pieces.length === nodes.length ? null : dissolve(unit, lsoaPieces(nodes)));
+    if (!geometry) throw new Error(`District ${plan.code}: the LSOAs of ${unit} cannot be dissolved`);
+    shapes.set(unit, geometry);
+    return { id: unit, geometry };
+  };
+
+  const patchesOf = new Map<string, { id: string; geometry: AreaGeometry }[]>();
+  const patchOfLsoa = new Map<number, string>();
+  for (const p of plan.patches) {
+    const drawn = draw(p.id, lsoaPieces(p.lsoas), p.lsoas);
+    patchesOf.set(p.hubId, [...(patchesOf.get(p.hubId) ?? []), drawn]);
+    for (const v of p.lsoas) patchOfLsoa.set(v, p.id);
+  }
+  const catchments = plan.hubs.map((h) => draw(h.id, patchesOf.get(h.id)!, h.lsoas));
+  const patchSize = new Map(plan.patches.map((p) => [p.id, p.lsoas.length]));
+  for (const t of plan.teams) {
+    const inTeam = new Map<string, number[]>();
+    for (const v of t.lsoas) inTeam.set(patchOfLsoa.get(v)!, [...(inTeam.get(patchOfLsoa.get(v)!) ?? []), v]);
+    const pieces = [...inTeam.entries()]
+      .sort((a, b) => compareCodeUnits(a[0], b[0]))
+      .flatMap(([patch, nodes]) =>
+        nodes.length === patchSize.get(patch)
+          ? [{ id: patch, geometry: shapes.get(patch)! }]
+          : lsoaPieces(nodes),
+      );
+    draw(t.id, pieces, t.lsoas);
+  }
+  draw(
+    plan.areaId,
+    catchments,
+    lsoas.map((_, i) => i),
+  );
+  return shapes;
 }
 
 /** A one-piece union as a Polygon, as planners draw them; MultiPolygon only when it is in pieces. */

@@ -52,7 +52,7 @@ export class PostcodeRouter {
   private readonly boxes: Float64Array;
   /** District code → its LSOAs' positions in `indexed` → position within the district. */
   private readonly localIndex: Int32Array;
-  private readonly out = new Map<string, PlanPostcode[]>();
+  private readonly out = new Map<string, RoutedPostcodes>();
   private readonly lsoasOf = new Map<string, PlanLsoa[]>();
   private readonly bounds: [number, number, number, number];
   private counts = { routed: 0, nearest: 0, unplaced: 0, otherDistricts: 0 };
@@ -88,7 +88,7 @@ export class PostcodeRouter {
     this.index = PolygonIndex.build(this.indexed.map((l) => l.geometry));
     this.localIndex = new Int32Array(this.indexed.length).fill(-1);
     for (const code of districts) {
-      this.out.set(code, []);
+      this.out.set(code, new RoutedPostcodes());
       this.lsoasOf.set(code, []);
     }
     this.indexed.forEach((l, i) => {
@@ -117,13 +117,9 @@ export class PostcodeRouter {
         this.counts.otherDistricts++;
         return;
       }
-      this.out.get(lsoa.district)!.push({
-        postcode: row.postcode,
-        lat,
-        lng,
-        lsoa: this.localIndex[m.index]!,
-        clean: !m.onBoundary && m.candidates.length === 1,
-      });
+      this.out
+        .get(lsoa.district)!
+        .push(row.postcode, lat, lng, this.localIndex[m.index]!, !m.onBoundary && m.candidates.length === 1);
       this.counts.routed++;
       return;
     }
@@ -137,14 +133,19 @@ export class PostcodeRouter {
       this.counts.otherDistricts++;
       return;
     }
-    this.out.get(lsoa.district)!.push({ postcode: row.postcode, lat, lng, lsoa: -1, clean: false });
+    this.out.get(lsoa.district)!.push(row.postcode, lat, lng, -1, false);
     this.counts.routed++;
     this.counts.nearest++;
   }
 
   /** The postcodes routed to `code` so far, in the order added. */
   postcodes(code: string): PlanPostcode[] {
-    return this.out.get(code) ?? [];
+    return this.out.get(code)?.records() ?? [];
+  }
+
+  /** The postcodes routed to `code`, kept compact: hold these rather than the router once routing is done. */
+  routed(code: string): RoutedPostcodes {
+    return this.out.get(code) ?? new RoutedPostcodes();
   }
 
   get routingCounts(): RoutingCounts {
@@ -176,6 +177,40 @@ export class PostcodeRouter {
       }
     }
     return best;
+  }
+}
+
+/**
+ * A district's postcodes as columns: England's 1.49 M postcodes as objects cost ~110 MB more than
+ * this, and a district's records are only needed while it is being built.
+ */
+export class RoutedPostcodes {
+  private readonly postcode: string[] = [];
+  private readonly lat: number[] = [];
+  private readonly lng: number[] = [];
+  private readonly lsoa: number[] = [];
+  private readonly clean: boolean[] = [];
+
+  get size(): number {
+    return this.postcode.length;
+  }
+
+  push(postcode: string, lat: number, lng: number, lsoa: number, clean: boolean): void {
+    this.postcode.push(postcode);
+    this.lat.push(lat);
+    this.lng.push(lng);
+    this.lsoa.push(lsoa);
+    this.clean.push(clean);
+  }
+
+  records(): PlanPostcode[] {
+    return this.postcode.map((postcode, i) => ({
+      postcode,
+      lat: this.lat[i]!,
+      lng: this.lng[i]!,
+      lsoa: this.lsoa[i]!,
+      clean: this.clean[i]!,
+    }));
   }
 }
 
