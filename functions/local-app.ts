@@ -89,20 +89,21 @@ export async function startLocalApp(
     const { store } = opened;
     const events = new MemoryEventPublisher(logger);
     const { webhooks } = config;
+    // Webhooks (CATCHMENTS_WEBHOOKS) get every event signed, as the delivery Lambda sends them on AWS.
+    const publisher =
+      webhooks.endpoints.length > 0 && webhooks.secret
+        ? new FanOutPublisher([
+            events,
+            new WebhookPublisher({
+              endpoints: webhooks.endpoints.map((e) => ({ ...e, secret: webhooks.secret! })),
+              timeoutMs: webhooks.timeoutMs,
+              logger,
+            }),
+          ])
+        : events;
     const service = new BoundarySetService({
       store,
-      // Webhooks (CATCHMENTS_WEBHOOKS) get every event signed, as the delivery Lambda sends them on AWS.
-      events:
-        webhooks.endpoints.length > 0 && webhooks.secret
-          ? new FanOutPublisher([
-              events,
-              new WebhookPublisher({
-                endpoints: webhooks.endpoints.map((e) => ({ ...e, secret: webhooks.secret! })),
-                timeoutMs: webhooks.timeoutMs,
-                logger,
-              }),
-            ])
-          : events,
+      events: publisher,
       sliverToleranceM2: config.sliverToleranceM2,
       logger,
       runner,
@@ -111,7 +112,13 @@ export async function startLocalApp(
     // The first start seeds before the server listens: nothing to keep responsive yet, so inline.
     const seeded = opened.embedded
       ? await seedStore(
-          new BoundarySetService({ store, events, sliverToleranceM2: config.sliverToleranceM2, logger }),
+          new BoundarySetService({
+            store,
+            events: publisher,
+            sliverToleranceM2: config.sliverToleranceM2,
+            logger,
+            validity: config.validity,
+          }),
           opened.store,
           config.dataDir,
           logger,
