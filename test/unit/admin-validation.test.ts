@@ -47,7 +47,7 @@ function request(method: string, url: string, body?: unknown, headers: Record<st
   const multi: Record<string, string[]> = {};
   for (const [k, v] of searchParams) {
     query[k] = v;
-    (multi[k] ??= []).push(v);
+    multi[k] = [...(multi[k] ?? []), v];
   }
   return {
     httpMethod: method,

@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
+import { LAYER_NAMES } from '../../core/model.js';
 import { Draft, EventSummary, PointerChange, SiteUpload, Validation, Version } from '../schemas/admin.js';
 import { FeatureCollection } from '../schemas/common.js';
 import { Nullable, StringEnum } from '../schemas/typebox.js';
-import { LAYER_NAMES } from '../../core/model.js';
 import { empty, ok, operation, problem } from './operation.js';
 
 /** A publish's or rollback's reason (the service also refuses a blank or overlong one). */
