@@ -118,7 +118,8 @@ describe('admin requests checked by the operation schemas', () => {
     ['GET', `${VERSIONS}/two`, undefined, /"version" must be a whole number, got "two"/],
     ['GET', `${VERSIONS}/0`, undefined, /"version" must be at least 1, got 0/],
   ])('%s %s %j → 400', async (method, url, body, detail) => {
-    const headers = url.endsWith('/publish') || url.endsWith('/rollback') ? { 'if-match': '1' } : {};
+    const headers: Record<string, string> =
+      url.endsWith('/publish') || url.endsWith('/rollback') ? { 'if-match': '1' } : {};
     const p = await problem(admin, request(method, url, body, headers));
     expect(p.status).toBe(400);
     expect(p.detail).toMatch(detail);
