@@ -3,7 +3,7 @@
 // start with the sample area in data/ (or CATCHMENTS_DATA_DIR). With CATCHMENTS_ADMIN_TOKEN set,
 // the admin API (drafts, publish, rollback) is on too.
 import { ConfigError, loadConfig } from '../functions/config.js';
-import { startLocalApp } from '../functions/local-app.js';
+import { startLocalApp, startupProblem } from '../functions/local-app.js';
 
 try {
   const config = loadConfig();
@@ -33,6 +33,11 @@ try {
   if (error instanceof ConfigError) {
     console.error(`Configuration error: ${error.message}`);
     process.exit(2);
+  }
+  const problem = startupProblem(error);
+  if (problem) {
+    console.error(problem);
+    process.exit(1);
   }
   throw error;
 }

@@ -40,6 +40,35 @@ export interface ServiceConfig {
     readonly auth: 'token' | 'iam';
     /** Admin request body bytes (`CATCHMENTS_ADMIN_MAX_BODY_BYTES`): layers are big, API Gateway takes 10 MB. */
     readonly maxBodyBytes: number;
+    /**
+     * Origins whose pages may call the admin API from a browser (`CATCHMENTS_ADMIN_CORS_ORIGINS`,
+     * comma-separated; default none: the planner's map is served from the API's own origin). Never `*`.
+     */
+    readonly corsOrigins: readonly string[];
+  };
+  /**
+   * Validation, redraw impact and alignment run off the request path: in worker threads locally (on
+   * AWS in their own Lambda), each job with a deadline and a memory cap, so lookups keep their latency.
+   */
+  readonly analysis: {
+    /** Worker threads (`CATCHMENTS_ANALYSIS_WORKERS`); 0 runs analysis in the serving thread (as a Lambda does). */
+    readonly workers: number;
+    /** A job still running after this long is stopped with a 422 (`CATCHMENTS_ANALYSIS_TIMEOUT_MS`). */
+    readonly timeoutMs: number;
+    /** Heap cap of a worker (`CATCHMENTS_ANALYSIS_MEMORY_MB`): a job that needs more is stopped with a 422. */
+    readonly memoryMb: number;
+    /** Jobs waiting for a worker (`CATCHMENTS_ANALYSIS_QUEUE`); beyond it requests get 503 and Retry-After. */
+    readonly maxQueue: number;
+  };
+  /**
+   * Budget of the OGC validity and overlap checks of one draft (vertices and milliseconds): a draft
+   * beyond it is refused with a 422 that says so, instead of a long run.
+   */
+  readonly validity: {
+    /** `CATCHMENTS_VALIDITY_MAX_VERTICES`. */
+    readonly maxVertices: number;
+    /** `CATCHMENTS_VALIDITY_MAX_MS`. */
+    readonly maxMs: number;
   };
   /** Catchment overlaps up to this many m² are slivers, a warning (`CATCHMENTS_SLIVER_TOLERANCE_M2`). */
   readonly sliverToleranceM2: number;
@@ -67,6 +96,14 @@ export const LIMITS = {
   adminBodyBytes: { default: 5_242_880, min: 1024, max: 6_291_456 },
   sliverToleranceM2: { default: 100, min: 0, max: 100_000 },
   geocoderTimeoutMs: { default: 1500, min: 100, max: 5000 },
+  // Two cores is the small machine this runs on: one worker leaves a core for lookups.
+  analysisWorkers: { default: 1, min: 0, max: 16 },
+  // Under API Gateway's 29 s integration timeout; the sample area's heaviest analysis takes ~1 s.
+  analysisTimeoutMs: { default: 20_000, min: 1_000, max: 120_000 },
+  analysisMemoryMb: { default: 1_024, min: 128, max: 8_192 },
+  analysisQueue: { default: 16, min: 1, max: 1_000 },
+  validityMaxVertices: { default: 500_000, min: 1_000, max: 5_000_000 },
+  validityMaxMs: { default: 5_000, min: 100, max: 60_000 },
 } as const;
 
 /** Shorter admin tokens are refused: a guessable token guards the power to redraw every boundary. */
@@ -107,10 +144,7 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
       maxBodyBytes: intVar(env, 'CATCHMENTS_MAX_BODY_BYTES', LIMITS.bodyBytes),
     },
     cacheSeconds: intVar(env, 'CATCHMENTS_CACHE_SECONDS', LIMITS.cacheSeconds),
-    corsOrigins: (env.CATCHMENTS_CORS_ORIGINS ?? '*')
-      .split(',')
-      .map((o) => o.trim())
-      .filter(Boolean),
+    corsOrigins: originList(env.CATCHMENTS_CORS_ORIGINS ?? '*'),
     store: {
       tableName: env.CATCHMENTS_TABLE_NAME?.trim() || undefined,
       dir: env.CATCHMENTS_STORE_DIR?.trim() || '.local-store',
@@ -120,6 +154,17 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
       token: adminToken(env.CATCHMENTS_ADMIN_TOKEN),
       auth: adminAuth(env.CATCHMENTS_ADMIN_AUTH),
       maxBodyBytes: intVar(env, 'CATCHMENTS_ADMIN_MAX_BODY_BYTES', LIMITS.adminBodyBytes),
+      corsOrigins: adminCorsOrigins(env.CATCHMENTS_ADMIN_CORS_ORIGINS),
+    },
+    analysis: {
+      workers: intVar(env, 'CATCHMENTS_ANALYSIS_WORKERS', LIMITS.analysisWorkers),
+      timeoutMs: intVar(env, 'CATCHMENTS_ANALYSIS_TIMEOUT_MS', LIMITS.analysisTimeoutMs),
+      memoryMb: intVar(env, 'CATCHMENTS_ANALYSIS_MEMORY_MB', LIMITS.analysisMemoryMb),
+      maxQueue: intVar(env, 'CATCHMENTS_ANALYSIS_QUEUE', LIMITS.analysisQueue),
+    },
+    validity: {
+      maxVertices: intVar(env, 'CATCHMENTS_VALIDITY_MAX_VERTICES', LIMITS.validityMaxVertices),
+      maxMs: intVar(env, 'CATCHMENTS_VALIDITY_MAX_MS', LIMITS.validityMaxMs),
     },
     sliverToleranceM2: intVar(env, 'CATCHMENTS_SLIVER_TOLERANCE_M2', LIMITS.sliverToleranceM2),
     eventBusName: env.CATCHMENTS_EVENT_BUS_NAME?.trim() || undefined,
@@ -130,6 +175,27 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
     areas: areaIds(env.CATCHMENTS_AREAS),
     brandingFile: resolve(env.CATCHMENTS_BRANDING?.trim() || DEFAULT_BRANDING_FILE),
   };
+}
+
+function originList(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+}
+
+/** The admin API changes every boundary: a browser page may call it only from origins named here. */
+function adminCorsOrigins(raw: string | undefined): string[] {
+  const origins = originList(raw ?? '');
+  for (const origin of origins) {
+    if (!/^https?:\/\/[^/\s*]+$/.test(origin)) {
+      throw new ConfigError(
+        `CATCHMENTS_ADMIN_CORS_ORIGINS has "${origin}": name each origin whose pages may call the admin API, ` +
+          'e.g. https://gis.example.gov.uk (no "*", no path).',
+      );
+    }
+  }
+  return origins;
 }
 
 function areaIds(raw: string | undefined): string[] {

@@ -4,16 +4,19 @@
 import type { AddressInfo } from 'node:net';
 import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { WorkerAnalysisRunner } from './adapters/analysis/worker-runner.js';
 import { MemoryEventPublisher } from './adapters/events/memory-event-publisher.js';
+import { StoreInUseError } from './adapters/store/embedded-boundary-store.js';
 import { openBoundaryStore } from './adapters/store/open-store.js';
 import { seedStore } from './adapters/store/seed-store.js';
+import { inlineRunner } from './application/analysis-jobs.js';
 import { AnalysisService } from './application/analysis-service.js';
 import { BoundarySetService } from './application/boundary-set-service.js';
 import { CatalogProvider } from './application/catalog-provider.js';
 import type { BoundaryStore } from './application/ports/boundary-store.js';
 import { loadBranding, type ServiceConfig } from './config.js';
 import type { LookupCatalog } from './core/lookup/catalog.js';
-import { createAdminApiHandler } from './handlers/admin-api.js';
+import { bearerCheck, createAdminApiHandler } from './handlers/admin-api.js';
 import { createAnalysisApiHandler, withRoutes } from './handlers/analysis-api.js';
 import { createAnswerPageHandler } from './handlers/answer-page.js';
 import { createPublicApiHandler, type PublicContext, publicContext } from './handlers/public-api.js';
@@ -45,6 +48,22 @@ export interface LocalApp {
   close(): Promise<void>;
 }
 
+/**
+ * One line for the operator when the start fails for a reason they can fix (the store or the port
+ * is taken), instead of a stack trace; undefined for anything else.
+ */
+export function startupProblem(error: unknown): string | undefined {
+  if (error instanceof StoreInUseError) return error.message;
+  const e = error as NodeJS.ErrnoException & { port?: number; address?: string };
+  if (e?.code === 'EADDRINUSE') {
+    return `Port ${e.port ?? ''} on ${e.address ?? 'this host'} is already in use. Stop what is using it, or set PORT to another port.`;
+  }
+  if (e?.code === 'EACCES' && e.syscall === 'listen') {
+    return `Not allowed to listen on port ${e.port ?? ''}: choose a PORT above 1023.`;
+  }
+  return undefined;
+}
+
 /** The built web pages, served beside the API (see functions/http/static-files.ts). */
 const WEB_ROOT = fileURLToPath(new URL('../web/dist', import.meta.url));
 
@@ -57,6 +76,12 @@ export async function startLocalApp(
   // Checked before anything starts: a branding file with a low-contrast colour stops the start.
   const branding = loadBranding(config.brandingFile);
   const opened = await openBoundaryStore(config);
+  // Validation, impact and alignment run in worker threads (on AWS analysis has Lambdas of its own),
+  // so a planner's work never stalls lookups and /health.
+  const runner =
+    config.analysis.workers > 0
+      ? new WorkerAnalysisRunner({ ...config.analysis, threads: config.analysis.workers, logger })
+      : inlineRunner;
   try {
     const { store } = opened;
     const events = new MemoryEventPublisher(logger);
@@ -65,8 +90,18 @@ export async function startLocalApp(
       events,
       sliverToleranceM2: config.sliverToleranceM2,
       logger,
+      runner,
+      validity: config.validity,
     });
-    const seeded = opened.embedded ? await seedStore(service, store, config.dataDir, logger) : [];
+    // The first start seeds before the server listens: nothing to keep responsive yet, so inline.
+    const seeded = opened.embedded
+      ? await seedStore(
+          new BoundarySetService({ store, events, sliverToleranceM2: config.sliverToleranceM2, logger }),
+          opened.store,
+          config.dataDir,
+          logger,
+        )
+      : [];
     const provider = new CatalogProvider<PublicContext>({
       store,
       refreshMs: config.refreshSeconds * 1000,
@@ -89,11 +124,13 @@ export async function startLocalApp(
       sliverToleranceM2: config.sliverToleranceM2,
       refreshMs: config.refreshSeconds * 1000,
       areas: config.areas,
+      runner,
     });
     const analysisApi = createAnalysisApiHandler({
       context: () => ({ analysis }),
       logger,
       corsOrigins: config.corsOrigins,
+      adminCorsOrigins: config.admin.corsOrigins,
       cacheSeconds: config.cacheSeconds,
       auth: config.admin.token ? { mode: 'token', token: config.admin.token } : { mode: 'off' },
     });
@@ -112,13 +149,17 @@ export async function startLocalApp(
           },
         }),
         logger,
-        corsOrigins: config.corsOrigins,
+        corsOrigins: config.admin.corsOrigins,
         auth: { mode: 'token', token },
       });
+      // The token is checked from the headers before any body is read (as API Gateway's
+      // authorizer does on AWS): an unauthenticated caller cannot make the server buffer a layer.
+      const checkToken = bearerCheck(token);
       mounts.push({
         prefix: '/v1/admin/',
         handler: withRoutes(analysisRoutes('admin'), analysisApi, adminApi),
         maxBodyBytes: config.admin.maxBodyBytes,
+        authorize: (request) => checkToken(request.headers.authorization),
       });
     } else {
       logger.info(
@@ -198,10 +239,12 @@ export async function startLocalApp(
           server.closeAllConnections();
           server.close((error) => (error ? reject(error) : resolve()));
         });
+        await runner.close();
         await opened.close();
       },
     };
   } catch (error) {
+    await runner.close();
     await opened.close();
     throw error;
   }

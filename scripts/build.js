@@ -24,9 +24,14 @@ const ENTRY_POINTS = {
   catchments: 'bin/catchments.ts',
   server: 'bin/server.ts',
   'build-web': 'scripts/web-build-entry.ts',
+  // Loaded by piscina from beside the chunk that starts the pool (functions/adapters/analysis/worker-runner.ts).
+  'analysis-worker': 'functions/adapters/analysis/analysis-worker.ts',
 };
-/** Loaded lazily and big (the AWS SDK), or native (esbuild): resolved from node_modules at run time. */
-const EXTERNAL = ['esbuild', '@aws-sdk/*', '@smithy/*'];
+/**
+ * Loaded lazily and big (the AWS SDK), native (esbuild), or finding files beside itself (piscina starts
+ * its own worker script from its package folder): resolved from node_modules at run time.
+ */
+const EXTERNAL = ['esbuild', 'piscina', '@aws-sdk/*', '@smithy/*'];
 /** Lets bundled CommonJS packages call require(). */
 const REQUIRE_SHIM =
   "import { createRequire as __catchmentsCreateRequire } from 'node:module';\n" +

@@ -96,7 +96,10 @@ export class LocationGeocoder implements PostcodeGeocoder {
     const cached = this.cache.get(postcode);
     if (cached) return cached;
     if (!this.takeToken()) {
-      this.logger?.warn('geocoder call budget exhausted', { postcode, callsPerSecond: this.callsPerSecond });
+      this.logger?.warn('geocoder call budget exhausted', {
+        outward: outwardCode(postcode),
+        callsPerSecond: this.callsPerSecond,
+      });
       return { kind: 'unavailable', postcode, reason: 'throttled', retryAfterSeconds: 1 };
     }
     const outcome = await this.search(postcode);
@@ -129,25 +132,40 @@ export class LocationGeocoder implements PostcodeGeocoder {
       sending.catch(() => {});
       const result = await Promise.race([sending, timedOut]);
       if (result === 'timeout') {
-        this.logger?.warn('geocoder timed out', { postcode, timeoutMs: this.timeoutMs });
+        this.logger?.warn('geocoder timed out', {
+          outward: outwardCode(postcode),
+          timeoutMs: this.timeoutMs,
+        });
         return { kind: 'unavailable', postcode, reason: 'timeout', retryAfterSeconds: 5 };
       }
       const outcome = matchPostcode(postcode, result);
-      this.logger?.debug('geocoder answered', { postcode, outcome: outcome.kind, ms: this.now() - started });
+      this.logger?.debug('geocoder answered', {
+        outward: outwardCode(postcode),
+        outcome: outcome.kind,
+        ms: this.now() - started,
+      });
       return outcome;
     } catch (error) {
       const name = error instanceof Error ? error.name : 'Error';
       if (abort.signal.aborted || name === 'AbortError' || name === 'TimeoutError') {
-        this.logger?.warn('geocoder timed out', { postcode, timeoutMs: this.timeoutMs });
+        this.logger?.warn('geocoder timed out', {
+          outward: outwardCode(postcode),
+          timeoutMs: this.timeoutMs,
+        });
         return { kind: 'unavailable', postcode, reason: 'timeout', retryAfterSeconds: 5 };
       }
       const status = httpStatusOf(error);
       if (THROTTLED_ERRORS.has(name) || status === 429) {
-        this.logger?.warn('geocoder throttled by Amazon Location', { postcode });
+        this.logger?.warn('geocoder throttled by Amazon Location', { outward: outwardCode(postcode) });
         return { kind: 'unavailable', postcode, reason: 'throttled', retryAfterSeconds: 2 };
       }
       // Access denied, a missing index or a service fault: the operators must hear of it.
-      this.logger?.error('geocoder failed', { postcode, error: name, status, message: messageOf(error) });
+      this.logger?.error('geocoder failed', {
+        outward: outwardCode(postcode),
+        error: name,
+        status,
+        message: withoutPostcode(messageOf(error), postcode),
+      });
       return { kind: 'unavailable', postcode, reason: 'error', retryAfterSeconds: 30 };
     } finally {
       clearTimeout(timer);
@@ -226,6 +244,21 @@ function httpStatusOf(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null || !('$metadata' in error)) return undefined;
   const metadata = (error as { $metadata?: { httpStatusCode?: unknown } }).$metadata;
   return typeof metadata?.httpStatusCode === 'number' ? metadata.httpStatusCode : undefined;
+}
+
+/**
+ * Logs carry at most the outward code ("GL50"): a whole postcode locates a family's home to a
+ * dozen addresses, and postcodes are personal data in a family-services context.
+ */
+function outwardCode(postcode: string): string {
+  return postcode.split(' ')[0] ?? '';
+}
+
+/** An error message with the postcode (any case, with or without its space) cut to the outward code. */
+function withoutPostcode(message: string, postcode: string): string {
+  const [outward = '', inward = ''] = postcode.split(' ');
+  // Canonical postcodes are letters and digits only, so they need no escaping in a pattern.
+  return message.replace(new RegExp(`${outward}\\s*${inward}`, 'gi'), outward);
 }
 
 function messageOf(error: unknown): string {

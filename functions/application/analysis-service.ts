@@ -4,24 +4,21 @@
 // container. Results are pure functions of immutable inputs — a version never changes, a draft
 // revision never changes, a directory is named by its content hash — so a cached answer is never
 // stale; only which draft revision or active version to use is read from the store on each request.
-// The analysis Lambda (functions/handlers/analysis-api.ts) and the local server use this.
-import { type AlignmentResult, alignLayers, DEFAULT_THRESHOLD } from '../core/alignment/align.js';
-import type { WeightedPoint } from '../core/alignment/points.js';
-import { alignThreeWay, type ThreeWayResult } from '../core/alignment/three-way.js';
-import { problemSummaries } from '../core/boundary-set/problems.js';
-import { type DraftSet, draftToBoundarySet, validateDraftSet } from '../core/boundary-set/validate.js';
+// The analysis Lambda (functions/handlers/analysis-api.ts) and the local server use this; the
+// computations themselves run through the analysis runner (worker threads locally).
+import { type AlignmentResult, DEFAULT_THRESHOLD } from '../core/alignment/align.js';
+import type { ThreeWayResult } from '../core/alignment/three-way.js';
 import {
   AreaNotFoundError,
-  InvalidGeometryError,
   InvalidRequestError,
   NotFoundError,
   VersionConflictError,
 } from '../core/errors.js';
-import { type AlignmentSummary, summariseAlignment } from '../core/impact/alignment-summary.js';
-import { computeRedrawImpact, livePoints, type RedrawImpact } from '../core/impact/redraw-impact.js';
-import { type AssignmentRow, assignmentMap, decodeAssignmentTable } from '../core/lookup/assignment-table.js';
-import type { BoundarySet, LayerName, PostcodeRecord } from '../core/model.js';
-import { PostcodeDirectory } from '../core/postcode-directory.js';
+import type { AlignmentSummary } from '../core/impact/alignment-summary.js';
+import type { RedrawImpact } from '../core/impact/redraw-impact.js';
+import type { BoundarySet, LayerName } from '../core/model.js';
+import { type DirectoryText, inlineRunner } from './analysis-jobs.js';
+import type { AnalysisRunner } from './ports/analysis-runner.js';
 import type {
   AreaPointer,
   BoundaryStore,
@@ -29,6 +26,7 @@ import type {
   DraftMeta,
   StoredVersion,
 } from './ports/boundary-store.js';
+import { PromiseCache } from './promise-cache.js';
 
 export interface AnalysisServiceOptions {
   readonly store: BoundaryStore;
@@ -41,6 +39,8 @@ export interface AnalysisServiceOptions {
   /** Results kept per container (default 24; an impact of the sample is ~0.5 MB, an alignment ~1 MB). */
   readonly maxResults?: number;
   readonly now?: () => number;
+  /** Where the computations run: worker threads locally, inline in a Lambda (the default). */
+  readonly runner?: AnalysisRunner;
 }
 
 /** Which set an answer describes. */
@@ -92,49 +92,27 @@ export interface ImpactRequest {
 
 interface Directory {
   readonly stamp: string | null;
-  readonly records: readonly PostcodeRecord[];
-  /** Live located postcodes: the points alignment is weighted by. */
-  readonly points: readonly WeightedPoint[];
+  /** The directory's text, parsed by the jobs (once per thread per stamp). */
+  readonly text: DirectoryText | null;
 }
 
-const NO_DIRECTORY: Directory = { stamp: null, records: [], points: [] };
-
-/** A small LRU of promises: concurrent requests for one key share one computation. */
-class PromiseCache<T> {
-  private readonly entries = new Map<string, Promise<T>>();
-  constructor(private readonly max: number) {}
-
-  get(key: string, make: () => Promise<T>): Promise<T> {
-    let entry = this.entries.get(key);
-    if (entry) {
-      this.entries.delete(key);
-      this.entries.set(key, entry);
-      return entry;
-    }
-    entry = make();
-    this.entries.set(key, entry);
-    entry.catch(() => {
-      if (this.entries.get(key) === entry) this.entries.delete(key);
-    });
-    while (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
-    return entry;
-  }
-}
+const NO_DIRECTORY: Directory = { stamp: null, text: null };
 
 export class AnalysisService {
   private readonly store: BoundaryStore;
   private readonly now: () => number;
   private readonly results: PromiseCache<unknown>;
   private readonly versions = new PromiseCache<StoredVersion>(4);
-  private readonly tables = new PromiseCache<ReadonlyMap<string, AssignmentRow>>(4);
   private readonly summaries = new PromiseCache<AlignmentSummary>(16);
   private readonly directories = new Map<string, { stamp: string; directory: Promise<Directory> }>();
   private readonly pointers = new Map<string, { at: number; pointer: Promise<AreaPointer | null> }>();
+  private readonly runner: AnalysisRunner;
 
   constructor(private readonly options: AnalysisServiceOptions) {
     this.store = options.store;
     this.now = options.now ?? (() => performance.now());
     this.results = new PromiseCache(options.maxResults ?? 24);
+    this.runner = options.runner ?? inlineRunner;
   }
 
   /** Forget the public pointers read so far (the local app calls it after a publish or rollback). */
@@ -164,13 +142,16 @@ export class AnalysisService {
     return this.result(key, async () => {
       const draft = await this.loadDraft(area);
       sameRevision(draft, meta);
-      const to = this.usableDraft(area, draft);
       const from = await this.version(area, fromVersion);
-      const impact = computeRedrawImpact(from.set, to, directory.records, {
-        sliverToleranceM2: this.options.sliverToleranceM2,
-        fromAssignments: await this.table(area, fromVersion),
+      const impact = await this.runner.run('redrawImpact', {
+        area,
+        from: from.set,
+        to: { area: draft.meta.areaInfo, layers: draft.layers, sites: draft.sites },
+        directory: directory.text,
+        fromAssignments: from.assignments,
         maxListed: request.maxListed,
         threshold: request.threshold,
+        sliverToleranceM2: this.options.sliverToleranceM2,
         alignmentBefore: await this.summary(area, fromVersion, directory, request.threshold),
         labels: { from: `v${fromVersion}`, to: `draft r${draft.meta.revision}` },
       });
@@ -205,12 +186,16 @@ export class AnalysisService {
     ].join('|');
     return this.result(key, async () => {
       const [from, to] = await Promise.all([this.version(area, fromVersion), this.version(area, version)]);
-      const impact = computeRedrawImpact(from.set, to.set, directory.records, {
-        sliverToleranceM2: this.options.sliverToleranceM2,
-        fromAssignments: await this.table(area, fromVersion),
-        toAssignments: await this.table(area, version),
+      const impact = await this.runner.run('redrawImpact', {
+        area,
+        from: from.set,
+        to: to.set,
+        directory: directory.text,
+        fromAssignments: from.assignments,
+        toAssignments: to.assignments,
         maxListed: request.maxListed,
         threshold: request.threshold,
+        sliverToleranceM2: this.options.sliverToleranceM2,
         alignmentBefore: await this.summary(area, fromVersion, directory, request.threshold),
         alignmentAfter: await this.summary(area, version, directory, request.threshold),
         labels: { from: `v${fromVersion}`, to: `v${version}` },
@@ -286,7 +271,7 @@ export class AnalysisService {
     return this.results.get(key, make) as Promise<T>;
   }
 
-  private alignmentView(
+  private async alignmentView(
     area: string,
     source: AnalysisSource,
     set: Pick<BoundarySet, 'layers'>,
@@ -294,7 +279,7 @@ export class AnalysisService {
     b: LayerName,
     threshold: number,
     directory: Directory,
-  ): AlignmentView {
+  ): Promise<AlignmentView> {
     const layerA = set.layers[a];
     const layerB = set.layers[b];
     for (const [name, layer] of [
@@ -304,21 +289,23 @@ export class AnalysisService {
       if (!layer || layer.features.length === 0)
         throw new NotFoundError(`${describe(source)} of area "${area}" has no ${name} layer.`);
     }
-    const alignment = alignLayers(layerA!, layerB!, {
+    const alignment = await this.runner.run('alignment', {
+      a: layerA!,
+      b: layerB!,
       threshold,
-      ...(directory.points.length > 0 ? { points: directory.points } : {}),
+      directory: directory.text,
       nouns: { a: NOUNS[a], b: NOUNS[b] },
     });
     return { area, source, layers: { a, b }, directoryStamp: directory.stamp, alignment };
   }
 
-  private threeWayView(
+  private async threeWayView(
     area: string,
     source: AnalysisSource,
     set: Pick<BoundarySet, 'layers'>,
     threshold: number,
     directory: Directory,
-  ): ThreeWayView {
+  ): Promise<ThreeWayView> {
     const { catchments } = set.layers;
     const hvPatches = set.layers['hv-patches'];
     const cocTeams = set.layers['coc-teams'];
@@ -333,10 +320,11 @@ export class AnalysisService {
         );
       }
     }
-    const threeWay = alignThreeWay(
-      { catchments: catchments!, hvPatches: hvPatches!, cocTeams: cocTeams! },
-      { threshold, ...(directory.points.length > 0 ? { points: directory.points } : {}) },
-    );
+    const threeWay = await this.runner.run('threeWay', {
+      layers: { catchments: catchments!, hvPatches: hvPatches!, cocTeams: cocTeams! },
+      threshold,
+      directory: directory.text,
+    });
     return { area, source, directoryStamp: directory.stamp, threeWay };
   }
 
@@ -364,20 +352,6 @@ export class AnalysisService {
     const draft = await this.store.draft(area);
     if (!draft) throw noDraft(area);
     return draft;
-  }
-
-  /** The draft as a set lookups can answer from, or a 422 listing what stops it. */
-  private usableDraft(area: string, draft: DraftContent): BoundarySet {
-    const set: DraftSet = { area: draft.meta.areaInfo, layers: draft.layers, sites: draft.sites };
-    const { outline, catchments } = draft.layers;
-    if (!outline || !catchments || outline.features.length === 0 || catchments.features.length === 0) {
-      const validation = validateDraftSet(set, { sliverToleranceM2: this.options.sliverToleranceM2 });
-      throw new InvalidGeometryError(
-        `The draft of area "${area}" has no ${!outline || outline.features.length === 0 ? 'outline' : 'catchments'} layer yet, so no postcode can be assigned with it. Upload it, then ask again.`,
-        problemSummaries(validation.problems.filter((p) => p.severity === 'error')),
-      );
-    }
-    return draftToBoundarySet(set, null);
   }
 
   private async adminPointer(area: string): Promise<AreaPointer> {
@@ -419,12 +393,6 @@ export class AnalysisService {
     return this.versions.get(`${area}@${version}`, () => this.store.version(area, version));
   }
 
-  private table(area: string, version: number): Promise<ReadonlyMap<string, AssignmentRow>> {
-    return this.tables.get(`${area}@${version}`, async () =>
-      assignmentMap(decodeAssignmentTable((await this.version(area, version)).assignments)),
-    );
-  }
-
   private summary(
     area: string,
     version: number,
@@ -432,20 +400,22 @@ export class AnalysisService {
     threshold: number,
   ): Promise<AlignmentSummary> {
     return this.summaries.get(`${area}@${version}|${directory.stamp}|${threshold}`, async () =>
-      summariseAlignment((await this.version(area, version)).set, { threshold, points: directory.points }),
+      this.runner.run('alignmentSummary', {
+        set: { layers: (await this.version(area, version)).set.layers },
+        threshold,
+        directory: directory.text,
+      }),
     );
   }
 
-  /** The area's directory at `stamp` (the pointer's), parsed once per stamp. */
+  /** The area's directory at `stamp` (the pointer's), read once per stamp (the jobs parse it). */
   private async directory(area: string, stamp: string | null): Promise<Directory> {
     if (stamp === null) return NO_DIRECTORY;
     const cached = this.directories.get(area);
     if (cached && cached.stamp === stamp) return cached.directory;
-    const directory = this.store.directory(area).then((info): Directory => {
-      if (!info) return NO_DIRECTORY;
-      const records = [...PostcodeDirectory.fromCsv(info.csv)];
-      return { stamp: info.stamp, records, points: livePoints(records) };
-    });
+    const directory = this.store
+      .directory(area)
+      .then((info): Directory => (info ? { stamp: info.stamp, text: info } : NO_DIRECTORY));
     this.directories.set(area, { stamp, directory });
     directory.catch(() => this.directories.delete(area));
     return directory;

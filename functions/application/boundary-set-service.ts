@@ -2,27 +2,16 @@
 // on top of the store port, the pure core (layer checks, set validation, lookups) and the events
 // port. The admin handler and the CLI (through the admin API) use this; so does the local seed.
 //
-// Publishing: validate the draft (errors block), assign every located postcode of the area's
+// Publishing: claim the draft revision that was read (edits are refused until the publish ends, so
+// none is accepted and then dropped), validate it (errors block), assign every located postcode of the area's
 // directory with the draft's index (the precomputed answers), diff them against the active
 // version's answers (history `hubChanges`, the event's changed postcodes), then hand the version
 // to the store, which stages it and commits with one conditional write. Only then is the event
 // published: an event always describes a version that is live.
-import {
-  boundedPrefix,
-  type ChangedPostcode,
-  changedPostcodes,
-  hubMoves,
-} from '../core/boundary-set/changes.js';
-import { versionCounts } from '../core/boundary-set/counts.js';
+import { boundedPrefix, type ChangedPostcode, hubMoves } from '../core/boundary-set/changes.js';
 import { problemFeatures, problemSummaries } from '../core/boundary-set/problems.js';
 import { checkAreaInfo, checkSites } from '../core/boundary-set/sites.js';
-import {
-  type CoverageReport,
-  type DraftSet,
-  draftToBoundarySet,
-  postcodeGapProblems,
-  validateDraftSet,
-} from '../core/boundary-set/validate.js';
+import { type CoverageReport, draftToBoundarySet } from '../core/boundary-set/validate.js';
 import {
   InvalidGeometryError,
   InvalidRequestError,
@@ -30,20 +19,24 @@ import {
   truncate,
   VersionConflictError,
 } from '../core/errors.js';
-import { checkLayer, type LayerCrs } from '../core/layer-validation.js';
-import { AreaLookup } from '../core/lookup/area-lookup.js';
-import {
-  type AssignmentRow,
-  assignmentMap,
-  assignmentsCsv,
-  decodeAssignmentTable,
-  encodeAssignmentTable,
-} from '../core/lookup/assignment-table.js';
+import type { LayerCrs } from '../core/layer-validation.js';
+import { assignmentsCsv, decodeAssignmentTable } from '../core/lookup/assignment-table.js';
 import type { AreaInfo, BoundarySet, Layer, LayerName } from '../core/model.js';
-import { DirectoryFormatError, PostcodeDirectory } from '../core/postcode-directory.js';
-import type { BoundaryStore, DraftMeta, PointerChange, VersionHeader } from './ports/boundary-store.js';
+import { type DraftCheck, inlineRunner, type ValidityBudget } from './analysis-jobs.js';
+import type { AnalysisRunner } from './ports/analysis-runner.js';
+import type {
+  BoundaryStore,
+  DraftContent,
+  DraftMeta,
+  PointerChange,
+  VersionHeader,
+} from './ports/boundary-store.js';
 import type { BoundarySetEvent, EventPublisher } from './ports/event-publisher.js';
 import type { Logger } from './ports/logger.js';
+import { PromiseCache } from './promise-cache.js';
+
+// Where the local seed, tests and tools have always found it; it runs as part of the draft checks.
+export { assignAll } from './analysis-jobs.js';
 
 export interface BoundarySetServiceOptions {
   readonly store: BoundaryStore;
@@ -54,6 +47,18 @@ export interface BoundarySetServiceOptions {
   readonly logger?: Logger;
   /** Unreferenced blobs older than this are swept after each publish (default 1 h: > any Lambda run). */
   readonly sweepAfterMs?: number;
+  /**
+   * How long a publish holds its draft against edits at most (default 5 min: far beyond the admin
+   * Lambda's 28 s and the analysis deadline), so a publisher that dies does not lock it for good.
+   */
+  readonly publishLeaseMs?: number;
+  /**
+   * Where layer checks, draft validation and the postcode answers run: worker threads locally (so
+   * lookups keep their latency), inline in a Lambda (the default).
+   */
+  readonly runner?: AnalysisRunner;
+  /** Work budget of the validity and overlap checks (CATCHMENTS_VALIDITY_MAX_VERTICES, _MAX_MS). */
+  readonly validity?: ValidityBudget;
 }
 
 export interface LayerUpload {
@@ -97,12 +102,17 @@ export class BoundarySetService {
   private readonly store: BoundaryStore;
   private readonly events: EventPublisher;
   private readonly clock: () => Date;
-  private readonly tables = new Map<string, Promise<ReadonlyMap<string, AssignmentRow>>>();
+  private readonly runner: AnalysisRunner;
+  /** Draft checks per (draft, revision, directory stamp): a revision never changes, so never stale. */
+  private readonly checks = new PromiseCache<DraftCheck>(4);
+  /** Published versions' encoded answers (immutable; ~1 MB each for a county). */
+  private readonly tables = new PromiseCache<string>(4);
 
   constructor(private readonly options: BoundarySetServiceOptions) {
     this.store = options.store;
     this.events = options.events;
     this.clock = options.clock ?? (() => new Date());
+    this.runner = options.runner ?? inlineRunner;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -176,10 +186,13 @@ export class BoundarySetService {
     options: LayerUpload,
     by: string,
   ): Promise<DraftMeta> {
-    const checked = checkLayer(upload, {
-      idProperty: options.idProperty,
-      ...(options.nameProperty ? { nameProperty: options.nameProperty } : {}),
-      ...(options.crs ? { crs: options.crs } : {}),
+    const checked = await this.runner.run('uploadedLayer', {
+      upload,
+      options: {
+        idProperty: options.idProperty,
+        ...(options.nameProperty ? { nameProperty: options.nameProperty } : {}),
+        ...(options.crs ? { crs: options.crs } : {}),
+      },
     });
     if (!checked.layer) {
       throw new InvalidGeometryError(
@@ -231,20 +244,16 @@ export class BoundarySetService {
   async validateDraft(area: string): Promise<DraftValidationView> {
     const draft = await this.store.draft(area);
     if (!draft) throw noDraft(area);
-    const result = await this.check(area, draft);
+    const { check, directoryStamp } = await this.check(area, draft);
     return {
       area,
       draftRevision: draft.meta.revision,
-      publishable: result.validation.publishable,
-      errors: result.validation.errors,
-      warnings: result.validation.warnings + result.gapProblems.length,
-      coverage: result.validation.coverage,
-      postcodes: {
-        assigned: result.rows?.length ?? 0,
-        inGaps: result.rows?.filter((r) => r.assignment.match === 'gap').length ?? 0,
-        directoryStamp: result.directoryStamp,
-      },
-      problems: problemFeatures([...result.validation.problems, ...result.gapProblems]),
+      publishable: check.publishable,
+      errors: check.errors,
+      warnings: check.warnings,
+      coverage: check.coverage,
+      postcodes: { ...check.postcodes, directoryStamp },
+      problems: problemFeatures(check.problems),
     };
   }
 
@@ -284,43 +293,78 @@ export class BoundarySetService {
       );
     }
 
-    const result = await this.check(area, draft);
-    if (!result.validation.publishable || !result.set || !result.rows) {
-      const errors = result.validation.problems.filter((p) => p.severity === 'error');
+    // From here until the publish ends, the draft stays at the revision read above.
+    const claim = { draftId: draft.meta.draftId, revision: draft.meta.revision };
+    const since = this.clock();
+    await this.store.claimDraftForPublish(area, {
+      ...claim,
+      by: request.by,
+      since: since.toISOString(),
+      until: new Date(since.getTime() + (this.options.publishLeaseMs ?? 300_000)).toISOString(),
+    });
+    let committed: Awaited<ReturnType<BoundarySetService['commitVersion']>>;
+    try {
+      committed = await this.commitVersion(area, draft, request, message);
+    } catch (error) {
+      await this.store.releaseDraft(area, claim).catch((release: unknown) =>
+        this.options.logger?.warn('draft release failed (the claim expires by itself)', {
+          area,
+          error: (release as Error)?.message ?? String(release),
+        }),
+      );
+      throw error;
+    }
+    const { header, change, after, changes } = committed;
+    this.tables.get(`${area}@${header.version}`, async () => after);
+    const event = boundarySetEvent('boundary-set.published', change, header, changes);
+    await this.emit(event);
+    await this.sweep(area);
+    return { header, event };
+  }
+
+  /** Validates the claimed draft, precomputes its answers and commits it as the next version. */
+  private async commitVersion(
+    area: string,
+    draft: DraftContent,
+    request: { readonly expectedActive: number | null; readonly by: string },
+    message: string,
+  ) {
+    const { check, directoryStamp } = await this.check(area, draft);
+    if (!check.publishable || !check.assignments || !check.counts) {
+      const errors = check.problems.filter((p) => p.severity === 'error');
       throw new InvalidGeometryError(
         `The draft has ${errors.length} validation error${errors.length === 1 ? '' : 's'}; nothing was published. ` +
           `See GET /v1/admin/areas/${area}/draft/validation for every problem on a map.`,
         problemSummaries(errors),
       );
     }
-    const rows = result.rows;
-    const after = assignmentMap(rows);
+    const set = draftToBoundarySet(
+      { area: draft.meta.areaInfo, layers: draft.layers, sites: draft.sites },
+      null,
+    );
+    const after = check.assignments;
     const before = request.expectedActive === null ? null : await this.table(area, request.expectedActive);
-    const changes = changedPostcodes(before, after);
+    const changes = await this.runner.run('changesBetween', { before, after });
     const at = this.now();
     const { header, change } = await this.store.publish(
       area,
       {
-        set: result.set,
-        assignments: encodeAssignmentTable(rows),
+        set,
+        assignments: after,
         meta: {
           publishedAt: at,
           publishedBy: request.by,
           message,
           basedOn: request.expectedActive,
-          counts: versionCounts(result.set, rows),
+          counts: check.counts,
           hubChanges: changes.length,
-          directoryStamp: result.directoryStamp,
+          directoryStamp,
           draft: { id: draft.meta.draftId, revision: draft.meta.revision },
         },
       },
       { active: request.expectedActive },
     );
-    this.tables.set(`${area}@${header.version}`, Promise.resolve(after));
-    const event = boundarySetEvent('boundary-set.published', change, header, changes);
-    await this.emit(event);
-    await this.sweep(area);
-    return { header, event };
+    return { header, change, after, changes };
   }
 
   async rollback(
@@ -353,7 +397,7 @@ export class BoundarySetService {
       'boundary-set.rolled-back',
       change,
       header,
-      changedPostcodes(before, after),
+      await this.runner.run('changesBetween', { before, after }),
     );
     await this.emit(event);
     return { change, header, event };
@@ -381,20 +425,9 @@ export class BoundarySetService {
 
   /** Replaces the area's postcode directory (the text format of core/postcode-directory.ts). */
   async putDirectory(area: string, csv: string, by: string): Promise<{ stamp: string; postcodes: number }> {
-    let directory: PostcodeDirectory;
-    try {
-      directory = PostcodeDirectory.fromCsv(csv); // validates before anything is stored
-    } catch (error) {
-      if (error instanceof DirectoryFormatError) {
-        throw new InvalidRequestError(
-          `The postcode directory is not in the directory format (${truncate(error.message, 200)}). ` +
-            'Write it with `catchments import-postcodes`: header postcode,lat,lng,status,terminated.',
-        );
-      }
-      throw error;
-    }
+    const { postcodes } = await this.runner.run('directoryCheck', { csv }); // before anything is stored
     const { stamp } = await this.store.putDirectory(area, csv, { at: this.now(), by });
-    return { stamp, postcodes: directory.size };
+    return { stamp, postcodes };
   }
 
   /** Publishes a complete set in one go (the local seed): a draft, validated, then published. */
@@ -421,50 +454,35 @@ export class BoundarySetService {
   // ---------------------------------------------------------------------------------------------
   // Internals
 
-  /** Validation plus the precomputed answers (which also reveal the postcodes in gaps). */
-  private async check(area: string, draft: NonNullable<Awaited<ReturnType<BoundaryStore['draft']>>>) {
-    const draftSet: DraftSet = { area: draft.meta.areaInfo, layers: draft.layers, sites: draft.sites };
-    const validation = validateDraftSet(draftSet, { sliverToleranceM2: this.options.sliverToleranceM2 });
+  /**
+   * The draft checks of this revision against the area's directory now (validation plus the
+   * precomputed answers), run once per (draft, revision, directory) and shared by validation and
+   * publish.
+   */
+  private async check(
+    area: string,
+    draft: DraftContent,
+  ): Promise<{ check: DraftCheck; directoryStamp: string | null }> {
     const directory = await this.store.directory(area);
-    let set: BoundarySet | null = null;
-    let rows: AssignmentRow[] | null = null;
-    // The answers are computed even for a draft with errors, when it can be indexed at all: the
-    // postcodes in gaps are what a planner most needs to see while fixing it.
-    if (draft.layers.outline && draft.layers.catchments && draft.layers.catchments.features.length > 0) {
-      try {
-        set = draftToBoundarySet(draftSet, null);
-        rows = assignAll(set, directory ? PostcodeDirectory.fromCsv(directory.csv) : null);
-      } catch (error) {
-        // A draft too broken to index is reported by validation already; never publish it.
-        if (validation.publishable) throw error;
-        set = null;
-        rows = null;
-      }
-    }
-    const gapProblems = rows ? postcodeGapProblems(rows) : [];
-    if (!directory) {
-      gapProblems.push({
-        kind: 'no-postcode-directory',
-        severity: 'warning',
-        message: `Area "${area}" has no postcode directory in the store, so no postcode answers can be precomputed: postcode lookups will fail until one is loaded.`,
-      });
-    }
-    return { validation, set, rows, gapProblems, directoryStamp: directory?.stamp ?? null };
+    const key = `${area}|${draft.meta.draftId}|r${draft.meta.revision}|${directory?.stamp ?? '-'}`;
+    const check = await this.checks.get(key, () =>
+      this.runner.run('checkDraft', {
+        area,
+        draft: { area: draft.meta.areaInfo, layers: draft.layers, sites: draft.sites },
+        directory,
+        sliverToleranceM2: this.options.sliverToleranceM2,
+        ...(this.options.validity ? { validity: this.options.validity } : {}),
+      }),
+    );
+    return { check, directoryStamp: directory?.stamp ?? null };
   }
 
-  private table(area: string, version: number): Promise<ReadonlyMap<string, AssignmentRow>> {
-    const key = `${area}@${version}`;
-    let table = this.tables.get(key);
-    if (!table) {
-      table = this.store
-        .version(area, version)
-        .then((v) => assignmentMap(decodeAssignmentTable(v.assignments)));
-      table.catch(() => this.tables.delete(key));
-      this.tables.set(key, table);
-      // Versions are immutable, so entries never go stale; keep only a few (they are ~5 MB each).
-      while (this.tables.size > 4) this.tables.delete(this.tables.keys().next().value!);
-    }
-    return table;
+  /** A published version's encoded answers. */
+  private table(area: string, version: number): Promise<string> {
+    return this.tables.get(
+      `${area}@${version}`,
+      async () => (await this.store.version(area, version)).assignments,
+    );
   }
 
   private async emit(event: BoundarySetEvent): Promise<void> {
@@ -532,19 +550,6 @@ export function boundarySetEvent(
     hubMoves: boundedPrefix(hubMoves(changes), EVENT_MOVES_BUDGET_BYTES, EVENT_CHANGES_MAX_ITEMS),
     assignments: { from: change.from === null ? null : url(change.from), to: url(change.to) },
   };
-}
-
-/** Every located postcode of the directory, assigned with the set's index, sorted by postcode. */
-export function assignAll(set: BoundarySet, directory: PostcodeDirectory | null): AssignmentRow[] {
-  if (!directory) return [];
-  const lookup = AreaLookup.build(set);
-  const rows: AssignmentRow[] = [];
-  for (const record of directory.records()) {
-    if (!record.location) continue;
-    const { lat, lng } = record.location;
-    rows.push({ postcode: record.postcode, lat, lng, assignment: lookup.assign(lng, lat) });
-  }
-  return rows;
 }
 
 function requireMessage(value: unknown, what: string): string {

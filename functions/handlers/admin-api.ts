@@ -376,12 +376,14 @@ export function actor(event: APIGatewayProxyEvent): string {
   return principal ? `${truncate(principal, 200)}${named ? ` (${who})` : ''}` : who;
 }
 
-/** Constant-time bearer token check: compares SHA-256 digests, so length and content leak nothing. */
-export function bearerGuard(token: string): (event: APIGatewayProxyEvent) => void {
+/**
+ * Constant-time bearer token check of an Authorization header: compares SHA-256 digests, so length
+ * and content leak nothing. Needs no body, so the local server runs it before reading one.
+ */
+export function bearerCheck(token: string): (authorization: string | undefined) => void {
   const expected = createHash('sha256').update(token, 'utf8').digest();
-  return (event) => {
-    const authorization = header(event, 'authorization') ?? '';
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  return (authorization) => {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
     const given = createHash('sha256')
       .update(match?.[1] ?? '', 'utf8')
       .digest();
@@ -395,9 +397,16 @@ export function bearerGuard(token: string): (event: APIGatewayProxyEvent) => voi
   };
 }
 
+/** The bearer check as a handler guard (the Lambda with a token, and behind the local server again). */
+export function bearerGuard(token: string): (event: APIGatewayProxyEvent) => void {
+  const check = bearerCheck(token);
+  return (event) => check(header(event, 'authorization'));
+}
+
 export interface AdminApiOptions {
   readonly context: () => AdminContext | Promise<AdminContext>;
   readonly logger: Logger;
+  /** Origins whose pages may call the admin API (CATCHMENTS_ADMIN_CORS_ORIGINS); never `*`. */
   readonly corsOrigins: readonly string[];
   /** `token`: require the bearer token here; `iam`: API Gateway's authorizer has already checked the caller. */
   readonly auth: { readonly mode: 'token'; readonly token: string } | { readonly mode: 'iam' };
@@ -455,7 +464,7 @@ async function buildLambda(): Promise<ApiHandler> {
   return createAdminApiHandler({
     context: () => context,
     logger,
-    corsOrigins: config.corsOrigins,
+    corsOrigins: config.admin.corsOrigins,
     auth: config.admin.auth === 'iam' ? { mode: 'iam' } : { mode: 'token', token: config.admin.token! },
   });
 }

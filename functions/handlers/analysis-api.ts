@@ -147,7 +147,10 @@ function versionNumber(raw: string | undefined, name: string): number {
 export interface AnalysisApiOptions {
   readonly context: () => AnalysisContext | Promise<AnalysisContext>;
   readonly logger: Logger;
+  /** Origins allowed to read the public summary from a browser (CATCHMENTS_CORS_ORIGINS). */
   readonly corsOrigins: readonly string[];
+  /** Origins allowed to call the admin analysis routes (CATCHMENTS_ADMIN_CORS_ORIGINS); never `*`. */
+  readonly adminCorsOrigins: readonly string[];
   /** Seconds shared caches may keep the public summary. */
   readonly cacheSeconds: number;
   /**
@@ -161,8 +164,8 @@ export interface AnalysisApiOptions {
 }
 
 export function createAnalysisApiHandler(options: AnalysisApiOptions): ApiHandler {
-  const router = new Router(ANALYSIS_ROUTES);
-  const isPublic = publicPathTest(router);
+  const publicRoutes = ANALYSIS_ROUTES.filter((r) => r.auth === 'none');
+  const adminRoutes = ANALYSIS_ROUTES.filter((r) => r.auth === 'admin');
   const auth = options.auth;
   const checkToken = auth.mode === 'token' ? bearerGuard(auth.token) : undefined;
   // Before routing, like the admin API: a caller without the token learns nothing about admin routes.
@@ -170,30 +173,31 @@ export function createAnalysisApiHandler(options: AnalysisApiOptions): ApiHandle
     auth.mode === 'iam'
       ? undefined
       : (event: APIGatewayProxyEvent) => {
-          if (isPublic(event.path)) return;
           if (checkToken) return checkToken(event);
           throw new UnauthorizedError(
             'The admin API is off here: start the service with CATCHMENTS_ADMIN_TOKEN set to use the analysis routes.',
           );
         };
-  return createApiHandler({
-    router,
+  const common = {
     operations: analysisOperations,
     context: options.context,
     logger: options.logger,
     cacheSeconds: options.cacheSeconds,
+  };
+  // Two stacks, so each answers CORS for its own audience: anyone's pages may read the public
+  // summary; only the configured origins may call the planners' routes.
+  const publicApi = createApiHandler({
+    ...common,
+    router: new Router(publicRoutes),
     corsOrigins: options.corsOrigins,
+  });
+  const adminApi = createApiHandler({
+    ...common,
+    router: new Router(adminRoutes),
+    corsOrigins: options.adminCorsOrigins,
     ...(guard ? { guard } : {}),
   });
-}
-
-/** True for paths of routes that need no token (the public summary). */
-function publicPathTest(router: Router): (path: string) => boolean {
-  const publicTemplates = new Set(router.routes.filter((r) => r.auth === 'none').map((r) => r.path));
-  return (path) => {
-    const template = router.templateOf(path);
-    return template !== null && publicTemplates.has(template);
-  };
+  return withRoutes(publicRoutes, publicApi, adminApi);
 }
 
 /**
@@ -243,6 +247,7 @@ async function buildLambda(): Promise<ApiHandler> {
     context: () => context,
     logger,
     corsOrigins: config.corsOrigins,
+    adminCorsOrigins: config.admin.corsOrigins,
     cacheSeconds: config.cacheSeconds,
     auth:
       config.admin.auth === 'iam'

@@ -1,13 +1,14 @@
-// The middy stack every API Lambda shares: middleware first, the route's operation last.
+// The middleware stack every API Lambda shares: middleware first, the route's operation last
+// (middy's model, run by ./middleware.ts).
 //
 //   log -> CORS -> problem+json errors -> JSON/ETag responses -> route matching -> operation
 //
 // Operations receive parsed parameters and return plain data (`ApiResult`); the status code comes
 // from the route table and errors are typed exceptions rendered in one place (problem.ts).
-import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { cors } from './cors.js';
 import type { Logger } from './logger.js';
+import { type HandlerRequest, type Middleware, withMiddleware } from './middleware.js';
 import { PROBLEM_CONTENT_TYPE, renderProblem } from './problem.js';
 import { header } from './request.js';
 import type { Router } from './router.js';
@@ -53,11 +54,12 @@ export interface ApiHandlerOptions<C> {
 
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
-interface Internal extends Record<string, unknown> {
+interface Internal {
   startedAt?: number;
 }
 
-type ApiRequest = middy.Request<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context, Internal>;
+type ApiRequest = HandlerRequest<APIGatewayProxyEvent, APIGatewayProxyResult, Context, Internal>;
+type ApiMiddleware = Middleware<APIGatewayProxyEvent, APIGatewayProxyResult, Context, Internal>;
 
 function requestIdOf(request: ApiRequest): string {
   return request.event.requestContext?.requestId ?? request.context?.awsRequestId ?? 'local';
@@ -68,22 +70,24 @@ function requestIdOf(request: ApiRequest): string {
  * The route TEMPLATE is logged, never the concrete path: paths carry postcodes, which are personal
  * data in a family-services context.
  */
-function accessLog(
-  logger: Logger,
-  router: Router,
-): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context, Internal> {
+function accessLog(logger: Logger, router: Router): ApiMiddleware {
+  // Levels are fixed at start: with info off, a request costs the log nothing.
+  const info = logger.enabled('info');
   return {
     before: (request) => {
-      request.internal.startedAt = performance.now();
+      if (info) request.internal.startedAt = performance.now();
     },
     after: (request) => {
-      if (logger.enabled('info')) logger.info('request', fieldsOf(request, router));
+      if (info) logger.info('request', fieldsOf(request, router));
     },
     onError: (request) => {
-      const fields = fieldsOf(request, router);
       if ((request.response?.statusCode ?? 500) >= 500) {
-        logger.error('request failed', { ...fields, error: request.error?.stack ?? String(request.error) });
-      } else logger.info('request', fields);
+        const error = request.error as Error | undefined;
+        logger.error('request failed', {
+          ...fieldsOf(request, router),
+          error: error?.stack ?? String(error),
+        });
+      } else if (info) logger.info('request', fieldsOf(request, router));
     },
   };
 }
@@ -100,13 +104,7 @@ function fieldsOf(request: ApiRequest, router: Router): Record<string, unknown> 
 }
 
 /** Renders any error as problem+json; unknown errors become an opaque 500. */
-function problemResponses(): MiddlewareObj<
-  APIGatewayProxyEvent,
-  APIGatewayProxyResult,
-  Error,
-  Context,
-  Internal
-> {
+function problemResponses(): ApiMiddleware {
   return {
     onError: (request) => {
       const rendered = renderProblem(request.error, requestIdOf(request));
@@ -124,22 +122,17 @@ export function createApiHandler<C>(options: ApiHandlerOptions<C>): ApiHandler {
   for (const route of router.routes) {
     if (!operations[route.operationId]) throw new Error(`No operation implements ${route.operationId}`);
   }
-  const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context, Internal>({
-    timeoutEarlyInMillis: 0,
-  })
-    .use(accessLog(logger, router))
-    .use(
-      // Preflight OPTIONS is answered here, before routing (no route declares OPTIONS).
-      cors({
-        origins: options.corsOrigins,
-        methods: 'GET,POST,PUT,DELETE,OPTIONS',
-        requestHeaders: 'Content-Type,Authorization,If-Match,If-None-Match',
-        exposeHeaders: 'ETag,Location',
-        maxAgeSeconds: 600,
-      }),
-    )
-    .use(problemResponses())
-    .handler(async (event): Promise<APIGatewayProxyResult> => {
+  const corsHeaders = cors({
+    origins: options.corsOrigins,
+    methods: 'GET,POST,PUT,DELETE,OPTIONS',
+    requestHeaders: 'Content-Type,Authorization,If-Match,If-None-Match',
+    exposeHeaders: 'ETag,Location',
+    maxAgeSeconds: 600,
+  });
+  // Preflight OPTIONS is answered by the CORS middleware, before routing (no route declares OPTIONS).
+  return withMiddleware<APIGatewayProxyEvent, APIGatewayProxyResult, Context, Internal>(
+    [accessLog(logger, router), corsHeaders as ApiMiddleware, problemResponses()],
+    async (event) => {
       if (options.guard) await options.guard(event);
       // A 404/405 from matching is a typed error like any other, rendered by problemResponses.
       const { route, params } = router.match(event.httpMethod, event.path);
@@ -148,8 +141,8 @@ export function createApiHandler<C>(options: ApiHandlerOptions<C>): ApiHandler {
         await options.context(),
       );
       return shapeResponse(route, result, event, cacheSeconds);
-    });
-  return handler as unknown as ApiHandler;
+    },
+  );
 }
 
 /** Turns an operation's result into the HTTP answer: JSON body, validators, caching, 304. */

@@ -1,8 +1,8 @@
 // CORS: the public API is called from council web pages on other origins. Preflight (OPTIONS) is
 // answered here, before routing; every other answer carries only the headers a browser reads on an
 // actual response (Allow-Origin, Expose-Headers), not the whole preflight set.
-import type { MiddlewareObj } from '@middy/core';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { Middleware } from './middleware.js';
 import { header } from './request.js';
 
 export interface CorsOptions {
@@ -14,7 +14,7 @@ export interface CorsOptions {
   readonly maxAgeSeconds: number;
 }
 
-export function cors(options: CorsOptions): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+export function cors(options: CorsOptions): Middleware<APIGatewayProxyEvent, APIGatewayProxyResult, Context> {
   const anyOrigin = options.origins.includes('*');
   const allowed = new Set(options.origins);
   const originFor = (event: APIGatewayProxyEvent): string | undefined => {

@@ -301,6 +301,23 @@ const schemas: Record<string, Schema> = {
         type: ['integer', 'null'],
         description: 'Set once published: a published draft no longer changes and is not published again.',
       },
+      publishing: {
+        description:
+          'Set while a publish of this draft is in flight: edits are refused (409) until it ends, or until `until` should the publisher have died.',
+        oneOf: [
+          { type: 'null' },
+          {
+            type: 'object',
+            required: ['revision', 'by', 'since', 'until'],
+            properties: {
+              revision: { type: 'integer', minimum: 1 },
+              by: { type: 'string' },
+              since: { type: 'string', format: 'date-time' },
+              until: { type: 'string', format: 'date-time' },
+            },
+          },
+        ],
+      },
     },
   },
   VersionCounts: {

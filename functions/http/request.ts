@@ -93,7 +93,53 @@ function bodyText(event: APIGatewayProxyEvent, maxBytes: number): string {
       },
     );
   }
-  return event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  return event.isBase64Encoded ? utf8Text(Buffer.from(raw, 'base64')) : raw;
+}
+
+/**
+ * Decodes UTF-8 strictly: a body with bytes that are not UTF-8 (a file saved as Latin-1 or
+ * Windows-1252) is refused with where it goes wrong, never read with replacement characters that
+ * would end up in names and ids.
+ */
+export function utf8Text(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    throw new InvalidRequestError(
+      `The body is not valid UTF-8 (first bad byte 0x${bytes[at]?.toString(16).padStart(2, '0') ?? '??'} at byte offset ${at}). ` +
+        'Save the file as UTF-8 (GeoJSON and JSON are always UTF-8; in QGIS choose the UTF-8 encoding on export) and send it again.',
+      { byteOffset: at },
+    );
+  }
+}
+
+/** Offset of the first byte that does not start or continue a well-formed UTF-8 sequence (RFC 3629). */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    let length: number;
+    if (b < 0x80) length = 1;
+    else if (b >= 0xc2 && b <= 0xdf) length = 2;
+    else if (b >= 0xe0 && b <= 0xef) length = 3;
+    else if (b >= 0xf0 && b <= 0xf4) length = 4;
+    else return i;
+    if (length === 1) {
+      i++;
+      continue;
+    }
+    let code = b & (0xff >> (length + 1));
+    for (let k = 1; k < length; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+      code = (code << 6) | (c & 0x3f);
+    }
+    const min = length === 2 ? 0x80 : length === 3 ? 0x800 : 0x10000;
+    if (code < min || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return i;
+    i += length;
+  }
+  return bytes.length;
 }
 
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;

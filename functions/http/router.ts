@@ -14,34 +14,39 @@ interface CompiledRoute<R> {
 }
 
 export class Router<R extends ApiRoute = ApiRoute> {
-  private readonly compiled: readonly CompiledRoute<R>[];
+  /** Routes by number of path segments: a path is only compared with routes of its length. */
+  private readonly bySegments = new Map<number, CompiledRoute<R>[]>();
 
   constructor(readonly routes: readonly R[]) {
-    this.compiled = routes.map((route) => ({
-      route,
-      segments: route.path
+    for (const route of routes) {
+      const segments = route.path
         .split('/')
         .slice(1)
-        .map((s) => (s.startsWith('{') && s.endsWith('}') ? { param: s.slice(1, -1) } : { literal: s })),
-    }));
+        .map((s) => (s.startsWith('{') && s.endsWith('}') ? { param: s.slice(1, -1) } : { literal: s }));
+      const list = this.bySegments.get(segments.length) ?? [];
+      list.push({ route, segments });
+      this.bySegments.set(segments.length, list);
+    }
   }
 
   /** Allowed methods for a path (for CORS preflight and 405 answers); empty when no route matches. */
   allowedMethods(path: string): string[] {
     const parts = splitPath(path);
-    return this.compiled.filter((c) => matchSegments(c, parts) !== null).map((c) => c.route.method);
+    return this.candidates(parts)
+      .filter((c) => matchSegments(c, parts) !== null)
+      .map((c) => c.route.method);
   }
 
   /** The path template a path matches (for logs that must not carry parameters), or null. */
   templateOf(path: string): string | null {
     const parts = splitPath(path);
-    return this.compiled.find((c) => matchSegments(c, parts) !== null)?.route.path ?? null;
+    return this.candidates(parts).find((c) => matchSegments(c, parts) !== null)?.route.path ?? null;
   }
 
   match(method: string, path: string): RouteMatch<R> {
     const parts = splitPath(path);
     let allowed: string[] | null = null;
-    for (const candidate of this.compiled) {
+    for (const candidate of this.candidates(parts)) {
       const params = matchSegments(candidate, parts);
       if (params === null) continue;
       if (candidate.route.method === method || (method === 'HEAD' && candidate.route.method === 'GET')) {
@@ -56,7 +61,13 @@ export class Router<R extends ApiRoute = ApiRoute> {
       { path: truncate(path) },
     );
   }
+
+  private candidates(parts: readonly string[]): readonly CompiledRoute<R>[] {
+    return this.bySegments.get(parts.length) ?? NONE;
+  }
 }
+
+const NONE: readonly never[] = [];
 
 function splitPath(path: string): string[] {
   const clean = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
@@ -67,7 +78,6 @@ function matchSegments<R>(
   candidate: CompiledRoute<R>,
   parts: readonly string[],
 ): Record<string, string> | null {
-  if (candidate.segments.length !== parts.length) return null;
   let params: Record<string, string> | null = null;
   for (let i = 0; i < parts.length; i++) {
     const segment = candidate.segments[i]!;

@@ -44,6 +44,13 @@ describe('dist/server.js', () => {
     expect(((await answer.json()) as { area: string }).area).toBe('gloucestershire');
   });
 
+  it('runs analysis in its worker pool (dist/analysis-worker.js beside the chunks)', async () => {
+    const answer = await fetch(`${url}/v1/areas/gloucestershire/alignment`);
+    expect(answer.status).toBe(200);
+    const body = (await answer.json()) as { area: string };
+    expect(body.area).toBe('gloucestershire');
+  });
+
   it('serves the built web pages', async () => {
     const page = await fetch(`${url}/`);
     expect(page.status).toBe(200);

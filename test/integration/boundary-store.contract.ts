@@ -178,6 +178,108 @@ export function boundaryStoreContract(name: string, makeHarness: () => Promise<S
       });
     });
 
+    describe('a draft claimed by a publish', () => {
+      const LATER = '2026-11-23T10:01:00.000Z';
+      const claimOf = (meta: { draftId: string; revision: number }, until = '2026-11-23T10:05:00.000Z') => ({
+        draftId: meta.draftId,
+        revision: meta.revision,
+        by: 'pat',
+        since: AT,
+        until,
+      });
+
+      it('refuses edits while claimed, and takes them again once released', async () => {
+        const { store } = await harness.open();
+        const meta = await store.createDraft(AREA, init(set), { replace: false });
+        const claimed = await store.claimDraftForPublish(AREA, claimOf(meta));
+        expect(claimed).toMatchObject({ revision: 1, publishing: { revision: 1, by: 'pat' } });
+        const e2 = edition(set, 2);
+        for (const expectedRevision of [undefined, 1]) {
+          const error = await store
+            .putDraftLayer(AREA, 'catchments', e2.layers.catchments, {
+              at: LATER,
+              by: 'bob',
+              ...(expectedRevision ? { expectedRevision } : {}),
+            })
+            .catch((e: unknown) => e);
+          expect(error).toBeInstanceOf(VersionConflictError);
+          expect((error as Error).message).toMatch(/Revision 1 .* is being published \(by pat/);
+        }
+        // A second publish cannot claim it either.
+        await expect(store.claimDraftForPublish(AREA, claimOf(meta))).rejects.toBeInstanceOf(
+          VersionConflictError,
+        );
+        expect(await store.draftLayer(AREA, 'catchments')).toEqual(set.layers.catchments);
+        await store.releaseDraft(AREA, meta);
+        const edited = await store.putDraftLayer(AREA, 'catchments', e2.layers.catchments, {
+          at: LATER,
+          by: 'bob',
+          expectedRevision: 1,
+        });
+        expect(edited).toMatchObject({ revision: 2, publishing: null });
+      });
+
+      it('refuses to claim a revision the draft has moved past, naming the current one', async () => {
+        const { store } = await harness.open();
+        const meta = await store.createDraft(AREA, init(set), { replace: false });
+        await store.putDraftSites(AREA, edition(set, 2).sites, null, { at: AT, by: 'bob' });
+        const error = await store.claimDraftForPublish(AREA, claimOf(meta)).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(VersionConflictError);
+        expect((error as VersionConflictError).message).toMatch(/is at revision 2 \(changed by bob/);
+        expect((error as VersionConflictError).extensions).toMatchObject({ draftRevision: 2 });
+      });
+
+      it('lets an edit in once the claim has expired (its publisher died)', async () => {
+        const { store } = await harness.open();
+        const meta = await store.createDraft(AREA, init(set), { replace: false });
+        await store.claimDraftForPublish(AREA, claimOf(meta, '2026-11-23T10:00:30.000Z'));
+        const edited = await store.putDraftSites(AREA, edition(set, 2).sites, null, {
+          at: LATER,
+          by: 'bob',
+          expectedRevision: 1,
+        });
+        expect(edited).toMatchObject({ revision: 2, publishing: null });
+      });
+
+      it('spends the draft only if it is still the published revision', async () => {
+        const { store } = await harness.open();
+        const meta = await store.createDraft(AREA, init(set), { replace: false });
+        // Revision 1 published while the draft moved on to revision 2: revision 2 stays a usable draft.
+        await store.putDraftSites(AREA, edition(set, 2).sites, null, { at: AT, by: 'bob' });
+        await store.publish(AREA, candidateOf(set, csv, { draft: { id: meta.draftId, revision: 1 } }), {
+          active: null,
+        });
+        expect(await store.draftMeta(AREA)).toMatchObject({ revision: 2, publishedAs: null });
+        await store.publish(
+          AREA,
+          candidateOf(edition(set, 2), csv, { draft: { id: meta.draftId, revision: 2 } }),
+          { active: 1 },
+        );
+        expect(await store.draftMeta(AREA)).toMatchObject({ revision: 2, publishedAs: 2, publishing: null });
+      });
+
+      it('answers a lost If-Match race with the revision the draft has now', async () => {
+        const { store } = await harness.open();
+        await store.createDraft(AREA, init(set), { replace: false });
+        const results = await Promise.allSettled(
+          Array.from({ length: 8 }, (_, i) =>
+            store.putDraftSites(AREA, edition(set, 2 + (i % 3)).sites, null, {
+              at: AT,
+              by: `planner-${i}`,
+              expectedRevision: 1,
+            }),
+          ),
+        );
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        for (const r of results) {
+          if (r.status === 'fulfilled') continue;
+          expect(r.reason).toBeInstanceOf(VersionConflictError);
+          expect((r.reason as VersionConflictError).extensions).toMatchObject({ draftRevision: 2 });
+          expect((r.reason as Error).message).toMatch(/is at revision 2 .*, not 1\./);
+        }
+      });
+    });
+
     describe('content larger than one chunk', () => {
       it('stores layers in chunks and reads them back byte-identical, in drafts and in versions', async () => {
         const { store, keys } = await harness.open({ chunkBytes: 512 });
@@ -531,6 +633,107 @@ export function boundaryStoreContract(name: string, makeHarness: () => Promise<S
             { postcode: 'TE2 2AA', fromHub: 'hub-a', toHub: 'hub-b' },
           ],
         });
+      });
+
+      /** The store, with every publish held at a gate before it commits: a publish "in flight". */
+      function heldAtCommit(store: TableBoundaryStore) {
+        let open!: () => void;
+        let arrived!: () => void;
+        const gate = new Promise<void>((resolve) => {
+          open = resolve;
+        });
+        const atGate = new Promise<void>((resolve) => {
+          arrived = resolve;
+        });
+        const held = new Proxy(store, {
+          get(target, key) {
+            const value = Reflect.get(target, key, target) as unknown;
+            if (key === 'publish') {
+              return async (...args: Parameters<TableBoundaryStore['publish']>) => {
+                arrived();
+                await gate;
+                return target.publish(...args);
+              };
+            }
+            return typeof value === 'function' ? value.bind(target) : value;
+          },
+        });
+        return { held, atGate, open };
+      }
+
+      it('an edit made while a publish is in flight is refused, never accepted and dropped', async () => {
+        const { store } = await harness.open();
+        await serviceOn(store);
+        const { held, atGate, open } = heldAtCommit(store);
+        const service = new BoundarySetService({
+          store: held,
+          events: new MemoryEventPublisher(),
+          sliverToleranceM2: 100,
+        });
+        const draft = await service.createDraft(AREA, { from: 'active' }, 'ann');
+        const e2 = edition(set, 2);
+        await service.putDraftLayer(AREA, 'catchments', e2.layers.catchments, { idProperty: 'id' }, 'ann');
+        const publishing = service.publish(AREA, { expectedActive: 1, message: 'swap', by: 'ann' });
+        await atGate;
+        // Bob edits with the right If-Match (revision 2) while Ann's publish of revision 2 is in flight.
+        const edit = await service
+          .putDraftSites(AREA, e2.sites.slice(0, -1), 2, 'bob')
+          .then(() => 'saved')
+          .catch((e: unknown) => e);
+        open();
+        const { header } = await publishing;
+        expect(edit).toBeInstanceOf(VersionConflictError);
+        expect((edit as Error).message).toMatch(/being published \(by ann/);
+        // What Ann published is revision 2, and the draft is spent at revision 2: nothing was dropped.
+        expect(header).toMatchObject({ version: 2, draft: { id: draft.draftId, revision: 2 } });
+        expect(await store.draftMeta(AREA)).toMatchObject({ revision: 2, publishedAs: 2 });
+        expect((await store.version(AREA, 2)).set.sites).toEqual((await store.version(AREA, 1)).set.sites);
+      });
+
+      it('a publish that fails lets the draft be edited again at once', async () => {
+        const { store } = await harness.open();
+        const { service } = await serviceOn(store);
+        await service.createDraft(AREA, { from: 'active' }, 'ann');
+        const oneCatchment = {
+          ...set.layers.catchments,
+          features: set.layers.catchments.features.filter((f) => f.properties.id === 'hub-a'),
+        };
+        await service.putDraftLayer(AREA, 'catchments', oneCatchment, { idProperty: 'id' }, 'ann');
+        await expect(
+          service.publish(AREA, { expectedActive: 1, message: 'broken', by: 'ann' }),
+        ).rejects.toBeInstanceOf(InvalidGeometryError);
+        expect((await store.draftMeta(AREA))?.publishing ?? null).toBeNull();
+        const fixed = await service.putDraftLayer(
+          AREA,
+          'catchments',
+          set.layers.catchments,
+          { idProperty: 'id', expectedRevision: 2 },
+          'ann',
+        );
+        expect(fixed.revision).toBe(3);
+      });
+
+      it('a publish whose claim expired keeps a later edit in a usable draft', async () => {
+        const { store } = await harness.open();
+        await serviceOn(store);
+        const { held, atGate, open } = heldAtCommit(store);
+        const service = new BoundarySetService({
+          store: held,
+          events: new MemoryEventPublisher(),
+          sliverToleranceM2: 100,
+          publishLeaseMs: 0, // a publisher so slow its claim has lapsed
+        });
+        await service.createDraft(AREA, { from: 'active' }, 'ann');
+        const publishing = service.publish(AREA, { expectedActive: 1, message: 'as is', by: 'ann' });
+        await atGate;
+        const sites = edition(set, 2).sites;
+        const edited = await service.putDraftSites(AREA, sites, 1, 'bob');
+        open();
+        const { header } = await publishing;
+        expect(header.draft?.revision).toBe(1);
+        // Bob's edit is not in version 2, so the draft stays usable with it.
+        expect(await store.draftMeta(AREA)).toMatchObject({ revision: edited.revision, publishedAs: null });
+        expect((await store.draft(AREA))?.sites).toEqual(sites);
       });
 
       it('a reader polling during 20 publish/rollback cycles sees every change and never an answer mixing two versions', async () => {

@@ -74,7 +74,12 @@ describe('actor', () => {
 describe('admin configuration', () => {
   it('defaults, limits and refuses weak tokens', () => {
     const config = loadConfig({});
-    expect(config.admin).toEqual({ token: undefined, auth: 'token', maxBodyBytes: 5_242_880 });
+    expect(config.admin).toEqual({
+      token: undefined,
+      auth: 'token',
+      maxBodyBytes: 5_242_880,
+      corsOrigins: [],
+    });
     expect(config.refreshSeconds).toBe(30);
     expect(config.store).toEqual({ tableName: undefined, dir: '.local-store' });
     expect(() => loadConfig({ CATCHMENTS_ADMIN_TOKEN: 'short' })).toThrow(ConfigError);

@@ -241,3 +241,51 @@ describe('LocationGeocoder', () => {
     );
   });
 });
+
+describe('LocationGeocoder logs', () => {
+  // Postcodes are personal data here: a log line may carry the outward code ("GL1"), never more.
+  const POSTCODE = 'GL1 9ZZ';
+  const leaks = (lines: readonly string[]) =>
+    lines.filter((l) => /GL1\s*9ZZ/i.test(l) || !JSON.parse(l).outward?.startsWith('GL1'));
+
+  it('never logs a whole postcode, whatever happens to the call', async () => {
+    const outcomes: [string, () => void][] = [
+      [
+        'found',
+        () => location.on(SearchPlaceIndexForTextCommand).resolves(results(place(POSTCODE, [-2, 51]))),
+      ],
+      [
+        'throttled',
+        () =>
+          location
+            .on(SearchPlaceIndexForTextCommand)
+            .rejects(new ThrottlingException({ message: 'slow', Message: 'slow', $metadata: {} })),
+      ],
+      [
+        // Error messages may echo the text searched for, in any case and spacing.
+        'failed',
+        () =>
+          location
+            .on(SearchPlaceIndexForTextCommand)
+            .rejects(new Error(`Invalid text "gl19zz" (from ${POSTCODE})`)),
+      ],
+      ['timeout', () => location.on(SearchPlaceIndexForTextCommand).callsFake(() => new Promise(() => {}))],
+    ];
+    for (const [name, arrange] of outcomes) {
+      location.reset();
+      arrange();
+      const { g, lines } = geocoder({ timeoutMs: 100 });
+      await g.geocode(POSTCODE);
+      expect(lines.length, name).toBeGreaterThan(0);
+      expect(leaks(lines), name).toEqual([]);
+    }
+    // The call budget, exhausted: refused without a call, and logged.
+    location.reset();
+    location.on(SearchPlaceIndexForTextCommand).resolves(results());
+    const { g, lines } = geocoder({ callsPerSecond: 1, now: () => 0 });
+    await g.geocode('GL1 9ZY');
+    await g.geocode(POSTCODE);
+    expect(lines.some((l) => l.includes('budget'))).toBe(true);
+    expect(leaks(lines.filter((l) => l.includes('budget')))).toEqual([]);
+  });
+});

@@ -3,11 +3,13 @@
 // restart keeps drafts and versions) or in memory (`:memory:`). No AWS account, no Docker.
 //
 // Folder layout: <root>/<partition>/<sort key>.json, names percent-encoded; blob chunks carry their
-// bytes as base64. Every write goes to a temporary file renamed into place (atomic on POSIX), and
-// conditional writes of one item are serialised in-process, so exactly one of any number of
-// concurrent publishes wins here too. One process owns a folder at a time (a pid lock file).
+// bytes as base64. Every write goes to a temporary file that is flushed to disk (fsync) and renamed
+// into place (atomic on POSIX), then the folder is flushed too, so a write that has returned survives
+// a power cut; conditional writes of one item are serialised in-process, so exactly one of any number
+// of concurrent publishes wins here too. One process owns a folder at a time (a pid lock file), so
+// temporary files found on opening were left by a killed write and are removed.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import {
   type Condition,
@@ -22,6 +24,10 @@ import {
 import { TableBoundaryStore, type TableBoundaryStoreOptions } from './table-boundary-store.js';
 
 export const MEMORY_STORE = ':memory:';
+
+/** Items only the local store has (the boundary-store protocol never reads this partition). */
+const LOCAL_PK = 'LOCAL';
+const SEEDED_SK = 'SEEDED';
 
 interface StoredFile {
   readonly pk: string;
@@ -48,6 +54,7 @@ export class FileItemTable implements ItemTable {
         throw new ConditionFailedError(`${item.pk} ${item.sk}`);
       }
       await this.writeItem(file, item);
+      await syncFolder(path.dirname(file));
     });
   }
 
@@ -58,6 +65,7 @@ export class FileItemTable implements ItemTable {
         throw new ConditionFailedError(`${pk} ${sk}`);
       }
       await rm(file, { force: true });
+      await syncFolder(path.dirname(file)).catch(ignoreMissing);
     });
     // Drop the partition's folder once empty (ENOTEMPTY and ENOENT are fine).
     await rmdir(path.dirname(file)).catch(() => {});
@@ -83,15 +91,45 @@ export class FileItemTable implements ItemTable {
   }
 
   async putMany(items: readonly Item[]): Promise<void> {
+    // Each file is flushed as it is written; each folder once at the end, before returning.
+    const folders = new Set<string>();
     for (let i = 0; i < items.length; i += 16) {
-      await Promise.all(items.slice(i, i + 16).map((item) => this.put(item)));
+      await Promise.all(
+        items.slice(i, i + 16).map(async (item) => {
+          const file = this.file(item.pk, item.sk);
+          await this.locked(file, () => this.writeItem(file, item));
+          folders.add(path.dirname(file));
+        }),
+      );
     }
+    for (const folder of folders) await syncFolder(folder);
   }
 
   async deleteMany(keys: readonly { pk: string; sk: string }[]): Promise<void> {
     for (let i = 0; i < keys.length; i += 16) {
       await Promise.all(keys.slice(i, i + 16).map((k) => this.delete(k.pk, k.sk)));
     }
+  }
+
+  /**
+   * Removes temporary files of writes that never finished (the process was killed between writing
+   * and renaming). Only safe while holding the folder's lock: no write of ours is in flight then.
+   */
+  async sweepTemporaryFiles(): Promise<number> {
+    let removed = 0;
+    const sweep = async (dir: string, depth: number): Promise<void> => {
+      const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+      for (const entry of entries) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory() && depth === 0) await sweep(full, 1);
+        else if (entry.isFile() && entry.name.endsWith('.tmp')) {
+          await rm(full, { force: true });
+          removed++;
+        }
+      }
+    };
+    await sweep(this.root, 0);
+    return removed;
   }
 
   private file(pk: string, sk: string): string {
@@ -116,6 +154,7 @@ export class FileItemTable implements ItemTable {
     };
   }
 
+  /** Writes the item's file durably: temporary file, flushed, renamed into place (folder not yet flushed). */
   private async writeItem(file: string, item: Item): Promise<void> {
     const stored: StoredFile = {
       pk: item.pk,
@@ -126,10 +165,18 @@ export class FileItemTable implements ItemTable {
     };
     const text = JSON.stringify(stored);
     for (let attempt = 0; ; attempt++) {
-      await mkdir(path.dirname(file), { recursive: true });
+      const folder = path.dirname(file);
+      // A new partition folder is itself an entry of the root: flush the root so it survives too.
+      if ((await mkdir(folder, { recursive: true })) !== undefined) await syncFolder(this.root);
       const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
       try {
-        await writeFile(temporary, text);
+        const handle = await open(temporary, 'w');
+        try {
+          await handle.writeFile(text);
+          await handle.datasync();
+        } finally {
+          await handle.close();
+        }
         await rename(temporary, file);
         return;
       } catch (error) {
@@ -153,6 +200,20 @@ export class FileItemTable implements ItemTable {
       if (this.locks.get(file) === tail) this.locks.delete(file);
     }
   }
+}
+
+/** Flushes a folder's entries (names created, renamed or removed in it) to disk. */
+async function syncFolder(folder: string): Promise<void> {
+  const handle = await open(folder, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+function ignoreMissing(error: unknown): void {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
 }
 
 /** Keeps [A-Za-z0-9._-] and percent-encodes the rest: prefixes of keys stay prefixes of names. */
@@ -196,13 +257,29 @@ export class EmbeddedBoundaryStore extends TableBoundaryStore {
     await mkdir(root, { recursive: true });
     const release = await lockFolder(root);
     const table = new FileItemTable(root);
+    await table.sweepTemporaryFiles();
     return new EmbeddedBoundaryStore(options.wrapTable?.(table) ?? table, root, release, options);
+  }
+
+  /** When the first start finished seeding this store (seed-store.ts), or null. */
+  async seededAt(): Promise<string | null> {
+    const item = await this.items.get(LOCAL_PK, SEEDED_SK);
+    return typeof item?.body?.at === 'string' ? item.body.at : null;
+  }
+
+  async markSeeded(at: string, areas: readonly string[]): Promise<void> {
+    await this.items.put({ pk: LOCAL_PK, sk: SEEDED_SK, body: { at, areas: [...areas] } });
   }
 
   /** Releases the folder for another process. */
   async close(): Promise<void> {
     await this.release();
   }
+}
+
+/** The store folder is locked by another live process (a second `npm start` on the same folder). */
+export class StoreInUseError extends Error {
+  override readonly name = 'StoreInUseError';
 }
 
 /** One process per folder: a second `npm start` on the same store would interleave writes. */
@@ -220,8 +297,8 @@ async function lockFolder(root: string): Promise<() => Promise<void>> {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
       if (pid && pid !== process.pid && isAlive(pid)) {
-        throw new Error(
-          `The local store ${root} is in use by process ${pid}. Stop it, or set CATCHMENTS_STORE_DIR to another folder.`,
+        throw new StoreInUseError(
+          `The local store ${root} is in use by process ${pid}. Stop that process, or set CATCHMENTS_STORE_DIR to another folder.`,
         );
       }
       await rm(lock, { force: true }); // left by a process that is gone (or by this one)

@@ -6,13 +6,14 @@ import type { ServiceConfig } from '../../config.js';
 import { DynamoBoundaryStore } from './dynamo-boundary-store.js';
 import { EmbeddedBoundaryStore } from './embedded-boundary-store.js';
 
-export interface OpenedStore {
-  readonly store: BoundaryStore;
+export type OpenedStore = (
+  | { readonly embedded: false; readonly store: BoundaryStore }
+  | { readonly embedded: true; readonly store: EmbeddedBoundaryStore }
+) & {
   /** `dynamodb:<table>`, `memory` or the folder. */
   readonly description: string;
-  readonly embedded: boolean;
   close(): Promise<void>;
-}
+};
 
 export async function openBoundaryStore(config: ServiceConfig): Promise<OpenedStore> {
   if (config.store.tableName) {

@@ -26,6 +26,7 @@ import {
   type DraftInit,
   type DraftLayerInfo,
   type DraftMeta,
+  type DraftPublishing,
   type PointerChange,
   type StoredVersion,
   type SweepResult,
@@ -207,6 +208,7 @@ export class TableBoundaryStore implements BoundaryStore {
         layers: layerInfo,
         sites: sites.info,
         publishedAs: null,
+        publishing: null,
       };
       const body: DraftBody = { meta, blobs: { layers: layerBlobs, sites: sites.blob } };
       await this.table.put(
@@ -338,6 +340,72 @@ export class TableBoundaryStore implements BoundaryStore {
     }
   }
 
+  async claimDraftForPublish(
+    area: string,
+    claim: { readonly draftId: string } & DraftPublishing,
+  ): Promise<DraftMeta> {
+    checkArea(area);
+    const { draftId, ...publishing } = claim;
+    const item = await this.table.get(areaPk(area), DRAFT_SK);
+    if (!item) throw noDraft(area);
+    const body = item.body as unknown as DraftBody;
+    const meta = body.meta;
+    if (meta.draftId !== draftId) {
+      throw new VersionConflictError(
+        `The draft of area "${area}" was replaced (by ${meta.createdBy} at ${meta.createdAt}) while this publish was starting; nothing was published. Validate the new draft, then publish.`,
+        { draftRevision: meta.revision },
+      );
+    }
+    if (meta.publishedAs !== null) {
+      throw new VersionConflictError(
+        `This draft of area "${area}" was already published as version ${meta.publishedAs}. Create a new draft to publish again.`,
+        { publishedAs: meta.publishedAs },
+      );
+    }
+    const held = meta.publishing;
+    if (held && held.until > publishing.since) throw draftBeingPublished(area, meta, held);
+    if (meta.revision !== publishing.revision) throw draftRevisionConflict(area, publishing.revision, meta);
+    const next: DraftBody = { ...body, meta: { ...meta, publishing } };
+    try {
+      await this.table.put(
+        { pk: areaPk(area), sk: DRAFT_SK, rev: (item.rev ?? 0) + 1, body: asBody(next) },
+        { rev: item.rev ?? 0 },
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionFailedError)) throw error;
+      // Changed between our read and write: say what it is now.
+      const now = await this.draftMeta(area);
+      if (!now) throw noDraft(area);
+      if (now.publishing && now.publishing.until > publishing.since)
+        throw draftBeingPublished(area, now, now.publishing);
+      throw draftRevisionConflict(area, publishing.revision, now);
+    }
+    return next.meta;
+  }
+
+  async releaseDraft(
+    area: string,
+    claim: { readonly draftId: string; readonly revision: number },
+  ): Promise<void> {
+    checkArea(area);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const item = await this.table.get(areaPk(area), DRAFT_SK);
+      const body = item?.body as DraftBody | undefined;
+      if (!item || !body || body.meta.draftId !== claim.draftId) return;
+      if (body.meta.publishing?.revision !== claim.revision) return;
+      const next: DraftBody = { ...body, meta: { ...body.meta, publishing: null } };
+      try {
+        await this.table.put(
+          { pk: areaPk(area), sk: DRAFT_SK, rev: (item.rev ?? 0) + 1, body: asBody(next) },
+          { rev: item.rev ?? 0 },
+        );
+        return;
+      } catch (error) {
+        if (!(error instanceof ConditionFailedError)) throw error;
+      }
+    }
+  }
+
   /** Read-modify-write of the draft item with optimistic concurrency (retried unless If-Match). */
   private async editDraft(
     area: string,
@@ -346,11 +414,7 @@ export class TableBoundaryStore implements BoundaryStore {
   ): Promise<DraftMeta> {
     for (let attempt = 0; ; attempt++) {
       const item = await this.table.get(areaPk(area), DRAFT_SK);
-      if (!item) {
-        throw new NotFoundError(
-          `Area "${area}" has no draft. Create one with POST /v1/admin/areas/${area}/draft (copied from the active version or empty).`,
-        );
-      }
+      if (!item) throw noDraft(area);
       const body = item.body as unknown as DraftBody;
       if (body.meta.publishedAs !== null) {
         throw new VersionConflictError(
@@ -358,6 +422,9 @@ export class TableBoundaryStore implements BoundaryStore {
           { publishedAs: body.meta.publishedAs },
         );
       }
+      // A publish in flight took the draft as it was: an edit now would be dropped when it ends.
+      const held = body.meta.publishing;
+      if (held && held.until > edit.at) throw draftBeingPublished(area, body.meta, held);
       if (edit.expectedRevision !== undefined && edit.expectedRevision !== body.meta.revision) {
         throw draftRevisionConflict(area, edit.expectedRevision, body.meta);
       }
@@ -367,6 +434,7 @@ export class TableBoundaryStore implements BoundaryStore {
         revision: body.meta.revision + 1,
         updatedAt: edit.at,
         updatedBy: edit.by,
+        publishing: null,
       };
       try {
         await this.table.put(
@@ -375,11 +443,16 @@ export class TableBoundaryStore implements BoundaryStore {
         );
       } catch (error) {
         // Someone else changed the draft between our read and write. Without If-Match the edit
-        // simply applies on top of theirs; with it, their change is a conflict.
+        // simply applies on top of theirs (the loop reads it again, claims included); with it,
+        // their change is a conflict, reported with the revision the draft has now.
         if (error instanceof ConditionFailedError && edit.expectedRevision === undefined && attempt < 4)
           continue;
         if (error instanceof ConditionFailedError) {
-          throw draftRevisionConflict(area, edit.expectedRevision ?? body.meta.revision, body.meta);
+          const now = await this.draftMeta(area);
+          if (!now) throw noDraft(area);
+          if (now.publishedAs === null && now.publishing && now.publishing.until > edit.at)
+            throw draftBeingPublished(area, now, now.publishing);
+          throw draftRevisionConflict(area, edit.expectedRevision ?? body.meta.revision, now);
         }
         throw error;
       }
@@ -514,7 +587,7 @@ export class TableBoundaryStore implements BoundaryStore {
     await this.quietly(() => this.writeHeader(area, header, blob));
     await this.quietly(() => this.writeChange(area, change));
     await this.quietly(() => this.table.delete(areaPk(area), `BLOB#${blob}`));
-    if (meta.draft) await this.quietly(() => this.markDraftPublished(area, meta.draft!.id, version));
+    if (meta.draft) await this.quietly(() => this.markDraftPublished(area, meta.draft!, version));
     return { header, change };
   }
 
@@ -813,11 +886,16 @@ export class TableBoundaryStore implements BoundaryStore {
     }
   }
 
-  private async markDraftPublished(area: string, draftId: string, version: number): Promise<void> {
+  /** Spends the draft, if it is still the revision that was published (a later edit keeps it usable). */
+  private async markDraftPublished(
+    area: string,
+    draft: { readonly id: string; readonly revision: number },
+    version: number,
+  ): Promise<void> {
     const item = await this.table.get(areaPk(area), DRAFT_SK);
     const body = item?.body as DraftBody | undefined;
-    if (!item || !body || body.meta.draftId !== draftId) return;
-    const next: DraftBody = { ...body, meta: { ...body.meta, publishedAs: version } };
+    if (!item || !body || body.meta.draftId !== draft.id || body.meta.revision !== draft.revision) return;
+    const next: DraftBody = { ...body, meta: { ...body.meta, publishedAs: version, publishing: null } };
     await this.table.put(
       { pk: areaPk(area), sk: DRAFT_SK, rev: (item.rev ?? 0) + 1, body: asBody(next) },
       { rev: item.rev ?? 0 },
@@ -987,6 +1065,20 @@ function activeConflict(
         : `is ${active}, not ${wanted} as expected.`
     } Check the versions (GET /v1/admin/areas/${area}/versions), validate your draft again against what is active, and retry with If-Match: ${head.active ?? '(If-None-Match: *)'}.`,
     { active: head.active, expected },
+  );
+}
+
+function noDraft(area: string): NotFoundError {
+  return new NotFoundError(
+    `Area "${area}" has no draft. Create one with POST /v1/admin/areas/${area}/draft (copied from the active version or empty).`,
+  );
+}
+
+function draftBeingPublished(area: string, meta: DraftMeta, held: DraftPublishing): VersionConflictError {
+  return new VersionConflictError(
+    `Revision ${held.revision} of the draft of area "${area}" is being published (by ${held.by}, since ${held.since}); your change was not saved. ` +
+      'When the publish ends, create a new draft from the new version (or, if it failed, edit this one again) and reapply your change.',
+    { draftRevision: meta.revision, publishing: held },
   );
 }
 

@@ -103,6 +103,20 @@ export interface DraftMeta {
   readonly sites: DraftSitesInfo | null;
   /** Set once the draft has been published: a published draft is spent (no edits, no re-publish). */
   readonly publishedAs: number | null;
+  /**
+   * Set while a publish of this draft is in flight: edits are refused until it ends (or `until`
+   * passes, should the publisher have died), so no edit is accepted and then dropped. Absent on
+   * drafts stored before it existed.
+   */
+  readonly publishing?: DraftPublishing | null;
+}
+
+/** A publish in flight: which revision it took, who, since when, and until when it holds the draft. */
+export interface DraftPublishing {
+  readonly revision: number;
+  readonly by: string;
+  readonly since: string;
+  readonly until: string;
 }
 
 export interface DraftContent {
@@ -157,12 +171,26 @@ export interface BoundaryStore {
     edit: DraftEdit,
   ): Promise<DraftMeta>;
   deleteDraft(area: string): Promise<boolean>;
+  /**
+   * Reserves the draft for a publish of `claim.revision`: from now until the publish marks it spent
+   * or releases it (or `claim.until` passes) edits are refused with VersionConflictError. Refused
+   * itself (VersionConflictError naming the draft's current revision) when the draft is no longer
+   * that draft at that revision, is spent, or is held by another publish.
+   */
+  claimDraftForPublish(
+    area: string,
+    claim: { readonly draftId: string } & DraftPublishing,
+  ): Promise<DraftMeta>;
+  /** Ends a claim that did not lead to a version (the publish failed); a no-op if it is not held. */
+  releaseDraft(area: string, claim: { readonly draftId: string; readonly revision: number }): Promise<void>;
 
   /**
    * Makes the candidate version latest+1 and active, if the active version is still
    * `expected.active` (and the draft, when named, has not been published). Exactly one of any
    * number of concurrent publishes wins; the others throw VersionConflictError and leave nothing
-   * readers can see. Throws VersionConflictError, NotFoundError.
+   * readers can see. The draft named in the candidate is marked spent only if it is still at the
+   * published revision (an edit it did not contain keeps its draft usable). Throws
+   * VersionConflictError, NotFoundError.
    */
   publish(
     area: string,

@@ -1,0 +1,311 @@
+// The heavy, pure work of the admin and analysis APIs as jobs: plain data in, plain data out, no
+// store, no clock of the caller's, so a job can run in a worker thread (the local server) or inline
+// (a Lambda) with the same result. Inputs carry text where the core would parse it (a postcode
+// directory is passed as its CSV and parsed once per thread per content stamp; a version's answers
+// as their encoded assignment table), so the serving thread never parses them.
+//
+// Results are cached by the services per immutable input (a draft revision, a version, a directory
+// stamp), never here; the only state here is the per-thread parsed-directory cache.
+import { type AlignmentResult, alignLayers } from '../core/alignment/align.js';
+import type { WeightedPoint } from '../core/alignment/points.js';
+import { alignThreeWay, type ThreeWayLayers, type ThreeWayResult } from '../core/alignment/three-way.js';
+import { type ChangedPostcode, changedPostcodes } from '../core/boundary-set/changes.js';
+import { type VersionCounts, versionCounts } from '../core/boundary-set/counts.js';
+import { type DraftProblem, problemSummaries } from '../core/boundary-set/problems.js';
+import {
+  type CoverageReport,
+  type DraftSet,
+  draftToBoundarySet,
+  postcodeGapProblems,
+  type ValidationOptions,
+  validateDraftSet,
+} from '../core/boundary-set/validate.js';
+import { InvalidGeometryError, InvalidRequestError, truncate } from '../core/errors.js';
+import { type AlignmentSummary, summariseAlignment } from '../core/impact/alignment-summary.js';
+import { computeRedrawImpact, livePoints, type RedrawImpact } from '../core/impact/redraw-impact.js';
+import { checkLayer, type LayerCheckOptions, type LayerCheckResult } from '../core/layer-validation.js';
+import { AreaLookup } from '../core/lookup/area-lookup.js';
+import {
+  type AssignmentRow,
+  assignmentMap,
+  decodeAssignmentTable,
+  encodeAssignmentTable,
+} from '../core/lookup/assignment-table.js';
+import type { BoundarySet, Layer, PostcodeRecord } from '../core/model.js';
+import { DirectoryFormatError, PostcodeDirectory } from '../core/postcode-directory.js';
+import type { AnalysisRunner, JobInput, JobOutput } from './ports/analysis-runner.js';
+
+/** An area's postcode directory as stored: its content stamp and its text. */
+export interface DirectoryText {
+  readonly stamp: string;
+  readonly csv: string;
+}
+
+/**
+ * The work budget of the validity and overlap checks (CATCHMENTS_VALIDITY_MAX_VERTICES, _MAX_MS).
+ * Handed to the core's checks in `validationOptions` below.
+ */
+export interface ValidityBudget {
+  readonly maxVertices: number;
+  readonly maxMs: number;
+}
+
+export interface CheckDraftInput {
+  readonly area: string;
+  readonly draft: DraftSet;
+  readonly directory: DirectoryText | null;
+  readonly sliverToleranceM2: number;
+  readonly validity?: ValidityBudget;
+}
+
+/** What publishing a draft revision would meet, and (when it can be indexed) its precomputed answers. */
+export interface DraftCheck {
+  readonly publishable: boolean;
+  readonly errors: number;
+  readonly warnings: number;
+  readonly coverage: CoverageReport | null;
+  /** Validation problems, then the postcodes in gaps (and a missing directory) as warnings. */
+  readonly problems: readonly DraftProblem[];
+  readonly postcodes: { readonly assigned: number; readonly inGaps: number };
+  /** Every located postcode's answer, encoded (assignment-table.ts); null when the draft cannot be indexed. */
+  readonly assignments: string | null;
+  readonly counts: VersionCounts | null;
+}
+
+/** Validation plus the precomputed answers (which also reveal the postcodes in gaps). */
+function checkDraft(input: CheckDraftInput): DraftCheck {
+  const { draft } = input;
+  const validation = validateDraftSet(draft, validationOptions(input));
+  const directory = parsed(input.directory);
+  let set: BoundarySet | null = null;
+  let rows: AssignmentRow[] | null = null;
+  // The answers are computed even for a draft with errors, when it can be indexed at all: the
+  // postcodes in gaps are what a planner most needs to see while fixing it.
+  if (draft.layers.outline && draft.layers.catchments && draft.layers.catchments.features.length > 0) {
+    try {
+      set = draftToBoundarySet(draft, null);
+      rows = assignAll(set, directory?.directory ?? null);
+    } catch (error) {
+      // A draft too broken to index is reported by validation already; never publish it.
+      if (validation.publishable) throw error;
+      set = null;
+      rows = null;
+    }
+  }
+  const gapProblems = rows ? postcodeGapProblems(rows) : [];
+  if (!input.directory) {
+    gapProblems.push({
+      kind: 'no-postcode-directory',
+      severity: 'warning',
+      message: `Area "${input.area}" has no postcode directory in the store, so no postcode answers can be precomputed: postcode lookups will fail until one is loaded.`,
+    });
+  }
+  return {
+    publishable: validation.publishable,
+    errors: validation.errors,
+    warnings: validation.warnings + gapProblems.length,
+    coverage: validation.coverage,
+    problems: [...validation.problems, ...gapProblems],
+    postcodes: {
+      assigned: rows?.length ?? 0,
+      inGaps: rows?.filter((r) => r.assignment.match === 'gap').length ?? 0,
+    },
+    assignments: rows ? encodeAssignmentTable(rows) : null,
+    counts: set && rows ? versionCounts(set, rows) : null,
+  };
+}
+
+/** Postcodes whose hub differs between two encoded assignment tables (before null: a first version). */
+function changesBetween(input: {
+  readonly before: string | null;
+  readonly after: string;
+}): ChangedPostcode[] {
+  const before = input.before === null ? null : assignmentMap(decodeAssignmentTable(input.before));
+  return changedPostcodes(before, assignmentMap(decodeAssignmentTable(input.after)));
+}
+
+export interface ImpactInput {
+  readonly area: string;
+  readonly from: BoundarySet;
+  /** A published version, or a draft (which may still lack the layers lookups need). */
+  readonly to: BoundarySet | DraftSet;
+  readonly directory: DirectoryText | null;
+  /** The versions' encoded answers, reused for postcodes that have not moved. */
+  readonly fromAssignments: string;
+  readonly toAssignments?: string;
+  readonly maxListed: number;
+  readonly threshold: number;
+  readonly sliverToleranceM2: number;
+  readonly alignmentBefore?: AlignmentSummary;
+  readonly alignmentAfter?: AlignmentSummary;
+  readonly labels: { readonly from: string; readonly to: string };
+}
+
+function redrawImpact(input: ImpactInput): RedrawImpact {
+  const directory = parsed(input.directory);
+  return computeRedrawImpact(input.from, usableSet(input.area, input.to, input), directory?.records ?? [], {
+    sliverToleranceM2: input.sliverToleranceM2,
+    fromAssignments: assignmentMap(decodeAssignmentTable(input.fromAssignments)),
+    ...(input.toAssignments
+      ? { toAssignments: assignmentMap(decodeAssignmentTable(input.toAssignments)) }
+      : {}),
+    maxListed: input.maxListed,
+    threshold: input.threshold,
+    ...(input.alignmentBefore ? { alignmentBefore: input.alignmentBefore } : {}),
+    ...(input.alignmentAfter ? { alignmentAfter: input.alignmentAfter } : {}),
+    labels: input.labels,
+  });
+}
+
+/** The set as lookups would answer from it, or a 422 listing what stops it (a draft without its layers). */
+function usableSet(
+  area: string,
+  set: BoundarySet | DraftSet,
+  input: { sliverToleranceM2: number },
+): BoundarySet {
+  const { outline, catchments } = set.layers;
+  if (!outline || !catchments || outline.features.length === 0 || catchments.features.length === 0) {
+    const validation = validateDraftSet(set, { sliverToleranceM2: input.sliverToleranceM2 });
+    throw new InvalidGeometryError(
+      `The draft of area "${area}" has no ${!outline || outline.features.length === 0 ? 'outline' : 'catchments'} layer yet, so no postcode can be assigned with it. Upload it, then ask again.`,
+      problemSummaries(validation.problems.filter((p) => p.severity === 'error')),
+    );
+  }
+  return 'version' in set ? set : draftToBoundarySet(set, null);
+}
+
+function alignment(input: {
+  readonly a: Layer;
+  readonly b: Layer;
+  readonly threshold: number;
+  readonly directory: DirectoryText | null;
+  readonly nouns: { readonly a: string; readonly b: string };
+}): AlignmentResult {
+  return alignLayers(input.a, input.b, {
+    threshold: input.threshold,
+    ...pointsOf(input.directory),
+    nouns: input.nouns,
+  });
+}
+
+function threeWay(input: {
+  readonly layers: ThreeWayLayers;
+  readonly threshold: number;
+  readonly directory: DirectoryText | null;
+}): ThreeWayResult {
+  return alignThreeWay(input.layers, { threshold: input.threshold, ...pointsOf(input.directory) });
+}
+
+function alignmentSummary(input: {
+  readonly set: Pick<BoundarySet, 'layers'>;
+  readonly threshold: number;
+  readonly directory: DirectoryText | null;
+}): AlignmentSummary {
+  return summariseAlignment(input.set, {
+    threshold: input.threshold,
+    points: parsed(input.directory)?.points ?? [],
+  });
+}
+
+/** The checks of an uploaded layer (structure, ids, coordinates, caps; reprojection from BNG). */
+function uploadedLayer(input: {
+  readonly upload: unknown;
+  readonly options: LayerCheckOptions;
+}): LayerCheckResult {
+  return checkLayer(input.upload, input.options);
+}
+
+/** Reads a postcode directory upload in full before anything is stored; 400 if it is not one. */
+function directoryCheck(input: { readonly csv: string }): { postcodes: number } {
+  try {
+    return { postcodes: PostcodeDirectory.fromCsv(input.csv).size };
+  } catch (error) {
+    if (!(error instanceof DirectoryFormatError)) throw error;
+    throw new InvalidRequestError(
+      `The postcode directory is not in the directory format (${truncate(error.message, 200)}). ` +
+        'Write it with `catchments import-postcodes`: header postcode,lat,lng,status,terminated.',
+    );
+  }
+}
+
+export const analysisJobs = {
+  checkDraft,
+  changesBetween,
+  redrawImpact,
+  alignment,
+  threeWay,
+  alignmentSummary,
+  uploadedLayer,
+  directoryCheck,
+};
+
+export type AnalysisJobs = typeof analysisJobs;
+
+/** What a job does, in words for an answer that says it was stopped. */
+export const JOB_DESCRIPTIONS: Readonly<Record<keyof AnalysisJobs, string>> = {
+  checkDraft: 'Checking the draft (validity, overlaps, coverage and every postcode’s answer)',
+  changesBetween: 'Comparing the postcode answers of two versions',
+  redrawImpact: 'The redraw impact',
+  alignment: 'The alignment',
+  threeWay: 'The three-way alignment',
+  alignmentSummary: 'The alignment scores',
+  uploadedLayer: 'Checking the uploaded layer',
+  directoryCheck: 'Reading the postcode directory',
+};
+
+/** Runs jobs in the calling thread (Lambda, where analysis has functions of its own; tests). */
+export const inlineRunner: AnalysisRunner = {
+  run: async <K extends keyof AnalysisJobs>(job: K, input: JobInput<K>) =>
+    (analysisJobs[job] as (input: JobInput<K>) => JobOutput<K>)(input),
+  close: async () => {},
+};
+
+/** Every located postcode of the directory, assigned with the set's index, sorted by postcode. */
+export function assignAll(set: BoundarySet, directory: PostcodeDirectory | null): AssignmentRow[] {
+  if (!directory) return [];
+  const lookup = AreaLookup.build(set);
+  const rows: AssignmentRow[] = [];
+  for (const record of directory.records()) {
+    if (!record.location) continue;
+    const { lat, lng } = record.location;
+    rows.push({ postcode: record.postcode, lat, lng, assignment: lookup.assign(lng, lat) });
+  }
+  return rows;
+}
+
+/**
+ * The options of the draft checks. The validity budget (ValidityBudget) is handed to the core's
+ * validity and overlap checks here once they take one (issue 15: O(n log n) checks with a budget);
+ * until then the worker's deadline and memory cap (worker-runner.ts) bound every job.
+ */
+function validationOptions(input: CheckDraftInput): ValidationOptions {
+  return { sliverToleranceM2: input.sliverToleranceM2 };
+}
+
+function pointsOf(directory: DirectoryText | null): { points?: readonly WeightedPoint[] } {
+  const points = parsed(directory)?.points ?? [];
+  return points.length > 0 ? { points } : {};
+}
+
+interface ParsedDirectory {
+  readonly directory: PostcodeDirectory;
+  readonly records: readonly PostcodeRecord[];
+  /** Live located postcodes: the points alignment is weighted by. */
+  readonly points: readonly WeightedPoint[];
+}
+
+/** Parsed directories of this thread by content stamp (a directory is ~10 MB parsed: keep two). */
+const directories = new Map<string, ParsedDirectory>();
+
+function parsed(text: DirectoryText | null): ParsedDirectory | null {
+  if (!text) return null;
+  let entry = directories.get(text.stamp);
+  if (!entry) {
+    const directory = PostcodeDirectory.fromCsv(text.csv);
+    const records = [...directory.records()];
+    entry = { directory, records, points: livePoints(records) };
+    directories.set(text.stamp, entry);
+    while (directories.size > 2) directories.delete(directories.keys().next().value!);
+  }
+  return entry;
+}
