@@ -25,7 +25,7 @@ import {
   encodeDirectoryCsv,
   PostcodeDirectory,
 } from '../../functions/core/postcode-directory.js';
-import { readCapacityTable } from '../../functions/core/weights/capacity.js';
+import { loadsByLayer, readCapacityTable } from '../../functions/core/weights/capacity.js';
 import { layerCensusSource, resolveWeights } from '../../functions/core/weights/resolve.js';
 import { readWeightsTable, type WeightsTable } from '../../functions/core/weights/weights-table.js';
 
@@ -399,6 +399,46 @@ describe('the redraw impact with births per LSOA and capacities (hand-computed)'
     expect(() => computeRedrawImpact(from, ambiguous, records, { capacity, alignment: false })).toThrow(
       /hub-a is a unit of catchments and hv-patches; add a layer column/,
     );
+  });
+});
+
+describe('caseload against capacity in one state (alignment)', () => {
+  it('flags each unit of each layer by hand-computed shares, with layer names as a planner writes them', () => {
+    const capacity = readCapacityTable(
+      ['layer', 'unit_id', 'capacity'],
+      [
+        ['HV-Patch', 'p1', '10'], // alias of hv-patches, any case
+        ['hv-patches', 'p2', '4'],
+        ['coc-team', 't1', '20'],
+        ['coc-teams', 'p1', '50'], // p1 is no team: reported, not used
+        ['', 'nowhere', '5'],
+      ],
+    );
+    const { layers, unknown } = loadsByLayer(
+      [
+        {
+          layer: 'hv-patches',
+          units: [
+            { id: 'p1', name: 'P1', weight: 12.5 },
+            { id: 'p2', name: 'P2', weight: 3 },
+            { id: 'p3', name: 'P3', weight: 7 },
+          ],
+        },
+        { layer: 'coc-teams', units: [{ id: 't1', name: 'T1', weight: 15.5 }] },
+      ],
+      capacity,
+      { measure: 'births', underShare: 0.8 },
+    );
+    const patches = layers.get('hv-patches')!;
+    // p1 12.5/10 = 1.25 over; p2 3/4 = 0.75 under; p3 has no capacity.
+    expect(patches.units.map((u) => [u.id, u.load.share, u.load.flag])).toEqual([
+      ['p1', 1.25, 'over'],
+      ['p2', 0.75, 'under'],
+    ]);
+    expect(patches).toMatchObject({ measure: 'births', withoutCapacity: ['p3'], over: 1, under: 1 });
+    // t1 15.5/20 = 0.775: under at 0.8.
+    expect(layers.get('coc-teams')!.units[0]!.load).toEqual({ caseload: 15.5, share: 0.775, flag: 'under' });
+    expect(unknown.map((e) => e.row)).toEqual([4, 5]);
   });
 });
 

@@ -319,18 +319,11 @@ export function computeRedrawImpact(
     const measure = options.weights ? options.weights.report.column : 'live postcodes';
     const underShare = options.underShare ?? DEFAULT_UNDER_SHARE;
     const idsOf = (changes: UnitChanges | HubChanges | null) => new Set(changes?.units.map((u) => u.id));
-    const split = splitCapacity(
-      {
-        entries: options.capacity.entries.map((e) =>
-          e.layer === 'hubs' || e.layer === 'hub' ? { ...e, layer: 'catchments' } : e,
-        ),
-      },
-      [
-        { layer: 'catchments', ids: idsOf(hubChanges) },
-        { layer: 'hv-patches', ids: idsOf(hvPatches) },
-        { layer: 'coc-teams', ids: idsOf(cocTeams) },
-      ],
-    );
+    const split = splitCapacity(options.capacity, [
+      { layer: 'catchments', ids: idsOf(hubChanges) },
+      { layer: 'hv-patches', ids: idsOf(hvPatches) },
+      { layer: 'coc-teams', ids: idsOf(cocTeams) },
+    ]);
     const loads = (changes: UnitChanges | HubChanges, layer: string) =>
       capacityChanges(changes.units, split.byLayer.get(layer)!, {
         measure,

@@ -117,6 +117,15 @@ export interface CapacitySplit {
   readonly unknown: readonly CapacityEntry[];
 }
 
+/** Other names a capacity file may give a layer (hub capacities are per catchment). */
+const LAYER_ALIASES: Readonly<Record<string, string>> = {
+  hubs: 'catchments',
+  hub: 'catchments',
+  catchment: 'catchments',
+  'hv-patch': 'hv-patches',
+  'coc-team': 'coc-teams',
+};
+
 /**
  * Gives each row to its layer: the layer it names, or — without a layer column — the one layer
  * that has a unit with that id. Throws when an id without a layer is a unit of two layers.
@@ -130,7 +139,8 @@ export function splitCapacity(
   for (const entry of table.entries) {
     let layer: string | undefined;
     if (entry.layer !== null) {
-      layer = layers.find((l) => l.layer === entry.layer && l.ids.has(entry.unit))?.layer;
+      const named = LAYER_ALIASES[entry.layer.toLowerCase()] ?? entry.layer.toLowerCase();
+      layer = layers.find((l) => l.layer === named && l.ids.has(entry.unit))?.layer;
     } else {
       const owners = layers.filter((l) => l.ids.has(entry.unit));
       if (owners.length > 1) {
@@ -180,4 +190,49 @@ export function layerLoads(
     over: loads.filter((l) => l.load.flag === 'over').length,
     under: loads.filter((l) => l.load.flag === 'under').length,
   };
+}
+
+/** Caseload against capacity for the two layers of an alignment (one state: no before and after). */
+export interface AlignmentCapacity {
+  readonly a: LayerLoads;
+  readonly b: LayerLoads;
+  /** Rows naming no unit of either layer. */
+  readonly unknown: readonly CapacityEntry[];
+}
+
+export interface UnitWithWeight {
+  readonly id: string;
+  readonly name: string;
+  /** The unit's caseload: Σ point weights in it (postcodes, or the weights given). */
+  readonly weight: number;
+}
+
+/** Caseload against capacity for several layers in one state, each unit's caseload its `weight`. */
+export function loadsByLayer(
+  layers: readonly { readonly layer: string; readonly units: readonly UnitWithWeight[] }[],
+  table: CapacityTable,
+  options: { readonly measure: string; readonly underShare: number },
+): { readonly layers: ReadonlyMap<string, LayerLoads>; readonly unknown: readonly CapacityEntry[] } {
+  const split = splitCapacity(
+    table,
+    layers.map((l) => ({ layer: l.layer, ids: new Set(l.units.map((u) => u.id)) })),
+  );
+  const out = new Map<string, LayerLoads>();
+  for (const l of layers) {
+    const caseload = new Map(l.units.map((u) => [u.id, u.weight]));
+    out.set(l.layer, layerLoads(l.units, caseload, split.byLayer.get(l.layer)!, options));
+  }
+  return { layers: out, unknown: split.unknown };
+}
+
+export function alignmentCapacity(
+  layers: {
+    readonly a: { readonly layer: string; readonly units: readonly UnitWithWeight[] };
+    readonly b: { readonly layer: string; readonly units: readonly UnitWithWeight[] };
+  },
+  table: CapacityTable,
+  options: { readonly measure: string; readonly underShare: number },
+): AlignmentCapacity {
+  const { layers: loads, unknown } = loadsByLayer([layers.a, layers.b], table, options);
+  return { a: loads.get(layers.a.layer)!, b: loads.get(layers.b.layer)!, unknown };
 }
