@@ -42,6 +42,13 @@ function unitChanges(movedItem: Schema): Schema {
       none: obj({ before: int, after: int }),
       balance: obj({ before: ref('Balance'), after: ref('Balance') }),
       largestChange: nullable(ref('UnitCount')),
+      weighted: nullable(
+        obj({
+          none: obj({ before: num, after: num }),
+          balance: obj({ before: ref('WeightBalance'), after: ref('WeightBalance') }),
+        }),
+      ),
+      capacity: nullable(ref('CapacityChanges')),
     }),
     description:
       'Postcodes that change unit (every located postcode), the from → to matrix, and live postcodes per unit ' +
@@ -96,16 +103,131 @@ export const ANALYSIS_SCHEMAS: Readonly<Record<string, Schema>> = {
     maxMinRatio: nullable(num),
     cv: nullable(num),
   }),
-  UnitCount: obj({
-    id: str,
-    name: str,
-    state: { enum: ['kept', 'added', 'removed'] },
-    before: int,
-    after: int,
-    change: { type: 'integer' },
-    changeShare: nullable(num),
+  UnitCount: obj(
+    {
+      id: str,
+      name: str,
+      state: { enum: ['kept', 'added', 'removed'] },
+      before: int,
+      after: int,
+      change: { type: 'integer' },
+      changeShare: nullable(num),
+      weight: obj({ before: num, after: num, change: num, changeShare: nullable(num) }),
+    },
+    ['id', 'name', 'state', 'before', 'after', 'change', 'changeShare'],
+  ),
+  UnitFlow: obj({ from: id, to: id, postcodes: int, live: int, weight: num }, [
+    'from',
+    'to',
+    'postcodes',
+    'live',
+  ]),
+  WeightBalance: obj({
+    units: int,
+    weight: num,
+    mean: num,
+    min: nullable(obj({ id: str, weight: num })),
+    max: nullable(obj({ id: str, weight: num })),
+    maxMinRatio: nullable(num),
+    cv: nullable(num),
   }),
-  UnitFlow: obj({ from: id, to: id, postcodes: int, live: int }),
+  Load: {
+    ...obj({ caseload: num, share: num, flag: { enum: ['over', 'under', 'within'] } }),
+    description: 'caseload ÷ capacity: over above 1, under below the lower share (underShare), else within.',
+  },
+  CapacityChanges: obj({
+    measure: str,
+    underShare: share,
+    units: arrayOf(
+      obj({
+        id: str,
+        name: str,
+        state: { enum: ['kept', 'added', 'removed'] },
+        capacity: num,
+        before: nullable(ref('Load')),
+        after: nullable(ref('Load')),
+      }),
+    ),
+    withoutCapacity: arrayOf(str),
+    over: obj({ before: int, after: int }),
+    under: obj({ before: int, after: int }),
+  }),
+  LayerLoads: obj({
+    measure: str,
+    underShare: share,
+    units: arrayOf(obj({ id: str, name: str, capacity: num, load: ref('Load') })),
+    withoutCapacity: arrayOf(str),
+    over: int,
+    under: int,
+  }),
+  CapacityEntry: obj({ layer: id, unit: str, capacity: num, row: int }),
+  WeightsReport: {
+    ...obj({
+      key: { enum: ['postcode', 'oa', 'lsoa', 'oa11', 'lsoa11', 'oa21', 'lsoa21'] },
+      column: str,
+      keyColumn: str,
+      censusSource: id,
+      rows: int,
+      total: num,
+      matched: obj({ rows: int, weight: num, postcodes: int }),
+      unmatched: obj({
+        rows: int,
+        weight: num,
+        byReason: obj({
+          malformed: obj({ rows: int, weight: num }),
+          unknown: obj({ rows: int, weight: num }),
+          terminated: obj({ rows: int, weight: num }),
+          'no-location': obj({ rows: int, weight: num }),
+        }),
+        listed: arrayOf(
+          obj({
+            code: str,
+            row: int,
+            weight: num,
+            reason: { enum: ['malformed', 'unknown', 'terminated', 'no-location'] },
+          }),
+        ),
+        listedTruncated: { type: 'boolean' },
+      }),
+    }),
+    description:
+      'What the weights file matched: matched.weight = total − unmatched.weight, and every caseload total splits ' +
+      'matched.weight (docs/impact.md, "Weights and capacity").',
+  },
+  PlanningRequest: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      weights: {
+        type: 'object',
+        required: ['csv', 'key', 'column'],
+        additionalProperties: false,
+        properties: {
+          csv: { type: 'string', description: 'The weights file as CSV text, header first.' },
+          key: {
+            enum: ['postcode', 'oa', 'lsoa', 'oa11', 'lsoa11', 'oa21', 'lsoa21'],
+            description: 'What the rows are keyed by; census codes are spread over their live postcodes.',
+          },
+          column: { type: 'string', description: 'The column holding the counts, e.g. births.' },
+          keyColumn: { type: 'string', description: 'The column holding the keys (default: found by name).' },
+        },
+      },
+      capacity: {
+        type: 'object',
+        required: ['csv'],
+        additionalProperties: false,
+        properties: {
+          csv: { type: 'string', description: 'CSV with unit_id, capacity and optionally layer.' },
+        },
+      },
+      underShare: { ...share, exclusiveMinimum: 0, default: 0.8 },
+    },
+    example: {
+      weights: { csv: 'lsoa11,births\nE01022110,17\n', key: 'lsoa', column: 'births' },
+      capacity: { csv: 'layer,unit_id,capacity\nhv-patches,hv-stroud-1,60\n' },
+      underShare: 0.8,
+    },
+  },
   UnitChanges: unitChanges(
     obj({ postcode: str, lat: num, lng: num, status: { enum: ['live', 'terminated'] }, from: id, to: id }),
   ),
@@ -179,6 +301,10 @@ export const ANALYSIS_SCHEMAS: Readonly<Record<string, Schema>> = {
         }),
       ),
       maxListed: int,
+      weights: nullable(ref('WeightsReport')),
+      capacity: nullable(
+        obj({ measure: str, underShare: share, rows: int, unknown: arrayOf(ref('CapacityEntry')) }),
+      ),
     }),
     description: 'docs/impact.md describes every field.',
   },
@@ -286,6 +412,10 @@ export const ANALYSIS_SCHEMAS: Readonly<Record<string, Schema>> = {
     layers: obj({ a: layerName, b: layerName }),
     directoryStamp: id,
     alignment: ref('AlignmentResult'),
+    weights: nullable(ref('WeightsReport')),
+    capacity: nullable(
+      obj({ a: ref('LayerLoads'), b: ref('LayerLoads'), unknown: arrayOf(ref('CapacityEntry')) }),
+    ),
   }),
   ThreeWayView: obj({
     area: str,
@@ -335,6 +465,7 @@ export const ANALYSIS_SCHEMAS: Readonly<Record<string, Schema>> = {
 interface OperationDoc {
   readonly description?: string;
   readonly parameters?: readonly Schema[];
+  readonly requestBody?: Schema;
   readonly responses: Record<string, Schema>;
   readonly tags: readonly string[];
 }
@@ -389,6 +520,20 @@ const admin4xx = {
   ),
 };
 
+const planningBody = {
+  required: true,
+  content: { 'application/json': { schema: ref('PlanningRequest') } },
+};
+const planning4xx = {
+  ...admin4xx,
+  '400': problem(
+    'A malformed query parameter, or body: weights or capacity CSV that cannot be read, a missing column, a count ' +
+      'that is not a number ≥ 0, a key listed twice, census codes the directory does not carry (each names the row).',
+  ),
+  '413': problem('The body is larger than the admin body limit.'),
+  '415': problem('The body is not JSON.'),
+};
+
 export const ANALYSIS_OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
   getDraftImpact: {
     tags: ['analysis'],
@@ -417,6 +562,56 @@ export const ANALYSIS_OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
       ...impactParams('The earlier version (default: the one it replaced).'),
     ],
     responses: { '200': ok('The impact.', ref('RedrawImpact')), ...admin4xx },
+  },
+  postDraftImpact: {
+    tags: ['analysis'],
+    description:
+      'The draft’s impact as GET …/draft/impact answers it, with the planner’s weights (births, children, cases per ' +
+      'postcode or per OA/LSOA, spread over each area’s live postcodes) and capacities per hub, HV patch and CoC team: ' +
+      'every unit’s weight before and after, alignment weighted by it, caseload against capacity flagged over ' +
+      '(> 100%) or under (< underShare), and every weights row that could not be placed, with why. Nothing is ' +
+      'stored; results are cached per draft revision and the content of the weights and capacities.',
+    parameters: [
+      areaParam,
+      ...impactParams('Compare with this published version instead of the active one.'),
+    ],
+    requestBody: planningBody,
+    responses: {
+      '200': ok('The impact.', ref('RedrawImpact')),
+      ...planning4xx,
+      '409': problem('The draft changed while it was being analysed; ask again.'),
+    },
+  },
+  postVersionImpact: {
+    tags: ['analysis'],
+    description:
+      'A published version’s impact with the planner’s weights and capacities (as POST …/draft/impact).',
+    parameters: [
+      areaParam,
+      versionParam,
+      ...impactParams('The earlier version (default: the one it replaced).'),
+    ],
+    requestBody: planningBody,
+    responses: { '200': ok('The impact.', ref('RedrawImpact')), ...planning4xx },
+  },
+  postDraftAlignment: {
+    tags: ['analysis'],
+    description:
+      'Alignment of two layers of the draft weighted by the planner’s weights, with each unit’s caseload against its ' +
+      'capacity (`capacity.a`, `capacity.b`).',
+    parameters: [areaParam, ...layerParams, thresholdParam],
+    requestBody: planningBody,
+    responses: {
+      '200': ok('The alignment.', ref('AlignmentView')),
+      ...planning4xx,
+      '409': problem('The draft changed while it was being analysed; ask again.'),
+    },
+  },
+  postVersionAlignment: {
+    tags: ['analysis'],
+    parameters: [areaParam, versionParam, ...layerParams, thresholdParam],
+    requestBody: planningBody,
+    responses: { '200': ok('The alignment.', ref('AlignmentView')), ...planning4xx },
   },
   getDraftAlignment: {
     tags: ['analysis'],
