@@ -95,13 +95,13 @@ const children: Record<string, () => Record<string, unknown>> = {
       t = performance.now();
       const exact = geoms.map(karney);
       const karneyMs = performance.now() - t;
-      const plane = geoms.map((g) => geometryAreaM2(g, { edges: 'plane' }));
+      const lngLat = geoms.map((g) => geometryAreaM2(g, { edges: 'lnglat' }));
       const rel = (x: number[], y: number[]) =>
         x.map((v, i) => Math.abs(v / y[i]! - 1)).sort((p, q) => p - q);
       const postgis = layer.features.map((f) => reference.get(`gloucestershire-${name}/${f.properties.id}`)!);
       const vsKarney = rel(ours, exact);
       const vsPostgis = rel(ours, postgis);
-      const planeVsKarney = rel(plane, exact);
+      const planeVsKarney = rel(lngLat, exact);
       const q = (a: number[], p: number) => a[Math.min(a.length - 1, Math.floor(a.length * p))]!;
       rows.push({
         layer: name,
@@ -387,7 +387,7 @@ if (childArg) {
         'features',
         'vs GeographicLib max',
         'vs PostGIS max',
-        'plane edges vs GeographicLib median / p99 / max',
+        'lng/lat edges vs GeographicLib median / p99 / max',
         'ours (ms)',
         'GeographicLib (ms)',
       ],

@@ -1,9 +1,19 @@
-// Layer input checks: time to answer real and oversized layers. Correctness is checked before timing.
+// Layer checks: time to answer real, oversized and hostile layers — the upload checks (checkLayer), the
+// geometry checks (checkLayerGeometry: validity, contiguity) and every publish check of a draft
+// (validateDraftSet). Correctness is checked before timing.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { readBoundarySetDir } from '../functions/adapters/boundary-set-files.js';
+import { validateDraftSet } from '../functions/core/boundary-set/validate.js';
+import { checkLayerGeometry } from '../functions/core/layer/geometry.js';
 import { checkLayer } from '../functions/core/layer-validation.js';
+import type { AreaGeometry, Layer } from '../functions/core/model.js';
+import { checkerboard, circle, holes, sawtooth, star } from '../test/support/hostile-layers.js';
 import { machineSummary, printTable, realDataDir } from './common.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
 
 const dir = realDataDir();
 console.log(machineSummary());
@@ -73,3 +83,113 @@ for (const [name, input, options, expected] of cases) {
   ]);
 }
 printTable('checkLayer', rows);
+
+// The geometry checks (`catchments validate` after the upload checks; the same validity function as
+// coverage and publishing): real layers with their known answers, and the hostile shapes of issue 15.
+const geometryRows: string[][] = [['input', 'vertices', 'answer', 'first run (ms)', 'ms per check']];
+const asLayer = (
+  fc: { features: { properties: Record<string, unknown>; geometry: AreaGeometry }[] },
+  id: string,
+): Layer => ({
+  type: 'FeatureCollection',
+  features: fc.features.map((f) => ({
+    type: 'Feature',
+    geometry: f.geometry,
+    properties: { id: String(f.properties[id]), name: String(f.properties[id]) },
+  })),
+});
+const one = (geometry: AreaGeometry): Layer => ({
+  type: 'FeatureCollection',
+  features: [{ type: 'Feature', geometry, properties: { id: 'x', name: 'x' } }],
+});
+const sample = (name: string) =>
+  asLayer(
+    JSON.parse(readFileSync(path.join(here, '../data/gloucestershire', `${name}.geojson`), 'utf8')),
+    'id',
+  );
+const geometryCases: [string, Layer, string][] = [
+  ['Gloucestershire LSOAs', asLayer(lsoa, 'LSOA11CD'), 'detached-part×2,ring-self-touch×2'],
+  ['Gloucestershire OAs', asLayer(oa, 'OA11CD'), 'detached-part×7,ring-self-touch×4'],
+  ...['outline', 'catchments', 'hv-patches', 'coc-teams'].map((name): [string, Layer, string] => [
+    `sample area ${name}`,
+    sample(name),
+    '',
+  ]),
+  ...[1000, 2000, 4000, 8000, 50_000].map((n): [string, Layer, string] => [
+    `star, ${n.toLocaleString('en-GB')} vertices`,
+    one(star(n)),
+    '',
+  ]),
+  ['sawtooth, 50,000 vertices', one(sawtooth(49_999)), ''],
+  ['checkerboard, 10,000 parts', one(checkerboard(10_000)), ''],
+  ['10,000 holes', one(holes(10_000)), ''],
+  ['circle, 50,000 vertices', one(circle(50_000)), ''],
+];
+for (const [name, layer, expected] of geometryCases) {
+  const t = performance.now();
+  const problems = checkLayerGeometry(layer);
+  const first = performance.now() - t;
+  const counts = new Map<string, number>();
+  for (const p of problems) counts.set(p.kind, (counts.get(p.kind) ?? 0) + 1);
+  const answer = [...counts]
+    .sort()
+    .map(([k, n]) => `${k}×${n}`)
+    .join(',');
+  if (answer !== expected) throw new Error(`${name}: expected [${expected}], got [${answer}]`);
+  const vertices = layer.features.reduce(
+    (s, f) =>
+      s +
+      (f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates)
+        .flat()
+        .reduce((k, r) => k + r.length, 0),
+    0,
+  );
+  geometryRows.push([
+    name,
+    vertices.toLocaleString('en-GB'),
+    expected || 'no problems',
+    first.toFixed(0),
+    time(() => checkLayerGeometry(layer), 2000).toFixed(1),
+  ]);
+}
+printTable('checkLayerGeometry (validity and contiguity)', geometryRows);
+
+// Every publish check of a draft (validateDraftSet: upload checks, sites, validity, overlaps, union, gaps
+// against the outline, contiguity) with one sample catchment replaced by a hostile shape at its place.
+const area = await readBoundarySetDir(path.join(here, '../data/gloucestershire'), null);
+const victim = area.layers.catchments.features[0]!;
+const ring = (
+  victim.geometry.type === 'Polygon' ? victim.geometry.coordinates : victim.geometry.coordinates[0]!
+)[0]!;
+const centre = {
+  cx: ring.reduce((s, p) => s + p[0]!, 0) / ring.length,
+  cy: ring.reduce((s, p) => s + p[1]!, 0) / ring.length,
+};
+const draftRows: string[][] = [['draft', 'problems (kinds)', 'ms']];
+const drafts: [string, AreaGeometry | null][] = [
+  ['the sample area as it is', null],
+  ['star of 8,000 vertices', star(8000, centre)],
+  ['sawtooth of 50,000 vertices', sawtooth(49_999, centre)],
+  ['checkerboard of 10,000 parts', checkerboard(10_000, centre)],
+  ['polygon with 10,000 holes', holes(10_000, centre)],
+];
+for (const [name, geometry] of drafts) {
+  const catchments: Layer = {
+    ...area.layers.catchments,
+    features: area.layers.catchments.features.map((f) => (f === victim && geometry ? { ...f, geometry } : f)),
+  };
+  const t = performance.now();
+  const result = validateDraftSet(
+    { area: area.area, layers: { ...area.layers, catchments }, sites: area.sites },
+    { sliverToleranceM2: 100 },
+  );
+  const ms = performance.now() - t;
+  if (result.problems.some((p) => p.kind === 'analysis-budget-exceeded' || p.kind === 'coverage-not-checked'))
+    throw new Error(`${name}: not every check ran`);
+  draftRows.push([
+    name,
+    [...new Set(result.problems.map((p) => p.kind))].sort().join(', ') || 'none',
+    ms.toFixed(0),
+  ]);
+}
+printTable('validateDraftSet (every publish check, no budget)', draftRows);

@@ -350,12 +350,25 @@ export function assignAll(set: BoundarySet, directory: PostcodeDirectory | null)
 }
 
 /**
- * The options of the draft checks. The validity budget (ValidityBudget) is handed to the core's
- * validity and overlap checks here once they take one (issue 15: O(n log n) checks with a budget);
- * until then the worker's deadline and memory cap (worker-runner.ts) bound every job.
+ * The options of the draft checks: the validity budget (ValidityBudget) goes to the core's validity
+ * and overlap checks, which end a draft past it with an `analysis-budget-exceeded` error (a 422 on
+ * publish) and read the time from this clock; the worker's deadline and memory cap
+ * (worker-runner.ts) still bound every job.
  */
 function validationOptions(input: CheckDraftInput): ValidationOptions {
-  return { sliverToleranceM2: input.sliverToleranceM2 };
+  const budget = input.validity;
+  return {
+    sliverToleranceM2: input.sliverToleranceM2,
+    ...(budget
+      ? {
+          budget: {
+            maxVertices: budget.maxVertices,
+            maxMillis: budget.maxMs,
+            clock: () => performance.now(),
+          },
+        }
+      : {}),
+  };
 }
 
 function pointsOf(directory: DirectoryText | null): { points?: readonly WeightedPoint[] } {

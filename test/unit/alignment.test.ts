@@ -23,7 +23,7 @@ const teams = fixture('align-teams.geojson');
 const plane = new EqualAreaProjection(0, 51);
 const areaOf = (layer: Layer, id: string) =>
   geometryAreaM2(layer.features.find((f) => f.properties.id === id)!.geometry, {
-    edges: 'plane',
+    edges: 'lnglat',
     projection: plane,
   });
 const n = areaOf(patches, 'nw');
@@ -67,7 +67,10 @@ describe('alignLayers on a fixture with known answers', () => {
     expect(r.fragments.features).toHaveLength(1);
     const f = r.fragments.features[0]!;
     expect(f.properties).toMatchObject({ a: 'nw', b: 'east', bestFitOfA: 'west', geometryMethod: 'exact' });
-    expect(geometryAreaM2(f.geometry!, { edges: 'plane', projection: plane }) / (0.25 * n)).toBeCloseTo(1, 6);
+    expect(geometryAreaM2(f.geometry!, { edges: 'lnglat', projection: plane }) / (0.25 * n)).toBeCloseTo(
+      1,
+      6,
+    );
   });
 
   it('suggests the fix that makes the layers coterminous, and applyFix achieves it', () => {

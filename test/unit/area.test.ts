@@ -90,9 +90,9 @@ describe('geometryAreaM2 (geodesic edges)', () => {
     expect(signedRingAreaM2([...outer].reverse())).toBeLessThan(0);
   });
 
-  it('plane edges differ from geodesic edges by the bow of long edges only', () => {
-    // A 3.4 km east-west edge at 52°N bows ~0.3 m away from its chord: hundreds of m² (a rectangle
-    // would hide it, its north and south bows cancelling).
+  it('lng/lat edges differ from geodesic edges by the bow of long edges only', () => {
+    // A 3.4 km east-west edge at 52°N: straight in lng/lat it follows the parallel, the geodesic bows
+    // ~0.3 m north of it: hundreds of m² (a rectangle would hide it, its north and south bows cancelling).
     const long: Polygon = {
       type: 'Polygon',
       coordinates: [
@@ -105,10 +105,52 @@ describe('geometryAreaM2 (geodesic edges)', () => {
       ],
     };
     const geodesic = geometryAreaM2(long);
-    const plane = geometryAreaM2(long, { edges: 'plane' });
-    expect(Math.abs(geodesic - plane)).toBeGreaterThan(200);
-    expect(Math.abs(geodesic / plane - 1)).toBeLessThan(2e-4);
+    const lngLat = geometryAreaM2(long, { edges: 'lnglat' });
+    expect(Math.abs(geodesic - lngLat)).toBeGreaterThan(200);
+    expect(Math.abs(geodesic / lngLat - 1)).toBeLessThan(2e-4);
     expect(Math.abs(geodesic / geographicLibArea(long.coordinates[0]!) - 1)).toBeLessThan(1e-9);
+  });
+
+  it('lng/lat edges: the area of the polygon densified along its straight lng/lat edges (GeographicLib)', () => {
+    // Cut every edge into 2,000 pieces along the straight line in (lng, lat): the geodesics between the
+    // pieces' ends then hug that line (a piece's bow shrinks with its length cubed), so GeographicLib's
+    // area of the densified ring converges to the area with straight lng/lat edges.
+    const densify = (ring: readonly Position[], k: number): Position[] => {
+      const out: Position[] = [];
+      for (let i = 0; i + 1 < ring.length; i++) {
+        const [x0, y0] = ring[i]! as [number, number];
+        const [x1, y1] = ring[i + 1]! as [number, number];
+        for (let j = 0; j < k; j++) out.push([x0 + ((x1 - x0) * j) / k, y0 + ((y1 - y0) * j) / k]);
+      }
+      out.push(ring[ring.length - 1]!);
+      return out;
+    };
+    const rings: Position[][] = [
+      // 3-30 km edges in every direction, from Gloucestershire to the north of Scotland.
+      [
+        [-2.05, 52],
+        [-2, 52],
+        [-2.025, 51.99],
+        [-2.05, 52],
+      ],
+      [
+        [-2.3, 51.7],
+        [-1.9, 51.75],
+        [-2.0, 51.95],
+        [-2.35, 51.9],
+        [-2.3, 51.7],
+      ],
+      [
+        [-5.1, 58.3],
+        [-4.7, 58.5],
+        [-4.9, 58.62],
+        [-5.1, 58.3],
+      ],
+    ];
+    for (const ring of rings) {
+      const ours = Math.abs(signedRingAreaM2(ring, { edges: 'lnglat' }));
+      expect(Math.abs(ours / geographicLibArea(densify(ring, 2000)) - 1)).toBeLessThan(1e-9);
+    }
   });
 
   it('gives 0 for degenerate rings instead of failing', () => {

@@ -1,6 +1,9 @@
-// `catchments validate <layer>`: the upload checks of a boundary layer, run on a local file, so a
-// GIS officer can fix a layer before sending it. Same checks, kinds and wording as the API; no size
-// caps unless asked for (--upload-limits, --max-*), since the caps protect the API, not this machine.
+// `catchments validate <layer>`: the upload checks of a boundary layer, then (when it could be read)
+// each feature's OGC validity and contiguity — the validity function the coverage and publish checks
+// call — run on a local file, so a GIS officer can fix a layer before sending it. Same kinds and wording
+// as the API; no size caps unless asked for (--upload-limits, --max-*), since the caps protect the API,
+// not this machine.
+import { checkLayerGeometry } from '../../core/layer/geometry.js';
 import {
   checkLayer,
   DEFAULT_LAYER_LIMITS,
@@ -29,7 +32,8 @@ import {
 
 export const validateCommand: CliCommand = {
   name: 'validate',
-  summary: 'Check a boundary layer (GeoJSON or zipped Shapefile: structure, coordinates, CRS, ids, size)',
+  summary:
+    'Check a boundary layer (GeoJSON or zipped Shapefile: structure, coordinates, CRS, ids, size, OGC validity, contiguity)',
   args: '<layer>',
   options: {
     'id-property': {
@@ -57,7 +61,9 @@ export const validateCommand: CliCommand = {
   catchments validate england-lsoa.geojson.gz --id-property LSOA11CD --json
   catchments validate redraw.geojson --id-property hub_id --upload-limits   # would the API take it?
 ${LAYER_FORMATS_NOTE}
-Problem kinds are listed in docs/layer-checks.md.
+Once the layer can be read, every feature is checked for OGC validity (self-intersections, rings that
+touch or cross, holes outside, rings under 1 m²) and contiguity (parts apart from the main piece, unless
+listed in its allowedIslands property). Problem kinds are listed in docs/layer-checks.md.
 Exit codes: 0 no problems, 1 problems found, 2 bad usage or an unreadable or non-JSON file.`,
   async run(input) {
     if (input.positionals.length !== 1) {
@@ -75,12 +81,15 @@ Exit codes: 0 no problems, 1 problems found, 2 bad usage or an unreadable or non
       flag(input, 'upload-limits') ? DEFAULT_LAYER_LIMITS : OFFLINE_LAYER_LIMITS,
     );
     const { json, crs } = await readLayerInput(file, crsOption(input));
-    const result = checkLayer(json, {
+    const read = checkLayer(json, {
       idProperty,
       ...(nameProperty ? { nameProperty } : {}),
       ...(crs ? { crs } : {}),
       limits,
     });
+    const result: LayerCheckResult = read.layer
+      ? { ...read, problems: [...read.problems, ...checkLayerGeometry(read.layer)] }
+      : read;
     const { io } = input;
     if (flag(input, 'json')) {
       const body = {

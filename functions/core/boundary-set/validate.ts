@@ -8,6 +8,7 @@
 // is fast enough to run on every publish (~0.2 s for the sample's catchments, ~0.5 s for 2,001 OAs).
 
 import { type CoverageResult, checkCoverage } from '../coverage/coverage.js';
+import { BLOCKING_VALIDITY_KINDS, checkValidity } from '../coverage/validity.js';
 import { truncate } from '../errors.js';
 import { checkLayer } from '../layer-validation.js';
 import type { AssignmentRow } from '../lookup/assignment-table.js';
@@ -19,6 +20,7 @@ import {
   type LayerName,
   type Site,
 } from '../model.js';
+import { type AnalysisBudget, AnalysisBudgetExceededError, BudgetMeter } from '../overlay/budget.js';
 import type { DraftProblem } from './problems.js';
 import { checkSites } from './sites.js';
 
@@ -34,6 +36,11 @@ export interface ValidationOptions {
   readonly sliverToleranceM2: number;
   /** Problems listed per kind before the rest are only counted (default 100). */
   readonly maxPerKind?: number;
+  /**
+   * Vertices and time the geometry checks of the whole draft may take (the caller's configuration and
+   * clock). Past it the draft gets an `analysis-budget-exceeded` error instead of a long run.
+   */
+  readonly budget?: AnalysisBudget;
 }
 
 /** How much of the area outline the hub catchments cover (areas in m² on the WGS84 ellipsoid). */
@@ -89,20 +96,16 @@ const COVERAGE_LAYERS: readonly {
 ];
 
 /**
- * OGC validity problems that make point-in-polygon answers ambiguous block publishing; the others
- * (a ring touching itself at a point, rings sharing an edge...) leave every lookup well defined,
- * and occur in official boundaries (4 of the 2,001 Gloucestershire output areas have a pinched ring).
+ * An outline "far larger" than its catchments: they cover less than this share of it. A real area's
+ * catchments cover it all but gaps and slivers; an outline drawn for a bigger area (a county for one
+ * district's hubs, a bounding box, the world) leaves most of it in no catchment, so most points inside
+ * it would be told "gap" instead of "outside".
  */
-const BLOCKING_VALIDITY = new Set<string>([
-  'self-intersection',
-  'rings-cross',
-  'hole-outside-shell',
-  'nested-holes',
-  'parts-overlap',
-]);
+export const MIN_OUTLINE_COVERED_SHARE = 0.5;
 
 export function validateDraftSet(draft: DraftSet, options: ValidationOptions): DraftValidation {
   const sink = new Sink(options.maxPerKind ?? 100);
+  const budget = new BudgetMeter(options.budget);
   const layers = draft.layers;
   for (const required of ['outline', 'catchments'] as const) {
     if (!layers[required] || layers[required].features.length === 0) {
@@ -206,6 +209,34 @@ export function validateDraftSet(draft: DraftSet, options: ValidationOptions): D
 
   // Validity, overlaps, gaps and parts outside the outline of each polygon layer: the coverage
   // engine (functions/core/coverage), with the sliver tolerance applied to overlaps and gaps alike.
+  let coverage: CoverageReport | null = null;
+  try {
+    const outline = usable.get('outline');
+    if (outline && !checkOutline(outline, sink, budget)) usable.delete('outline');
+    coverage = checkLayers(usable, options, sink, budget);
+  } catch (error) {
+    if (!(error instanceof AnalysisBudgetExceededError)) throw error;
+    sink.add({ kind: 'analysis-budget-exceeded', severity: 'error', message: error.message });
+  }
+
+  const problems = sink.toList();
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  return {
+    problems,
+    errors,
+    warnings: problems.filter((p) => p.severity === 'warning').length,
+    publishable: errors === 0,
+    coverage,
+  };
+}
+
+/** The geometry checks of each polygon layer; returns the catchments' coverage of the outline. */
+function checkLayers(
+  usable: ReadonlyMap<LayerName, Layer>,
+  options: ValidationOptions,
+  sink: Sink,
+  budget: BudgetMeter,
+): CoverageReport | null {
   const outline = usable.get('outline');
   let coverage: CoverageReport | null = null;
   for (const spec of COVERAGE_LAYERS) {
@@ -217,8 +248,11 @@ export function validateDraftSet(draft: DraftSet, options: ValidationOptions): D
         ...(spec.withOutline && outline ? { outline } : {}),
         sliver: { areaM2: options.sliverToleranceM2 },
         maxListed: options.maxPerKind ?? 100,
+        budget,
+        noun: spec.unit.replace('-', ' ').replace('hv', 'HV').replace('coc', 'CoC'),
       });
     } catch (error) {
+      if (error instanceof AnalysisBudgetExceededError) throw error;
       sink.add({
         kind: 'overlay-failed',
         severity: 'error',
@@ -228,7 +262,7 @@ export function validateDraftSet(draft: DraftSet, options: ValidationOptions): D
       continue;
     }
     for (const v of result.invalid) {
-      const blocking = BLOCKING_VALIDITY.has(v.kind);
+      const blocking = BLOCKING_VALIDITY_KINDS.has(v.kind);
       sink.add({
         kind: v.kind,
         severity: blocking ? 'error' : 'warning',
@@ -238,6 +272,18 @@ export function validateDraftSet(draft: DraftSet, options: ValidationOptions): D
         message: blocking
           ? `${v.message} Lookups inside this polygon are ambiguous: repair it (e.g. QGIS "Fix geometries") and upload the layer again.`
           : `${v.message} Not valid OGC geometry, but lookups are well defined; fix it when convenient.`,
+      });
+    }
+    for (const c of result.detached) {
+      sink.add({
+        kind: c.kind,
+        severity: 'warning',
+        layer: spec.layer,
+        feature: c.feature,
+        ...(c.location ? { location: [c.location[0], c.location[1]] as [number, number] } : {}),
+        ...(c.areaM2 !== undefined ? { areaM2: round2(c.areaM2) } : {}),
+        ...(c.geometry ? { geometry: c.geometry } : {}),
+        message: c.message,
       });
     }
     for (const issue of [...result.overlaps, ...result.slivers.listed.filter((i) => i.kind === 'overlap')]) {
@@ -317,18 +363,47 @@ export function validateDraftSet(draft: DraftSet, options: ValidationOptions): D
         outsideOutlineAreaM2: round2(result.totals.outside.areaM2 + result.slivers.outside.areaM2),
         overlapAreaM2: round2(result.totals.overlaps.areaM2 + result.slivers.overlaps.areaM2),
       };
+      if (covered < MIN_OUTLINE_COVERED_SHARE * outlineAreaM2) {
+        sink.add({
+          kind: 'outline-far-larger',
+          severity: 'error',
+          layer: 'outline',
+          areaM2: round2(outlineAreaM2),
+          message:
+            `The area outline (${formatArea(outlineAreaM2)}) is far larger than the catchments: they cover ${formatArea(covered)}, ` +
+            `${((100 * covered) / outlineAreaM2).toFixed(1)}% of it (at least ${MIN_OUTLINE_COVERED_SHARE * 100}% is expected). ` +
+            'Every point in the rest would be told it is in a gap of this area instead of outside it. Upload the outline of the area the hubs serve, or the missing catchments.',
+        });
+      }
     }
   }
+  return coverage;
+}
 
-  const problems = sink.toList();
-  const errors = problems.filter((p) => p.severity === 'error').length;
-  return {
-    problems,
-    errors,
-    warnings: problems.filter((p) => p.severity === 'warning').length,
-    publishable: errors === 0,
-    coverage,
-  };
+/**
+ * The outline's own geometry: the validity problems that make "inside the area" ambiguous, and an
+ * outline that encloses nothing, block publishing. Returns whether the outline can be used for the
+ * coverage checks.
+ */
+function checkOutline(outline: Layer, sink: Sink, budget: BudgetMeter): boolean {
+  let usable = true;
+  for (const f of outline.features) {
+    for (const v of checkValidity(f.properties.id, f.geometry, { budget })) {
+      const blocking = BLOCKING_VALIDITY_KINDS.has(v.kind);
+      if (blocking) usable = false;
+      sink.add({
+        kind: v.kind,
+        severity: blocking ? 'error' : 'warning',
+        layer: 'outline',
+        feature: v.feature,
+        location: [v.location[0], v.location[1]],
+        message: blocking
+          ? `${v.message} Whether a point is inside the area is ambiguous: repair the outline and upload it again.`
+          : `${v.message} Not valid OGC geometry, but lookups are well defined; fix it when convenient.`,
+      });
+    }
+  }
+  return usable;
 }
 
 /**

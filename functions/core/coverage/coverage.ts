@@ -6,15 +6,18 @@
 // - features (parts) outside the outline.
 // Pieces below the sliver tolerance are reported apart, counted and summed, as digitising noise.
 // Semantics and JSON schema: docs/alignment.md ("Coverage").
+import type Flatbush from 'flatbush';
 import type { MultiPolygon, Polygon } from 'geojson';
-import { geometryAreaM2 } from '../geo/area.js';
+import { geometryAreaM2, lngLatLengthM } from '../geo/area.js';
 import type { Layer } from '../model.js';
+import type { BudgetMeter } from '../overlay/budget.js';
 import { interiorPoint } from '../overlay/interior-point.js';
-import { overlayLayers, pairGeometry } from '../overlay/layers.js';
+import { boxIndex, overlayLayers, pairGeometry } from '../overlay/layers.js';
 import { overlayPair } from '../overlay/pair.js';
 import { type OverlayLimits, type PreparedLayer, prepareLayer, projectionFor } from '../overlay/prepared.js';
 import { type UnionResult, unionLayer } from '../overlay/union.js';
-import { checkValidity, type ValidityProblem } from './validity.js';
+import { type ContiguityProblem, checkContiguity } from './contiguity.js';
+import { inspectGeometry, type ValidityProblem } from './validity.js';
 
 /** A piece is a sliver when its area or its mean width (2·area / perimeter) is below these. */
 export interface SliverTolerance {
@@ -33,6 +36,13 @@ export interface CoverageOptions {
   /** How many issues of each kind to list (the rest are counted). Default 100. */
   readonly maxListed?: number;
   readonly limits?: OverlayLimits;
+  /**
+   * The analysis's budget (vertices, time), shared with whatever else the caller checks; past it the
+   * check throws AnalysisBudgetExceededError (an InvalidGeometryError: 422).
+   */
+  readonly budget?: BudgetMeter;
+  /** What a feature is, for the contiguity messages ("catchment", "HV patch"); default "unit". */
+  readonly noun?: string;
 }
 
 export type CoverageIssueKind = 'gap' | 'overlap' | 'outside-outline';
@@ -64,6 +74,8 @@ export interface CoverageResult {
   readonly outlineAreaM2: number | null;
   readonly sliverTolerance: SliverTolerance;
   readonly invalid: readonly ValidityProblem[];
+  /** Features in more than one piece (parts not unmarked as islands), and bad island markers. */
+  readonly detached: readonly ContiguityProblem[];
   /** Problems above the sliver tolerance, largest first. */
   readonly gaps: readonly CoverageIssue[];
   readonly overlaps: readonly CoverageIssue[];
@@ -91,27 +103,28 @@ function toInput(layer: Layer) {
     id: String(f.properties?.id ?? `#${i}`),
     name: String(f.properties?.name ?? f.properties?.id ?? `#${i}`),
     geometry: f.geometry,
+    allowedIslands: f.properties?.allowedIslands,
   }));
 }
 
-function perimeterOf(mp: MultiPolygon, L: PreparedLayer): number {
+function perimeterOf(mp: MultiPolygon): number {
   let sum = 0;
-  const p = L.projection;
   for (const poly of mp.coordinates) {
     for (const ring of poly) {
       for (let i = 0; i + 1 < ring.length; i++) {
-        sum += Math.hypot(
-          p.x(ring[i + 1]![0]!) - p.x(ring[i]![0]!),
-          p.y(ring[i + 1]![1]!) - p.y(ring[i]![1]!),
-        );
+        sum += lngLatLengthM(ring[i]![0]!, ring[i]![1]!, ring[i + 1]![0]!, ring[i + 1]![1]!);
       }
     }
   }
   return sum;
 }
 
-/** Checks the coverage of `layer`; throws InvalidGeometryError only when a layer cannot be read at all. */
+/**
+ * Checks the coverage of `layer`; throws InvalidGeometryError only when a layer cannot be read at all, or
+ * (AnalysisBudgetExceededError) when the budget runs out.
+ */
 export function checkCoverage(layer: Layer, options: CoverageOptions = {}): CoverageResult {
+  const budget = options.budget;
   const tolerance: SliverTolerance = { ...DEFAULT_SLIVER_TOLERANCE, ...options.sliver };
   const maxListed = options.maxListed ?? 100;
   const notes: string[] = [];
@@ -119,19 +132,27 @@ export function checkCoverage(layer: Layer, options: CoverageOptions = {}): Cove
   const outlineInput = options.outline ? toInput(options.outline) : [];
   const projection = projectionFor([...input, ...outlineInput]);
   const L = prepareLayer(input, { projection, limits: options.limits, label: 'layer' });
+  const featureIndex = boxIndex(L);
   const isSliver = (area: number, width: number) => area < tolerance.areaM2 || width < tolerance.widthM;
   const widthOf = (area: number, perimeter: number) => (perimeter > 0 ? (2 * area) / perimeter : 0);
 
   const invalid: ValidityProblem[] = [];
-  input.forEach((f) => {
-    invalid.push(...checkValidity(f.id, f.geometry));
-  });
+  const detached: ContiguityProblem[] = [];
+  for (const f of input) {
+    const inspection = inspectGeometry(f.id, f.geometry, { budget });
+    invalid.push(...inspection.problems);
+    if (inspection.pieces)
+      detached.push(
+        ...checkContiguity(f.id, f.geometry, inspection.pieces, f.allowedIslands, options.noun ?? 'unit'),
+      );
+  }
 
   // Overlaps between features.
   const overlapIssues: CoverageIssue[] = [];
   const self = overlayLayers(L, L, {
     self: true,
     limits: options.limits,
+    budget,
     geometriesA: input.map((f) => f.geometry),
     geometriesB: input.map((f) => f.geometry),
   });
@@ -153,7 +174,7 @@ export function checkCoverage(layer: Layer, options: CoverageOptions = {}): Cove
   }
 
   // The union, for gaps (and as the covered area).
-  const union = unionLayer(L, options.limits);
+  const union = unionLayer(L, options.limits, budget);
   if (union.status !== 'ok') {
     notes.push(
       `Gaps were not checked: the union of the features could not be formed (${union.status}); ` +
@@ -166,7 +187,7 @@ export function checkCoverage(layer: Layer, options: CoverageOptions = {}): Cove
   if (options.outline) {
     const O = prepareLayer(outlineInput, { projection, limits: options.limits, label: 'outline' });
     outlineAreaM2 = O.featureArea.reduce((s, v) => s + v, 0);
-    const outlineShape = singleFeature(O, options.limits);
+    const outlineShape = singleFeature(O, options.limits, budget);
     if (!outlineShape) {
       notes.push(
         'The outline could not be merged into one shape (invalid geometry): gaps and features outside it were not checked.',
@@ -178,24 +199,32 @@ export function checkCoverage(layer: Layer, options: CoverageOptions = {}): Cove
           limits: options.limits,
           label: 'union',
         });
-        const gaps = pairGeometry(outlineShape.layer, outlineShape.index, U, 0, 'difference');
+        const gaps = pairGeometry(
+          outlineShape.layer,
+          outlineShape.index,
+          U,
+          0,
+          'difference',
+          undefined,
+          budget,
+        );
         if (gaps.method === 'failed') notes.push('The gaps against the outline could not be computed.');
         else if (gaps.geometry) {
           gapIssues.push(
             ...splitPieces('gap', gaps.geometry, U, isSliver, widthOf, (poly) =>
-              neighbours(L, poly, projection),
+              neighbours(L, featureIndex, poly),
             ),
           );
         }
       }
       for (let f = 0; f < L.size; f++) {
-        const r = overlayPair(L, f, outlineShape.layer, outlineShape.index, { op: 'difference' });
+        const r = overlayPair(L, f, outlineShape.layer, outlineShape.index, { op: 'difference', budget });
         if (r.status !== 'ok') {
           notes.push(`Whether ${L.ids[f]} lies inside the outline could not be decided (invalid geometry).`);
           continue;
         }
         if (r.areaM2 <= 0) continue;
-        const g = pairGeometry(L, f, outlineShape.layer, outlineShape.index, 'difference');
+        const g = pairGeometry(L, f, outlineShape.layer, outlineShape.index, 'difference', undefined, budget);
         if (g.geometry)
           outsideIssues.push(
             ...splitPieces('outside-outline', g.geometry, L, isSliver, widthOf, () => [L.ids[f]!]),
@@ -253,6 +282,7 @@ export function checkCoverage(layer: Layer, options: CoverageOptions = {}): Cove
     outlineAreaM2,
     sliverTolerance: tolerance,
     invalid,
+    detached,
     gaps: gaps.problems.slice(0, maxListed),
     overlaps: listedOverlaps,
     outside: outside.problems.slice(0, maxListed),
@@ -280,9 +310,10 @@ export function checkCoverage(layer: Layer, options: CoverageOptions = {}): Cove
 function singleFeature(
   O: PreparedLayer,
   limits: OverlayLimits | undefined,
+  budget: BudgetMeter | undefined,
 ): { layer: PreparedLayer; index: number } | null {
   if (O.size === 1) return { layer: O, index: 0 };
-  const u: UnionResult = unionLayer(O, limits);
+  const u: UnionResult = unionLayer(O, limits, budget);
   if (u.status !== 'ok') return null;
   return {
     layer: prepareLayer([{ id: 'outline', geometry: u.geometry }], {
@@ -306,8 +337,8 @@ function splitPieces(
   const pieces = mp.coordinates.map((rings) => {
     const poly: Polygon = { type: 'Polygon', coordinates: rings };
     const single: MultiPolygon = { type: 'MultiPolygon', coordinates: [rings] };
-    const area = geometryAreaM2(poly, { edges: 'plane', projection: L.projection });
-    const width = widthOf(area, perimeterOf(single, L));
+    const area = geometryAreaM2(poly, { edges: 'lnglat', projection: L.projection });
+    const width = widthOf(area, perimeterOf(single));
     return {
       kind,
       sliver: isSliver(area, width),
@@ -323,24 +354,21 @@ function splitPieces(
 }
 
 /** Features whose boxes meet a piece's box: "the gap between X, Y and Z". */
-function neighbours(L: PreparedLayer, poly: Polygon, projection: PreparedLayer['projection']): string[] {
+function neighbours(L: PreparedLayer, index: Flatbush, poly: Polygon): string[] {
   let x0 = Number.POSITIVE_INFINITY;
   let y0 = Number.POSITIVE_INFINITY;
   let x1 = Number.NEGATIVE_INFINITY;
   let y1 = Number.NEGATIVE_INFINITY;
-  for (const [lng, lat] of poly.coordinates[0] ?? []) {
-    const x = projection.x(lng!);
-    const y = projection.y(lat!);
+  for (const [x, y] of poly.coordinates[0] ?? []) {
+    if (x === undefined || y === undefined) continue;
     x0 = Math.min(x0, x);
     y0 = Math.min(y0, y);
     x1 = Math.max(x1, x);
     y1 = Math.max(y1, y);
   }
-  const out: string[] = [];
-  for (let f = 0; f < L.size; f++) {
-    const b = L.featureBox;
-    if (b[4 * f]! <= x1 && b[4 * f + 2]! >= x0 && b[4 * f + 1]! <= y1 && b[4 * f + 3]! >= y0)
-      out.push(L.ids[f]!);
-  }
-  return out;
+  return index
+    .search(x0, y0, x1, y1)
+    .filter((f) => f < L.size)
+    .sort((a, b) => a - b)
+    .map((f) => L.ids[f]!);
 }

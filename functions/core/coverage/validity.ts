@@ -1,19 +1,29 @@
 // OGC Simple Features validity of polygons (what PostGIS ST_IsValid / GEOS check), each problem with
-// its place. Decided with exact orientation predicates on the coordinates as given (edges straight in
-// lng/lat, as RFC 7946 and GEOS have them), so a problem is reported only when it is really there:
-// shared vertices that agree to 1e-12° are not "almost touching" anything.
+// its place, and rings too small to be areas. Decided with exact orientation predicates on the
+// coordinates as given (edges straight in lng/lat, as RFC 7946 and GEOS have them), so a problem is
+// reported only when it is really there: shared vertices that agree to 1e-12° are not "almost touching"
+// anything. One sweep line over the edges (edge-sweep.ts): O(n log n) in the vertices, within the
+// caller's budget.
 //
-// Rules checked (docs/alignment.md, "Validity"):
+// Rules checked (docs/layer-checks.md, "Geometry checks"):
 // - a ring has at least 3 distinct positions and is closed;
 // - a ring is simple: no two of its edges cross, and it does not touch itself (a repeated vertex, or a
 //   vertex on another of its edges, makes a pinched or inverted ring: invalid in OGC), no spikes;
-// - rings of one polygon do not cross, share no edge, and touch each other at most at one point;
+// - rings of one polygon do not cross, share no edge, and do not touch in a loop (two rings at two
+//   points, or a closed chain of rings), which would cut the interior apart;
 // - every hole lies inside its exterior, and no hole lies inside another hole;
-// - the polygons of a MultiPolygon do not overlap (no crossing, no shared edge, none inside another).
-// Not checked: whether touching holes disconnect the interior in more subtle chains (3+ rings).
+// - the polygons of a MultiPolygon do not overlap (no crossing, no shared edge, none inside another);
+// - and beyond OGC: a ring that does not cross itself encloses at least NEAR_ZERO_AREA_M2 and is at
+//   least NEAR_ZERO_WIDTH_M wide on average (a point or a line drawn as a polygon is not an area).
+// A crossing inside two edges ends the sweep (the first one found is reported, as GEOS does): fix it and
+// check again.
 import type { Position } from 'geojson';
+import { lngLatLengthM, signedRingAreaM2 } from '../geo/area.js';
 import type { AreaGeometry } from '../model.js';
+import { BudgetMeter } from '../overlay/budget.js';
 import { orientSign } from '../overlay/predicates.js';
+import { type SweepRings, scratch, sweepRings } from './edge-sweep.js';
+import { analyseStar } from './vertex-star.js';
 
 export type ValidityKind =
   | 'ring-too-short'
@@ -26,7 +36,8 @@ export type ValidityKind =
   | 'hole-outside-shell'
   | 'nested-holes'
   | 'parts-overlap'
-  | 'parts-share-edge';
+  | 'parts-share-edge'
+  | 'ring-near-zero-area';
 
 export interface ValidityProblem {
   readonly kind: ValidityKind;
@@ -36,19 +47,33 @@ export interface ValidityProblem {
   readonly location: readonly [number, number];
 }
 
+/**
+ * The validity problems that block publishing: they make point-in-polygon answers ambiguous, or leave a
+ * ring enclosing nothing (a point, a line: every family there falls into a gap). The others (a ring
+ * touching itself at a point, rings sharing an edge...) leave every lookup well defined, and occur in
+ * official boundaries (6 of the Gloucestershire OAs and LSOAs have a pinched ring).
+ */
+export const BLOCKING_VALIDITY_KINDS: ReadonlySet<ValidityKind> = new Set<ValidityKind>([
+  'self-intersection',
+  'rings-cross',
+  'hole-outside-shell',
+  'nested-holes',
+  'parts-overlap',
+  'ring-too-short',
+  'ring-near-zero-area',
+]);
+
 /** At most this many problems are listed per feature (a broken 50,000-vertex ring stays readable). */
 export const MAX_VALIDITY_PROBLEMS_PER_FEATURE = 20;
 
-interface Edge {
-  readonly part: number;
-  readonly ring: number;
-  /** Index in the cleaned ring. */
-  readonly i: number;
-  readonly n: number;
-  readonly ax: number;
-  readonly ay: number;
-  readonly bx: number;
-  readonly by: number;
+/** Below this area (m²) a ring encloses nothing: a point, a line, a scribble. */
+export const NEAR_ZERO_AREA_M2 = 1;
+/** Below this mean width (m, 2·area / perimeter) a ring is a line drawn twice, not an area. */
+export const NEAR_ZERO_WIDTH_M = 0.01;
+
+export interface ValidityOptions {
+  /** The analysis's budget (vertices, time): shared by every feature and layer of one analysis. */
+  readonly budget?: BudgetMeter;
 }
 
 function cleanRing(ring: readonly Position[]): Position[] {
@@ -62,32 +87,56 @@ function cleanRing(ring: readonly Position[]): Position[] {
   return out;
 }
 
-function onSegment(ax: number, ay: number, bx: number, by: number, px: number, py: number): boolean {
-  return Math.min(ax, bx) <= px && px <= Math.max(ax, bx) && Math.min(ay, by) <= py && py <= Math.max(ay, by);
+/** Where a ring is in its feature: part (polygon of a MultiPolygon) and index (0 = exterior). */
+interface RingPlace {
+  readonly part: number;
+  readonly index: number;
+  /** The ring's positions, cleaned (no repeats, not closed). */
+  readonly positions: readonly Position[];
 }
 
-/** Even-odd point in ring, plus whether the point is on the ring (exactly). */
-function locateInRing(ring: readonly Position[], px: number, py: number): 'in' | 'out' | 'on' {
-  let inside = false;
-  const n = ring.length;
-  for (let i = 0, j = n - 1; i < n; j = i++) {
-    const [xi, yi] = ring[i]! as [number, number];
-    const [xj, yj] = ring[j]! as [number, number];
-    const o = orientSign(xj, yj, xi, yi, px, py);
-    if (o === 0 && onSegment(xj, yj, xi, yi, px, py)) return 'on';
-    if (yi > py !== yj > py) {
-      // Upward edge j→i crosses the ray right of p when p is left of it.
-      if (yi > yj === o > 0) inside = !inside;
-    }
-  }
-  return inside ? 'in' : 'out';
+const ringName = (r: RingPlace) => `Ring ${r.index + 1} of part ${r.part + 1}`;
+
+/**
+ * Checks one feature's geometry; `feature` names it in the problems. O(n log n) in its vertices; throws
+ * AnalysisBudgetExceededError when the budget runs out.
+ */
+export function checkValidity(
+  feature: string,
+  geometry: AreaGeometry,
+  options: ValidityOptions = {},
+): ValidityProblem[] {
+  return inspectGeometry(feature, geometry, options).problems;
 }
 
-/** Checks one feature's geometry; `feature` names it in the problems. */
-export function checkValidity(feature: string, geometry: AreaGeometry): ValidityProblem[] {
+/**
+ * The parts of a MultiPolygon joined where their closed sets meet (a shared stretch of edge, or a single
+ * point: touching at a vertex joins them), with their area; a Polygon is one piece.
+ */
+export interface Piece {
+  /** Indexes of its parts in the MultiPolygon, ascending. */
+  readonly parts: readonly number[];
+  /** Area in m² on the ellipsoid (edges straight in lng/lat); NaN when the feature is one piece. */
+  readonly areaM2: number;
+}
+
+export interface GeometryInspection {
+  readonly problems: ValidityProblem[];
+  /** The connected pieces, largest first; null when a crossing left them undecided. */
+  readonly pieces: readonly Piece[] | null;
+}
+
+/** Validity problems and the connected pieces of one feature, from one sweep. */
+export function inspectGeometry(
+  feature: string,
+  geometry: AreaGeometry,
+  options: ValidityOptions = {},
+): GeometryInspection {
+  const budget = options.budget ?? BudgetMeter.unlimited();
   const problems: ValidityProblem[] = [];
   const seen = new Set<string>();
-  const add = (kind: ValidityKind, x: number, y: number, message: string) => {
+  // Past the cap problems are no longer listed, but the sweep goes on: the pieces need all of it.
+  const add = (kind: ValidityKind, x: number, y: number, message: string): void => {
     if (problems.length >= MAX_VALIDITY_PROBLEMS_PER_FEATURE) return;
     const key = `${kind}|${x}|${y}`;
     if (seen.has(key)) return;
@@ -95,236 +144,331 @@ export function checkValidity(feature: string, geometry: AreaGeometry): Validity
     problems.push({ kind, feature, message, location: [x, y] });
   };
   const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
-  const rings: Position[][][] = [];
-  const edges: Edge[] = [];
+  let total = 0;
+  for (const poly of polygons) for (const ring of poly) total += ring.length;
+  budget.spendVertices(total, `Feature ${feature}`);
+
+  // Rings: closed, at least 3 distinct positions.
+  const places: RingPlace[] = [];
   polygons.forEach((poly, part) => {
-    const cleaned: Position[][] = [];
-    poly.forEach((raw, ring) => {
+    poly.forEach((raw, index) => {
       const first = raw[0];
       const last = raw[raw.length - 1];
+      const where = `Ring ${index + 1} of part ${part + 1}`;
       if (first && last && (first[0] !== last[0] || first[1] !== last[1])) {
-        add(
-          'ring-not-closed',
-          first[0]!,
-          first[1]!,
-          `Ring ${ring + 1} of part ${part + 1} does not end where it starts.`,
-        );
+        add('ring-not-closed', first[0]!, first[1]!, `${where} does not end where it starts.`);
       }
-      const r = cleanRing(raw);
-      if (r.length < 3) {
+      const positions = cleanRing(raw);
+      if (positions.length < 3) {
         if (first)
           add(
             'ring-too-short',
             first[0]!,
             first[1]!,
-            `Ring ${ring + 1} of part ${part + 1} has fewer than 3 distinct positions.`,
+            `${where} has ${positions.length === 1 ? 'only one distinct position (a point)' : 'fewer than 3 distinct positions'}: it encloses nothing.`,
           );
-        cleaned.push([]);
         return;
       }
-      cleaned.push(r);
-      for (let i = 0; i < r.length; i++) {
-        const a = r[i]!;
-        const b = r[(i + 1) % r.length]!;
-        edges.push({ part, ring, i, n: r.length, ax: a[0]!, ay: a[1]!, bx: b[0]!, by: b[1]! });
-      }
+      places.push({ part, index, positions });
     });
-    rings.push(cleaned);
   });
-  checkEdgePairs(edges, add);
-  // Touches between two different rings of one polygon: more than one point splits the interior.
-  // (Collected by checkEdgePairs through `add` with kind 'rings-touch-twice' only when needed.)
-  rings.forEach((poly, part) => {
-    const shell = poly[0];
-    if (!shell || shell.length < 3) return;
-    for (let h = 1; h < poly.length; h++) {
-      const hole = poly[h]!;
-      if (hole.length < 3) continue;
-      const probe = hole.find((p) => locateInRing(shell, p[0]!, p[1]!) !== 'on');
-      if (probe && locateInRing(shell, probe[0]!, probe[1]!) === 'out') {
-        add(
-          'hole-outside-shell',
-          probe[0]!,
-          probe[1]!,
-          `Hole ${h} of part ${part + 1} lies outside its exterior ring.`,
+  const R = flatten(places);
+  const selfCrossed = new Set<number>();
+
+  // Spikes: a ring that runs out and straight back along itself.
+  for (let v = 0; v < R.n; v++) {
+    const p = R.prev[v]!;
+    const q = R.next[v]!;
+    const [x, y] = [R.xs[v]!, R.ys[v]!];
+    if (orientSign(R.xs[p]!, R.ys[p]!, x, y, R.xs[q]!, R.ys[q]!) !== 0) continue;
+    if ((R.xs[p]! - x) * (R.xs[q]! - x) + (R.ys[p]! - y) * (R.ys[q]! - y) <= 0) continue;
+    selfCrossed.add(R.ringOf[v]!);
+    add('self-intersection', x, y, `${ringName(places[R.ringOf[v]!]!)} doubles back on itself (a spike).`);
+  }
+
+  const partOf = (r: number) => places[r]!.part;
+  const roles = { partOf, isHole: (r: number) => places[r]!.index > 0 };
+  // Parts whose closed sets meet are one piece.
+  const joined = new UnionFind(polygons.length);
+  // Rings of one part that touch, as a graph of rings and touch points: a cycle cuts the interior apart.
+  const touches = new UnionFind(places.length);
+  const touchCounts = new Map<string, number>();
+  const sweep = sweepRings(R, budget, {
+    crossing(e, f, x, y) {
+      const [r1, r2] = [R.ringOf[e]!, R.ringOf[f]!];
+      const first = ' (the first crossing found: fix it and check again, as others may follow)';
+      if (r1 === r2) {
+        selfCrossed.add(r1);
+        add('self-intersection', x, y, `${ringName(places[r1]!)} crosses itself (a bow-tie)${first}.`);
+      } else if (partOf(r1) === partOf(r2)) {
+        add('rings-cross', x, y, `${pair(places, r1, r2)} cross${first}.`);
+      } else {
+        add('parts-overlap', x, y, `Parts ${partOf(r1) + 1} and ${partOf(r2) + 1} cross each other${first}.`);
+      }
+    },
+    overlap(e, f, x, y) {
+      const [r1, r2] = [R.ringOf[e]!, R.ringOf[f]!];
+      if (r1 === r2) {
+        selfCrossed.add(r1);
+        return add(
+          'self-intersection',
+          x,
+          y,
+          `${ringName(places[r1]!)} doubles back on itself (a spike or overlapping edges).`,
         );
       }
-      for (let k = 1; k < poly.length; k++) {
-        if (k === h || poly[k]!.length < 3) continue;
-        const inner = hole.find((p) => locateInRing(poly[k]!, p[0]!, p[1]!) !== 'on');
-        if (inner && locateInRing(poly[k]!, inner[0]!, inner[1]!) === 'in') {
-          add('nested-holes', inner[0]!, inner[1]!, `Hole ${h} of part ${part + 1} lies inside hole ${k}.`);
+      if (partOf(r1) === partOf(r2))
+        return add('rings-share-edge', x, y, `${pair(places, r1, r2)} share an edge.`);
+      joined.union(partOf(r1), partOf(r2));
+      return add(
+        'parts-share-edge',
+        x,
+        y,
+        `Parts ${partOf(r1) + 1} and ${partOf(r2) + 1} share an edge (a MultiPolygon's parts may touch only at points).`,
+      );
+    },
+    point(x, y, passes) {
+      for (let k = 0; k < passes.length; k++) budget.tick();
+      const findings = analyseStar(x, y, passes, roles);
+      const crossed = new Set<number>();
+      for (const f of findings) {
+        if (f.kind === 'self-crossing') {
+          crossed.add(f.ring);
+          selfCrossed.add(f.ring);
+          add(
+            'self-intersection',
+            x,
+            y,
+            `${ringName(places[f.ring]!)} crosses or folds over itself at a vertex.`,
+          );
+        } else if (f.kind === 'rings-cross') {
+          add('rings-cross', x, y, `${pair(places, f.ring, f.other)} cross at a vertex.`);
+        } else {
+          add('parts-overlap', x, y, `Parts ${f.part + 1} and ${f.other + 1} overlap at a vertex.`);
         }
       }
-    }
-  });
-  // A part wholly inside another part (no crossing, so not caught above).
-  for (let p = 0; p < rings.length; p++) {
-    for (let q = 0; q < rings.length; q++) {
-      if (p === q) continue;
-      const shellP = rings[p]![0];
-      const shellQ = rings[q]![0];
-      if (!shellP?.length || !shellQ?.length) continue;
-      const probe = shellP.find((pt) => locateInRing(shellQ, pt[0]!, pt[1]!) !== 'on');
-      if (!probe || locateInRing(shellQ, probe[0]!, probe[1]!) !== 'in') continue;
-      const inHole = rings[q]!.slice(1).some(
-        (hole) => hole.length >= 3 && locateInRing(hole, probe[0]!, probe[1]!) !== 'out',
-      );
-      if (!inHole) add('parts-overlap', probe[0]!, probe[1]!, `Part ${p + 1} lies inside part ${q + 1}.`);
-    }
-  }
-  return problems;
-}
-
-/** About this many edges per slab when pairing edges for the intersection tests. */
-const EDGES_PER_SLAB = 4;
-
-function checkEdgePairs(
-  edges: readonly Edge[],
-  add: (kind: ValidityKind, x: number, y: number, message: string) => void,
-): void {
-  const n = edges.length;
-  if (n < 2) return;
-  let y0 = Number.POSITIVE_INFINITY;
-  let y1 = Number.NEGATIVE_INFINITY;
-  for (const e of edges) {
-    y0 = Math.min(y0, e.ay, e.by);
-    y1 = Math.max(y1, e.ay, e.by);
-  }
-  const k = Math.max(1, Math.ceil(n / EDGES_PER_SLAB));
-  const inv = y1 > y0 ? k / (y1 - y0) : 0;
-  const slabOf = (y: number) => Math.min(k - 1, Math.max(0, Math.floor((y - y0) * inv)));
-  const slabs: number[][] = Array.from({ length: k }, () => []);
-  edges.forEach((e, idx) => {
-    for (let s = slabOf(Math.min(e.ay, e.by)); s <= slabOf(Math.max(e.ay, e.by)); s++) slabs[s]!.push(idx);
-  });
-  const ringTouches = new Map<string, Set<string>>();
-  for (let s = 0; s < k; s++) {
-    const list = slabs[s]!;
-    for (let u = 0; u < list.length; u++) {
-      const e = edges[list[u]!]!;
-      for (let v = u + 1; v < list.length; v++) {
-        const f = edges[list[v]!]!;
-        // Test each pair once: in the first slab both edges reach.
-        const first = Math.max(slabOf(Math.min(e.ay, e.by)), slabOf(Math.min(f.ay, f.by)));
-        if (first !== s) continue;
-        if (Math.max(e.ax, e.bx) < Math.min(f.ax, f.bx) || Math.max(f.ax, f.bx) < Math.min(e.ax, e.bx))
-          continue;
-        if (Math.max(e.ay, e.by) < Math.min(f.ay, f.by) || Math.max(f.ay, f.by) < Math.min(e.ay, e.by))
-          continue;
-        testPair(e, f, add, ringTouches);
+      const counts = new Map<number, number>();
+      for (const pass of passes) counts.set(pass.ring, (counts.get(pass.ring) ?? 0) + 1);
+      for (const [ring, n] of counts) {
+        if (n > 1 && !crossed.has(ring))
+          add(
+            'ring-self-touch',
+            x,
+            y,
+            `${ringName(places[ring]!)} touches itself (a pinched or inverted ring).`,
+          );
       }
+      const partsHere = [...new Set(passes.map((pass) => partOf(pass.ring)))];
+      for (const part of partsHere.slice(1)) joined.union(partsHere[0]!, part);
+      // Touches between different rings of one part: the rings meeting here join this point; a ring
+      // already joined to the others closes a loop of touches.
+      const byPart = new Map<number, number[]>();
+      for (const pass of passes) {
+        const rings = byPart.get(partOf(pass.ring)) ?? [];
+        if (!rings.includes(pass.ring)) rings.push(pass.ring);
+        byPart.set(partOf(pass.ring), rings);
+      }
+      for (const rings of byPart.values()) {
+        if (rings.length < 2) continue;
+        const point = touches.addNode();
+        for (const r of rings) {
+          if (touches.union(r, point)) continue;
+          const again = rings.find((m) => m !== r && (touchCounts.get(pairKey(m, r)) ?? 0) > 0);
+          add(
+            'rings-touch-twice',
+            x,
+            y,
+            again !== undefined
+              ? `${pair(places, again, r)} touch at two or more points, which cuts the polygon's interior apart.`
+              : `Rings of part ${partOf(r) + 1} touch each other in a closed chain, which cuts the polygon's interior apart.`,
+          );
+        }
+        for (let i = 0; i < rings.length; i++)
+          for (let j = i + 1; j < rings.length; j++) {
+            const key = pairKey(rings[i]!, rings[j]!);
+            touchCounts.set(key, (touchCounts.get(key) ?? 0) + 1);
+          }
+      }
+    },
+  });
+
+  if (sweep.complete) checkNesting(places, sweep.parent, add, joined);
+  // Near-zero rings: the ones that do not cross themselves (a bow-tie's area means nothing).
+  places.forEach((place, r) => {
+    if (selfCrossed.has(r) || !mayBeNearZero(place.positions)) return;
+    const ring = place.positions;
+    const area = Math.abs(signedRingAreaM2(ring, { edges: 'lnglat' }));
+    let perimeter = 0;
+    for (let i = 0; i < ring.length; i++) {
+      const a = ring[i]!;
+      const b = ring[(i + 1) % ring.length]!;
+      perimeter += lngLatLengthM(a[0]!, a[1]!, b[0]!, b[1]!);
     }
-  }
-  for (const [key, points] of ringTouches) {
-    if (points.size < 2) continue;
-    const [x, y] = [...points][1]!.split(',').map(Number) as [number, number];
-    const [p, r1, r2] = key.split('|').map(Number) as [number, number, number];
+    const width = perimeter > 0 ? (2 * area) / perimeter : 0;
+    if (area >= NEAR_ZERO_AREA_M2 && width >= NEAR_ZERO_WIDTH_M) return;
+    const fmt = (v: number) => (v < 0.01 ? v.toExponential(1) : v.toFixed(2));
     add(
-      'rings-touch-twice',
-      x,
-      y,
-      `Rings ${r1 + 1} and ${r2 + 1} of part ${p + 1} touch at ${points.size} points, which cuts the polygon's interior apart.`,
+      'ring-near-zero-area',
+      ring[0]![0]!,
+      ring[0]![1]!,
+      `${ringName(place)} encloses ${fmt(area)} m², ${fmt(width)} m wide on average (under ${NEAR_ZERO_AREA_M2} m², ` +
+        `or under ${NEAR_ZERO_WIDTH_M * 100} cm wide): a point or a line, not an area. Redraw it or remove it.`,
     );
-  }
+  });
+  return { problems, pieces: sweep.complete ? piecesOf(polygons, places, joined) : null };
 }
 
-function testPair(
-  e: Edge,
-  f: Edge,
+/**
+ * The parts grouped by `joined`, largest first. Parts with no exterior of 3 or more positions (reported
+ * as too short) are no piece. Areas are measured only when there are two pieces or more.
+ */
+function piecesOf(
+  polygons: readonly (readonly (readonly Position[])[])[],
+  places: readonly RingPlace[],
+  joined: UnionFind,
+): Piece[] {
+  const withShell = new Set(places.filter((p) => p.index === 0).map((p) => p.part));
+  const groups = new Map<number, number[]>();
+  for (let p = 0; p < polygons.length; p++) {
+    if (!withShell.has(p)) continue;
+    const root = joined.find(p);
+    const group = groups.get(root);
+    if (group) group.push(p);
+    else groups.set(root, [p]);
+  }
+  if (groups.size <= 1) return [...groups.values()].map((parts) => ({ parts, areaM2: Number.NaN }));
+  const area = new Float64Array(polygons.length);
+  for (const place of places) {
+    const a = Math.abs(signedRingAreaM2(place.positions, { edges: 'lnglat' }));
+    area[place.part] = area[place.part]! + (place.index === 0 ? a : -a);
+  }
+  return [...groups.values()]
+    .map((parts) => ({ parts, areaM2: parts.reduce((s, p) => s + area[p]!, 0) }))
+    .sort((a, b) => b.areaM2 - a.areaM2);
+}
+
+/**
+ * A cheap look (metres per degree at the ring's latitude, within a few per cent) that rules out the
+ * exact ellipsoidal measure for every ring well above the near-zero thresholds.
+ */
+function mayBeNearZero(ring: readonly Position[]): boolean {
+  const [x0, y0] = ring[0]! as [number, number];
+  const kx = 111_320 * Math.cos((y0 * Math.PI) / 180);
+  const ky = 110_574;
+  let twice = 0;
+  let perimeter = 0;
+  for (let i = 0; i < ring.length; i++) {
+    const a = ring[i]!;
+    const b = ring[(i + 1) % ring.length]!;
+    twice += (a[0]! - x0) * (b[1]! - y0) - (b[0]! - x0) * (a[1]! - y0);
+    perimeter += Math.hypot((b[0]! - a[0]!) * kx, (b[1]! - a[1]!) * ky);
+  }
+  const area = (Math.abs(twice) / 2) * kx * ky;
+  return area < 2 * NEAR_ZERO_AREA_M2 || (2 * area) / perimeter < 2 * NEAR_ZERO_WIDTH_M;
+}
+
+const pairKey = (r1: number, r2: number) => (r1 < r2 ? `${r1}|${r2}` : `${r2}|${r1}`);
+
+function pair(places: readonly RingPlace[], r1: number, r2: number): string {
+  const [a, b] = r1 < r2 ? [r1, r2] : [r2, r1];
+  return `Rings ${places[a]!.index + 1} and ${places[b]!.index + 1} of part ${places[a]!.part + 1}`;
+}
+
+/** The rings flat, for the sweep. */
+function flatten(places: readonly RingPlace[]): SweepRings {
+  let n = 0;
+  for (const p of places) n += p.positions.length;
+  const xs = scratch('xs', n, Float64Array);
+  const ys = scratch('ys', n, Float64Array);
+  const next = scratch('next', n, Int32Array);
+  const prev = scratch('prev', n, Int32Array);
+  const ringOf = scratch('ringOf', n, Int32Array);
+  const ringPart = new Int32Array(places.length);
+  const ringHole = new Uint8Array(places.length);
+  let v = 0;
+  places.forEach((place, r) => {
+    ringPart[r] = place.part;
+    ringHole[r] = place.index > 0 ? 1 : 0;
+    const m = place.positions.length;
+    for (let i = 0; i < m; i++) {
+      xs[v + i] = place.positions[i]![0]!;
+      ys[v + i] = place.positions[i]![1]!;
+      next[v + i] = v + ((i + 1) % m);
+      prev[v + i] = v + ((i + m - 1) % m);
+      ringOf[v + i] = r;
+    }
+    v += m;
+  });
+  return { n, xs, ys, next, prev, ringOf, rings: places.length, ringPart, ringHole };
+}
+
+/**
+ * Holes in their own exterior and in no other hole; exteriors in no other part's exterior (an island in
+ * another part's hole is fine). From the sweep's innermost containing ring of each ring.
+ */
+function checkNesting(
+  places: readonly RingPlace[],
+  parent: Int32Array,
   add: (kind: ValidityKind, x: number, y: number, message: string) => void,
-  ringTouches: Map<string, Set<string>>,
+  joined: UnionFind,
 ): void {
-  const sameRing = e.part === f.part && e.ring === f.ring;
-  const adjacent = sameRing && ((e.i + 1) % e.n === f.i || (f.i + 1) % f.n === e.i);
-  const o1 = orientSign(e.ax, e.ay, e.bx, e.by, f.ax, f.ay);
-  const o2 = orientSign(e.ax, e.ay, e.bx, e.by, f.bx, f.by);
-  if (o1 === o2 && o1 !== 0) return;
-  const o3 = orientSign(f.ax, f.ay, f.bx, f.by, e.ax, e.ay);
-  const o4 = orientSign(f.ax, f.ay, f.bx, f.by, e.bx, e.by);
-  if (o3 === o4 && o3 !== 0) return;
-  const where = `part ${e.part + 1}`;
-  if (o1 === 0 && o2 === 0) {
-    // Collinear: a shared stretch (not just a shared endpoint) is an overlap of the boundary.
-    const lo = (a: number, b: number) => Math.min(a, b);
-    const hi = (a: number, b: number) => Math.max(a, b);
-    const useX = e.ax !== e.bx;
-    const [e0, e1] = useX ? [lo(e.ax, e.bx), hi(e.ax, e.bx)] : [lo(e.ay, e.by), hi(e.ay, e.by)];
-    const [f0, f1] = useX ? [lo(f.ax, f.bx), hi(f.ax, f.bx)] : [lo(f.ay, f.by), hi(f.ay, f.by)];
-    const from = Math.max(e0, f0);
-    const to = Math.min(e1, f1);
-    if (to < from) return;
-    const at: [number, number] = useX
-      ? [from, e.ay + ((from - e.ax) * (e.by - e.ay)) / (e.bx - e.ax)]
-      : [e.ax + ((from - e.ay) * (e.bx - e.ax)) / (e.by - e.ay), from];
-    if (to > from) {
-      if (sameRing)
+  const shellOf = new Map<number, number>();
+  places.forEach((p, r) => {
+    if (p.index === 0) shellOf.set(p.part, r);
+  });
+  places.forEach((place, r) => {
+    const [x, y] = place.positions[0]! as [number, number];
+    const q = parent[r]!;
+    const outer = q >= 0 ? places[q]! : undefined;
+    if (place.index > 0) {
+      if (q === shellOf.get(place.part)) return;
+      if (outer && outer.part === place.part && outer.index > 0)
         add(
-          'self-intersection',
-          at[0],
-          at[1],
-          `Ring ${e.ring + 1} of ${where} doubles back on itself (a spike or overlapping edges).`,
-        );
-      else if (e.part === f.part)
-        add(
-          'rings-share-edge',
-          at[0],
-          at[1],
-          `Rings ${e.ring + 1} and ${f.ring + 1} of ${where} share an edge.`,
+          'nested-holes',
+          x,
+          y,
+          `Hole ${place.index} of part ${place.part + 1} lies inside hole ${outer.index}.`,
         );
       else
         add(
-          'parts-share-edge',
-          at[0],
-          at[1],
-          `Parts ${e.part + 1} and ${f.part + 1} share an edge (a MultiPolygon's parts may touch only at points).`,
+          'hole-outside-shell',
+          x,
+          y,
+          `Hole ${place.index} of part ${place.part + 1} lies outside its exterior ring.`,
         );
-      return;
+    } else if (outer && outer.index === 0) {
+      joined.union(place.part, outer.part);
+      add('parts-overlap', x, y, `Part ${place.part + 1} lies inside part ${outer.part + 1}.`);
     }
-    // A single common point of collinear edges: treat as a touch below.
+  });
+}
+
+/** Union–find over rings and touch points (nodes added as points are met). */
+class UnionFind {
+  private readonly up: number[];
+  constructor(n: number) {
+    this.up = Array.from({ length: n }, (_, i) => i);
   }
-  if (adjacent) {
-    // Consecutive edges meet at their shared vertex by construction; anything more was caught above.
-    return;
+  addNode(): number {
+    this.up.push(this.up.length);
+    return this.up.length - 1;
   }
-  const proper = o1 !== 0 && o2 !== 0 && o3 !== 0 && o4 !== 0;
-  let x: number;
-  let y: number;
-  if (proper) {
-    const d = (e.bx - e.ax) * (f.by - f.ay) - (e.by - e.ay) * (f.bx - f.ax);
-    const t = ((f.ax - e.ax) * (f.by - f.ay) - (f.ay - e.ay) * (f.bx - f.ax)) / d;
-    x = e.ax + t * (e.bx - e.ax);
-    y = e.ay + t * (e.by - e.ay);
-  } else if (o1 === 0 && onSegment(e.ax, e.ay, e.bx, e.by, f.ax, f.ay)) {
-    [x, y] = [f.ax, f.ay];
-  } else if (o2 === 0 && onSegment(e.ax, e.ay, e.bx, e.by, f.bx, f.by)) {
-    [x, y] = [f.bx, f.by];
-  } else if (o3 === 0 && onSegment(f.ax, f.ay, f.bx, f.by, e.ax, e.ay)) {
-    [x, y] = [e.ax, e.ay];
-  } else if (o4 === 0 && onSegment(f.ax, f.ay, f.bx, f.by, e.bx, e.by)) {
-    [x, y] = [e.bx, e.by];
-  } else {
-    return;
-  }
-  if (sameRing) {
-    if (proper) add('self-intersection', x, y, `Ring ${e.ring + 1} of ${where} crosses itself (a bow-tie).`);
-    else
-      add(
-        'ring-self-touch',
-        x,
-        y,
-        `Ring ${e.ring + 1} of ${where} touches itself (a pinched or inverted ring).`,
-      );
-  } else if (e.part === f.part) {
-    if (proper) add('rings-cross', x, y, `Rings ${e.ring + 1} and ${f.ring + 1} of ${where} cross.`);
-    else {
-      const [r1, r2] = e.ring < f.ring ? [e.ring, f.ring] : [f.ring, e.ring];
-      const key = `${e.part}|${r1}|${r2}`;
-      const points = ringTouches.get(key) ?? new Set<string>();
-      points.add(`${x},${y}`);
-      ringTouches.set(key, points);
+  find(i: number): number {
+    let root = i;
+    while (this.up[root] !== root) root = this.up[root]!;
+    while (this.up[i] !== root) {
+      const nextUp = this.up[i]!;
+      this.up[i] = root;
+      i = nextUp;
     }
-  } else if (proper) {
-    add('parts-overlap', x, y, `Parts ${e.part + 1} and ${f.part + 1} cross each other.`);
+    return root;
+  }
+  /** Joins two nodes; false when they were joined already (the new link closes a cycle). */
+  union(a: number, b: number): boolean {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra === rb) return false;
+    this.up[ra] = rb;
+    return true;
   }
 }

@@ -4,17 +4,19 @@
 // equal-area projection
 //   x = a·(λ − λ0),   y = (a/2)·(q(φ) − q(φ0)),
 //   q(φ) = (1 − e²)·[sin φ / (1 − e² sin² φ) + atanh(e sin φ) / e]
-// whose Jacobian is exactly the ellipsoid's area element a²(1 − e²) cos φ / (1 − e² sin² φ)², so a planar
-// shoelace sum over projected vertices is the ellipsoidal area of the polygon whose edges are straight in
-// that plane. Edges are geodesics (as in PostGIS geography), not straight lines of that plane: a 3.6 km
-// edge at 52°N bows ~0.3 m away from its chord, enough to move a small polygon's area by 1.5e-4. So each
-// edge also carries its "bow", the area between chord and geodesic: −(2/3)·(chord × offset of the
-// geodesic midpoint), exact to O(L⁵). With it, areas agree with GeographicLib's geodesic PolygonArea to
-// 2e-9 relative on the real layers (without it: 2e-6 median, 1.5e-4 worst). turf's spherical `area`
-// reads 0.36% low here because it uses a sphere of radius a.
-//
-// The projection is also the plane in which the overlay engine computes intersection areas, so the
-// overlaps of one polygon with a partition add up to that polygon's area exactly.
+// whose Jacobian is exactly the ellipsoid's area element a²(1 − e²) cos φ / (1 − e² sin² φ)², so the area
+// of any region is its area in that plane, and a line integral around its boundary (Green's theorem)
+// gives it. What the boundary is between two vertices is a choice, and it matters at the 1e-4 level for
+// kilometre-long edges:
+// - `lnglat` (the overlay engine's, and RFC 7946's, GEOS's and QGIS's): an edge is straight in
+//   (lng, lat). In the plane it is the curve x linear, y = Y(φ) with φ linear: the shoelace term of its
+//   chord plus its "bow", −Δx·(∫y dt − (y1 + y2)/2), by Simpson's rule (exact to O(Δφ⁴)). Because an
+//   edge's pieces are straight in (lng, lat) too, the bows of the pieces add up to the bow of the edge, so
+//   areas of clipped pieces add up to the area of the whole exactly.
+// - `geodesic` (PostGIS geography, GeographicLib): each edge also carries the area between chord and
+//   geodesic, −(2/3)·(chord × offset of the geodesic midpoint), exact to O(L⁵); agrees with
+//   GeographicLib's PolygonArea to 2e-9 on the real layers.
+// turf's spherical `area` reads 0.36% low here because it uses a sphere of radius a.
 import type { Position } from 'geojson';
 import type { AreaGeometry } from '../model.js';
 
@@ -23,6 +25,8 @@ export const WGS84_F = 1 / 298.257223563;
 const E2 = WGS84_F * (2 - WGS84_F);
 const E = Math.sqrt(E2);
 const DEG = Math.PI / 180;
+/** Simpson's rule over one interval is used for edges up to this span of latitude (degrees). */
+const SIMPSON_MAX_DEG = 0.5;
 
 /** q(φ) of the authalic latitude, from sin φ. */
 function authalicQ(sinPhi: number): number {
@@ -41,8 +45,8 @@ export const WGS84_SURFACE_M2 = 2 * Math.PI * WGS84_A * WGS84_A * Q_POLE;
 
 /**
  * An equal-area plane: metres east and north of an origin, area-preserving on the WGS84 ellipsoid.
- * Use one instance for every layer that takes part in an overlay, so identical input positions map to
- * bit-identical plane positions (the overlay relies on exact shared vertices staying exact).
+ * Use one instance for every layer that takes part in an overlay, so the area terms of identical input
+ * positions are bit-identical and the pieces of a feature add up to it exactly.
  */
 export class EqualAreaProjection {
   readonly originLng: number;
@@ -88,6 +92,31 @@ export class EqualAreaProjection {
     const x2 = this.x(lng2);
     const y2 = this.y(lat2);
     return bowFromEcef(this, x1, y1, x2, y2, lng1, lat1, lng2, lat2);
+  }
+
+  /**
+   * Signed area (m²) between the chord in this plane from (x1, y1) to (x2, y2) and the image of the edge
+   * that is straight in (lng, lat) between the same points (latitudes lat1, lat2), to add to the chord's
+   * shoelace term for a ring traversed in that direction. The edge maps to x linear, y = Y(φ) with φ
+   * linear in the same parameter t, so the difference of the line integrals ½∮(x dy − y dx) is
+   * −Δx·(∫₀¹ y dt − (y1 + y2)/2); the integral is Simpson's rule, composite for edges over half a degree
+   * of latitude (error below 1e-5 m per metre of Δx).
+   */
+  lngLatBowM2(x1: number, y1: number, lat1: number, x2: number, y2: number, lat2: number): number {
+    const dx = x2 - x1;
+    if (dx === 0 || lat1 === lat2) return 0;
+    const span = Math.abs(lat2 - lat1);
+    if (span <= SIMPSON_MAX_DEG) return (-2 / 3) * dx * (this.y((lat1 + lat2) / 2) - (y1 + y2) / 2);
+    const n = Math.ceil(span / SIMPSON_MAX_DEG);
+    const dLat = (lat2 - lat1) / n;
+    let integral = 0;
+    let ya = y1;
+    for (let k = 0; k < n; k++) {
+      const yb = k + 1 === n ? y2 : this.y(lat1 + (k + 1) * dLat);
+      integral += (ya + 4 * this.y(lat1 + (k + 0.5) * dLat) + yb) / 6;
+      ya = yb;
+    }
+    return -dx * (integral / n - (y1 + y2) / 2);
   }
 
   /** Back to [lng, lat] (Newton's method on q; converges to 1e-15 rad in 3-4 steps for |lat| < 89°). */
@@ -186,11 +215,11 @@ export function bowFromChord(
 
 /**
  * How polygon edges run between their vertices: `geodesic` (PostGIS geography, GeographicLib) or
- * `plane`, straight in the equal-area plane — the overlay engine's semantics, within ~1e-7 of straight
- * lines in (lng, lat) as RFC 7946 has them; the two differ by up to 1.5e-4 of a polygon's area on the
- * real layers (median 2e-6), from their few kilometre-long edges.
+ * `lnglat`, straight in (lng, lat) as RFC 7946 has them — the overlay engine's semantics, and GEOS's
+ * and QGIS's. The two differ by up to 1.5e-4 of a polygon's area on the real layers (median 2e-6), from
+ * their few kilometre-long edges.
  */
-export type EdgeSemantics = 'geodesic' | 'plane';
+export type EdgeSemantics = 'geodesic' | 'lnglat';
 
 export interface AreaOptions {
   /** Default `geodesic`. */
@@ -205,7 +234,7 @@ export interface AreaOptions {
  */
 export function signedRingAreaM2(ring: readonly Position[], options: AreaOptions = {}): number {
   const projection = options.projection;
-  const geodesic = (options.edges ?? 'geodesic') === 'geodesic';
+  const edges = options.edges ?? 'geodesic';
   const n = ring.length;
   if (n < 3) return 0;
   const p = projection ?? EqualAreaProjection.near(ring[0]![0]!, ring[0]![1]!);
@@ -222,11 +251,53 @@ export function signedRingAreaM2(ring: readonly Position[], options: AreaOptions
     const x = p.x(q[0]!) - x0;
     const y = p.y(q[1]!) - y0;
     sum += px * y - x * py;
-    if (geodesic) bow += p.edgeBowM2(prev[0]!, prev[1]!, q[0]!, q[1]!);
+    bow +=
+      edges === 'geodesic'
+        ? p.edgeBowM2(prev[0]!, prev[1]!, q[0]!, q[1]!)
+        : p.lngLatBowM2(px + x0, py + y0, prev[1]!, x + x0, y + y0, q[1]!);
     px = x;
     py = y;
   }
   return sum / 2 + bow;
+}
+
+/**
+ * Signed area (m², counter-clockwise positive) of a ring given as flat [lng0, lat0, lng1, lat1, …]
+ * (not closed), with edges straight in (lng, lat): the overlay's loops.
+ */
+export function signedFlatRingAreaM2(lngLat: ArrayLike<number>, projection: EqualAreaProjection): number {
+  const m = lngLat.length / 2;
+  if (m < 3) return 0;
+  const x0 = projection.x(lngLat[0]!);
+  const y0 = projection.y(lngLat[1]!);
+  let sum = 0;
+  let bow = 0;
+  let px = 0;
+  let py = 0;
+  for (let i = 1; i <= m; i++) {
+    const k = i === m ? 0 : i;
+    const x = projection.x(lngLat[2 * k]!) - x0;
+    const y = projection.y(lngLat[2 * k + 1]!) - y0;
+    sum += px * y - x * py;
+    bow += projection.lngLatBowM2(px + x0, py + y0, lngLat[2 * i - 1]!, x + x0, y + y0, lngLat[2 * k + 1]!);
+    px = x;
+    py = y;
+  }
+  return sum / 2 + bow;
+}
+
+/**
+ * Length (m) of a short edge straight in (lng, lat), from the ellipsoid's radii of curvature at its
+ * middle latitude (within 1e-6 for edges of a few kilometres): for widths of slivers and pieces.
+ */
+export function lngLatLengthM(lng1: number, lat1: number, lng2: number, lat2: number): number {
+  const s = Math.sin(((lat1 + lat2) / 2) * DEG);
+  const w = 1 - E2 * s * s;
+  const n = WGS84_A / Math.sqrt(w);
+  const m = (n * (1 - E2)) / w;
+  const dx = n * Math.sqrt(1 - s * s) * (lng2 - lng1) * DEG;
+  const dy = m * (lat2 - lat1) * DEG;
+  return Math.hypot(dx, dy);
 }
 
 /** Area (m²) of a polygon given as RFC 7946 rings: |exterior| − Σ|holes|, whatever the ring orientation. */

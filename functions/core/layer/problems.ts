@@ -2,6 +2,27 @@
 // layer must not produce a 50,000-line answer), and small formatters for the messages.
 import { type GeometryProblem, truncate } from '../errors.js';
 
+/** The kinds of the geometry checks (layer/geometry.ts), run once the layer could be read. */
+export const GEOMETRY_PROBLEM_KINDS = [
+  // OGC validity, the blocking ones first...
+  'self-intersection',
+  'rings-cross',
+  'parts-overlap',
+  'hole-outside-shell',
+  'nested-holes',
+  'ring-near-zero-area',
+  'ring-self-touch',
+  'rings-touch-twice',
+  'rings-share-edge',
+  'parts-share-edge',
+  // ...contiguity...
+  'detached-part',
+  'island-marker-invalid',
+  'island-marker-unused',
+  // ...and their budget.
+  'analysis-budget-exceeded',
+] as const;
+
 /** Every `kind` the layer checks report; documented in docs/layer-checks.md. */
 export const LAYER_PROBLEM_KINDS = [
   // From the most fundamental (nothing else can be checked) to the most local; the CLI breaks
@@ -29,6 +50,7 @@ export const LAYER_PROBLEM_KINDS = [
   'outside-bng',
   'ring-too-short',
   'ring-not-closed',
+  ...GEOMETRY_PROBLEM_KINDS,
   'too-many-problems',
 ] as const;
 export type LayerProblemKind = (typeof LAYER_PROBLEM_KINDS)[number];

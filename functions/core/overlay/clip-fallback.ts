@@ -3,6 +3,11 @@
 // intersect/difference/union) is tried on coordinates rounded to 6 dp (~0.1 m), which removes the
 // 1e-12° float noise that makes it fail, then on the raw coordinates; if both throw ("Unable to complete
 // output ring" and friends) the caller gets `null` and reports the pair without geometry. Never throws.
+// For a declined pair only small features are tried (clipDeclinedPair): polyclip's time grows with the
+// number of self-crossings, which for a declined (self-crossing) feature can be quadratic — one call on a
+// 101-vertex star polygon takes 3.4 s, and nothing can interrupt it — so larger pairs are reported as
+// failed, their invalid geometry named by the validity checks. (applyFix cuts valid polygons with
+// clipWithPolyclip directly.)
 // Per-module turf imports keep the Lambda bundles small (Turf's own advice; whole-@turf/turf is ~600 KB).
 import { difference } from '@turf/difference';
 import { featureCollection, feature as geoFeature } from '@turf/helpers';
@@ -49,6 +54,25 @@ function run(op: OverlayOp, a: AreaGeometry, b: AreaGeometry): MultiPolygon | nu
   return out ? toMulti(out.geometry) : null;
 }
 
+/** Features with more vertices than this are never handed to polyclip (a bow-tie has 4). */
+export const POLYCLIP_MAX_VERTICES = 64;
+
+function vertexCount(g: AreaGeometry): number {
+  let n = 0;
+  for (const poly of g.type === 'Polygon' ? [g.coordinates] : g.coordinates)
+    for (const ring of poly) n += ring.length;
+  return n;
+}
+
+/**
+ * The fallback for a pair the exact engine declined (so at least one feature is invalid, usually
+ * self-crossing): polyclip, for small features only; null otherwise or when polyclip fails.
+ */
+export function clipDeclinedPair(op: OverlayOp, a: AreaGeometry, b: AreaGeometry): ClipResult | null {
+  if (vertexCount(a) > POLYCLIP_MAX_VERTICES || vertexCount(b) > POLYCLIP_MAX_VERTICES) return null;
+  return clipWithPolyclip(op, a, b);
+}
+
 /** A op B by polyclip, rounded first then raw; null when both attempts throw. */
 export function clipWithPolyclip(op: OverlayOp, a: AreaGeometry, b: AreaGeometry): ClipResult | null {
   const attempts: [ClipMethod, () => MultiPolygon | null][] = [
@@ -58,7 +82,7 @@ export function clipWithPolyclip(op: OverlayOp, a: AreaGeometry, b: AreaGeometry
   for (const [method, attempt] of attempts) {
     try {
       const geometry = attempt();
-      return { geometry, areaM2: geometry ? geometryAreaM2(geometry, { edges: 'plane' }) : 0, method };
+      return { geometry, areaM2: geometry ? geometryAreaM2(geometry, { edges: 'lnglat' }) : 0, method };
     } catch {
       // polyclip failed on this input; try the next variant.
     }

@@ -4,7 +4,8 @@
 import Flatbush from 'flatbush';
 import type { MultiPolygon } from 'geojson';
 import type { AreaGeometry } from '../model.js';
-import { clipWithPolyclip } from './clip-fallback.js';
+import type { BudgetMeter } from './budget.js';
+import { clipDeclinedPair } from './clip-fallback.js';
 import { type OverlayOp, overlayPair, type PairStatus } from './pair.js';
 import type { OverlayLimits, PreparedLayer } from './prepared.js';
 
@@ -41,6 +42,8 @@ export interface OverlayLayersOptions {
   readonly geometriesB?: readonly AreaGeometry[];
   /** Same layer on both sides: only pairs a < b are computed (for overlaps within one layer). */
   readonly self?: boolean;
+  /** The analysis's budget (every pair counts against it). */
+  readonly budget?: BudgetMeter;
 }
 
 /** Flatbush over the features' boxes of a prepared layer (features with no ring get an empty box). */
@@ -91,7 +94,8 @@ export function overlayLayers(
     for (const b of candidatesOf(A, a, index, B.size)) {
       if (options.self && b <= a) continue;
       candidates++;
-      const r = overlayPair(A, a, B, b, { limits: options.limits });
+      options.budget?.tick();
+      const r = overlayPair(A, a, B, b, { limits: options.limits, budget: options.budget });
       crossings += r.crossings;
       if (r.status === 'ok') {
         if (r.areaM2 > 0) pairs.push({ a, b, areaM2: r.areaM2, boundaryM: r.boundaryM, method: 'exact' });
@@ -100,7 +104,7 @@ export function overlayLayers(
       }
       const ga = options.geometriesA?.[a];
       const gb = options.geometriesB?.[b];
-      const clipped = ga && gb ? clipWithPolyclip('intersection', ga, gb) : null;
+      const clipped = ga && gb ? clipDeclinedPair('intersection', ga, gb) : null;
       const pair: LayerPair = clipped
         ? { a, b, areaM2: clipped.areaM2, boundaryM: 0, method: clipped.method, declined: r.status }
         : { a, b, areaM2: 0, boundaryM: 0, method: 'failed', declined: r.status };
@@ -122,11 +126,12 @@ export function pairGeometry(
   b: number,
   op: OverlayOp,
   inputs?: { readonly a?: AreaGeometry; readonly b?: AreaGeometry },
+  budget?: BudgetMeter,
 ): { geometry: MultiPolygon | null; method: LayerPair['method'] } {
-  const r = overlayPair(A, a, B, b, { op, geometry: true });
+  const r = overlayPair(A, a, B, b, { op, geometry: true, budget });
   if (r.status === 'ok') return { geometry: r.geometry ?? null, method: 'exact' };
   if (inputs?.a && inputs.b) {
-    const clipped = clipWithPolyclip(op, inputs.a, inputs.b);
+    const clipped = clipDeclinedPair(op, inputs.a, inputs.b);
     if (clipped) return { geometry: clipped.geometry, method: clipped.method };
   }
   return { geometry: null, method: 'failed' };

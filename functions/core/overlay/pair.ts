@@ -1,6 +1,9 @@
 // Exact area (and, on request, the geometry) of A ∩ B or A \ B for one feature of A and one of B,
 // without building a clipper's event queue.
 //
+// Edges are straight in (lng, lat) (RFC 7946), so every topological decision below is taken on the input's
+// doubles in degrees; areas are the line integrals of those edges in the equal-area plane (prepared.ts).
+//
 // Green's theorem: the area of a region is the integral of ½(x dy − y dx) around its boundary. The
 // boundary of A ∩ B is made of the pieces of ∂A lying inside B and the pieces of ∂B lying inside A
 // (each keeping its orientation, interiors on the left). So:
@@ -16,10 +19,14 @@
 // Runs alternate in/out along a ring for valid input; a violation (overlapping parts, a ring crossing
 // itself) is detected and reported as `inconsistent` instead of guessed. The geometry, when wanted, is
 // the same runs chained crossing to crossing, so it always matches the area.
+import Flatbush from 'flatbush';
 import type { MultiPolygon, Position } from 'geojson';
+import { type EqualAreaProjection, lngLatLengthM, signedFlatRingAreaM2 } from '../geo/area.js';
+import type { BudgetMeter } from './budget.js';
 import { compareAlongEdge, orientSign, orientValue, tieSign } from './predicates.js';
 import {
   DEFAULT_OVERLAY_LIMITS,
+  edgeAreaM2,
   IntBuffer,
   type OverlayLimits,
   type PreparedLayer,
@@ -48,7 +55,7 @@ export type PairStatus = 'ok' | 'inconsistent' | 'too-complex';
 export interface PairOverlay {
   /** Area of the result in m² on the WGS84 ellipsoid (0 when status is not 'ok'). */
   readonly areaM2: number;
-  /** Length of the result's boundary in metres of the equal-area plane (for sliver width estimates). */
+  /** Length of the result's boundary in metres (for sliver width estimates). */
   readonly boundaryM: number;
   /** The closed boundaries meet (a shared vertex or edge, or a crossing), even if no area overlaps. */
   readonly touches: boolean;
@@ -70,6 +77,10 @@ export interface CrossingSet {
   /** Parameter (0-1) of the crossing along each edge; ties are broken exactly (compareAlongEdge). */
   readonly tA: Float64Array;
   readonly tB: Float64Array;
+  /** The crossing point in degrees... */
+  readonly lng: Float64Array;
+  readonly lat: Float64Array;
+  /** ...and in the equal-area plane (metres), for area terms. */
   readonly px: Float64Array;
   readonly py: Float64Array;
   /** 1 when A's boundary enters B here (so B's leaves A), else 0. */
@@ -83,6 +94,8 @@ class Crossings implements CrossingSet {
   bEdge = new Int32Array(64);
   tA = new Float64Array(64);
   tB = new Float64Array(64);
+  lng = new Float64Array(64);
+  lat = new Float64Array(64);
   px = new Float64Array(64);
   py = new Float64Array(64);
   aEnters = new Uint8Array(64);
@@ -102,6 +115,8 @@ class Crossings implements CrossingSet {
     this.bEdge = g(this.bEdge);
     this.tA = g(this.tA);
     this.tB = g(this.tB);
+    this.lng = g(this.lng);
+    this.lat = g(this.lat);
     this.px = g(this.px);
     this.py = g(this.py);
     this.aEnters = g(this.aEnters);
@@ -128,8 +143,8 @@ function paramAlong(ax: number, ay: number, bx: number, by: number, px: number, 
 }
 
 /**
- * Exact point-in-feature test for the point (px, py) shifted by sδ relative to feature f (s ≠ 0): never
- * ambiguous, consistent with the crossing predicates.
+ * Exact point-in-feature test for the point (px, py) — degrees — shifted by sδ relative to feature f
+ * (s ≠ 0): never ambiguous, consistent with the crossing predicates.
  */
 export function pointInFeature(L: PreparedLayer, f: number, px: number, py: number, s: number): boolean {
   const box = L.featureBox;
@@ -138,8 +153,8 @@ export function pointInFeature(L: PreparedLayer, f: number, px: number, py: numb
   const idx = L.slabs[f]!;
   const slab = idx.slabOf(py);
   const list = idx.edges;
-  const xs = L.x;
-  const ys = L.y;
+  const xs = L.lng;
+  const ys = L.lat;
   const next = L.next;
   let inside = false;
   for (let k = idx.start[slab]!; k < idx.start[slab + 1]!; k++) {
@@ -170,6 +185,7 @@ function findCrossings(
   fb: number,
   s: number,
   limit: number,
+  budget?: BudgetMeter,
 ): { touches: boolean } | null {
   const C = work.crossings;
   C.clear();
@@ -192,11 +208,13 @@ function findCrossings(
   queryEdges(A, fa, ix0, iy0, ix1, iy1, aEdges);
   const direct = bNear.length <= DIRECT_SCAN_MAX;
   let touches = false;
-  const Ax = A.x;
-  const Ay = A.y;
-  const Bx = B.x;
-  const By = B.y;
+  const Ax = A.lng;
+  const Ay = A.lat;
+  const Bx = B.lng;
+  const By = B.lat;
+  const projection = A.projection;
   for (let i = 0; i < aEdges.length; i++) {
+    budget?.tick();
     const a = aEdges.data[i]!;
     const a1 = A.next[a]!;
     const ax0 = Ax[a]!;
@@ -298,8 +316,10 @@ function findCrossings(
       C.bEdge[k] = q;
       C.tA[k] = tA;
       C.tB[k] = tB;
-      C.px[k] = px;
-      C.py[k] = py;
+      C.lng[k] = px;
+      C.lat[k] = py;
+      C.px[k] = projection.x(px);
+      C.py[k] = projection.y(py);
       C.aEnters[k] = o4 > 0 ? 1 : 0;
     }
   }
@@ -317,8 +337,9 @@ export function findPairCrossings(
   fb: number,
   s: number,
   limit: number,
+  budget?: BudgetMeter,
 ): { readonly touches: boolean; readonly crossings: CrossingSet } | null {
-  const found = findCrossings(A, fa, B, fb, s, limit);
+  const found = findCrossings(A, fa, B, fb, s, limit, budget);
   return found ? { touches: found.touches, crossings: work.crossings } : null;
 }
 
@@ -342,10 +363,10 @@ const EMPTY_ORDER: RingOrder = {
 /** Below this difference of float parameters, two crossings on one edge are ordered exactly. */
 const NEAR_T = 1e-7;
 
-/** The four coordinates of edge e of layer L (start vertex e). */
+/** The four coordinates (degrees) of edge e of layer L (start vertex e). */
 export function edgeCoords(L: PreparedLayer, e: number): [number, number, number, number] {
   const b = L.next[e]!;
-  return [L.x[e]!, L.y[e]!, L.x[b]!, L.y[b]!];
+  return [L.lng[e]!, L.lat[e]!, L.lng[b]!, L.lat[b]!];
 }
 
 /**
@@ -410,20 +431,24 @@ function sameEdgeAfter(o: RingOrder, edge: Int32Array, c1: number, c2: number): 
 }
 
 /**
- * Area contribution of the run of layer L's ring from point 1 (on edge e1 at t1) forward to point 2
- * (on edge e2 at t2): partial edge, whole edges from the prefix sums, partial edge.
+ * Area contribution (m²) of the run of layer L's ring from point 1 (on edge e1) forward to point 2 (on
+ * edge e2): partial edge, whole edges from the prefix sums, partial edge. Points are given in the plane
+ * (x, y), with their latitude for the edges' bows.
  */
-function runArea(
+export function runArea(
   L: PreparedLayer,
   e1: number,
   x1: number,
   y1: number,
+  lat1: number,
   e2: number,
   x2: number,
   y2: number,
+  lat2: number,
   sameEdge: boolean,
 ): number {
-  if (sameEdge) return (x1 * y2 - x2 * y1) / 2;
+  const P = L.projection;
+  if (sameEdge) return edgeAreaM2(P, x1, y1, lat1, x2, y2, lat2);
   const r = L.ringOf[e1]!;
   const start = L.ringStart[r]!;
   const size = L.ringSize[r]!;
@@ -432,45 +457,44 @@ function runArea(
   const i = e1 - start;
   const j = e2 - start;
   const v = L.next[e1]!;
-  let sum = (x1 * L.y[v]! - L.x[v]! * y1) / 2;
+  let sum = edgeAreaM2(P, x1, y1, lat1, L.x[v]!, L.y[v]!, L.lat[v]!);
   sum +=
     j > i ? pre[base + j]! - pre[base + i + 1]! : pre[base + size]! - pre[base + i + 1]! + pre[base + j]!;
-  sum += (L.x[e2]! * y2 - x2 * L.y[e2]!) / 2;
+  sum += edgeAreaM2(P, L.x[e2]!, L.y[e2]!, L.lat[e2]!, x2, y2, lat2);
   return sum;
 }
 
-/** Plane length of the same run (for boundary length). */
+/** Length in metres of the same run, points in degrees (for boundary lengths): prefix sums again. */
 function runLength(
   L: PreparedLayer,
   e1: number,
-  x1: number,
-  y1: number,
+  lng1: number,
+  lat1: number,
   e2: number,
-  x2: number,
-  y2: number,
+  lng2: number,
+  lat2: number,
   sameEdge: boolean,
 ): number {
-  if (sameEdge) return Math.hypot(x2 - x1, y2 - y1);
-  let v = L.next[e1]!;
-  let len = Math.hypot(L.x[v]! - x1, L.y[v]! - y1);
-  let guard = L.ringSize[L.ringOf[e1]!]! + 1;
-  while (v !== e2 && guard-- > 0) {
-    const w = L.next[v]!;
-    len += Math.hypot(L.x[w]! - L.x[v]!, L.y[w]! - L.y[v]!);
-    v = w;
-  }
-  return len + Math.hypot(x2 - L.x[e2]!, y2 - L.y[e2]!);
+  if (sameEdge) return lngLatLengthM(lng1, lat1, lng2, lat2);
+  const r = L.ringOf[e1]!;
+  const start = L.ringStart[r]!;
+  const size = L.ringSize[r]!;
+  const base = L.ringPre[r]!;
+  const pre = L.lenPre;
+  const i = e1 - start;
+  const j = e2 - start;
+  const v = L.next[e1]!;
+  const whole =
+    j > i ? pre[base + j]! - pre[base + i + 1]! : pre[base + size]! - pre[base + i + 1]! + pre[base + j]!;
+  return (
+    lngLatLengthM(lng1, lat1, L.lng[v]!, L.lat[v]!) +
+    whole +
+    lngLatLengthM(L.lng[e2]!, L.lat[e2]!, lng2, lat2)
+  );
 }
 
 function ringLength(L: PreparedLayer, r: number): number {
-  let len = 0;
-  const s = L.ringStart[r]!;
-  for (let i = 0; i < L.ringSize[r]!; i++) {
-    const a = s + i;
-    const b = L.next[a]!;
-    len += Math.hypot(L.x[b]! - L.x[a]!, L.y[b]! - L.y[a]!);
-  }
-  return len;
+  return L.lenPre[L.ringPre[r]! + L.ringSize[r]!]!;
 }
 
 function boxesMeet(b1: Float64Array, i: number, b2: Float64Array, j: number): boolean {
@@ -489,6 +513,8 @@ export interface PairOptions {
   /** Relative shift of B against A under the perturbation (any non-zero number; default 1). */
   readonly shift?: number;
   readonly limits?: OverlayLimits;
+  /** The analysis's budget: the crossing search counts its work against it. */
+  readonly budget?: BudgetMeter;
 }
 
 /**
@@ -505,7 +531,7 @@ export function overlayPair(
   const op = options.op ?? 'intersection';
   const s = options.shift ?? 1;
   const limits = options.limits ?? DEFAULT_OVERLAY_LIMITS;
-  const found = findCrossings(A, fa, B, fb, s, limits.maxCrossingsPerPair);
+  const found = findCrossings(A, fa, B, fb, s, limits.maxCrossingsPerPair, options.budget);
   if (!found)
     return {
       areaM2: 0,
@@ -534,18 +560,22 @@ export function overlayPair(
     if (C.aEnters[c] === rule.aRun) {
       const c2 = nextIn(oa, c);
       const same = sameEdgeAfter(oa, C.aEdge, c, c2);
-      const run = runArea(A, C.aEdge[c]!, C.px[c]!, C.py[c]!, C.aEdge[c2]!, C.px[c2]!, C.py[c2]!, same);
+      const e1 = C.aEdge[c]!;
+      const e2 = C.aEdge[c2]!;
+      const run = runArea(A, e1, C.px[c]!, C.py[c]!, C.lat[c]!, e2, C.px[c2]!, C.py[c2]!, C.lat[c2]!, same);
       area += run;
       scale += Math.abs(run);
-      boundary += runLength(A, C.aEdge[c]!, C.px[c]!, C.py[c]!, C.aEdge[c2]!, C.px[c2]!, C.py[c2]!, same);
+      boundary += runLength(A, e1, C.lng[c]!, C.lat[c]!, e2, C.lng[c2]!, C.lat[c2]!, same);
     }
     if (C.aEnters[c] === rule.bRun) {
       const c2 = nextIn(ob, c);
       const same = sameEdgeAfter(ob, C.bEdge, c, c2);
-      const run = runArea(B, C.bEdge[c]!, C.px[c]!, C.py[c]!, C.bEdge[c2]!, C.px[c2]!, C.py[c2]!, same);
+      const e1 = C.bEdge[c]!;
+      const e2 = C.bEdge[c2]!;
+      const run = runArea(B, e1, C.px[c]!, C.py[c]!, C.lat[c]!, e2, C.px[c2]!, C.py[c2]!, C.lat[c2]!, same);
       area += rule.bSign * run;
       scale += Math.abs(run);
-      boundary += runLength(B, C.bEdge[c]!, C.px[c]!, C.py[c]!, C.bEdge[c2]!, C.px[c2]!, C.py[c2]!, same);
+      boundary += runLength(B, e1, C.lng[c]!, C.lat[c]!, e2, C.lng[c2]!, C.lat[c2]!, same);
     }
   }
   // Rings that no crossing touches are wholly in or out.
@@ -560,7 +590,8 @@ export function overlayPair(
   for (let r = a0; r < a1; r++) {
     if (ringsWithCrossings.has(r)) continue;
     const v = A.ringStart[r]!;
-    const inside = boxesMeet(A.ringBox, r, B.featureBox, fb) && pointInFeature(B, fb, A.x[v]!, A.y[v]!, -s);
+    const inside =
+      boxesMeet(A.ringBox, r, B.featureBox, fb) && pointInFeature(B, fb, A.lng[v]!, A.lat[v]!, -s);
     if (inside === rule.aInside) {
       area += ringTotal(A, r);
       scale += Math.abs(ringTotal(A, r));
@@ -572,7 +603,8 @@ export function overlayPair(
   for (let r = b0; r < b1; r++) {
     if (ringsWithCrossings.has(-1 - r)) continue;
     const v = B.ringStart[r]!;
-    const inside = boxesMeet(B.ringBox, r, A.featureBox, fa) && pointInFeature(A, fa, B.x[v]!, B.y[v]!, s);
+    const inside =
+      boxesMeet(B.ringBox, r, A.featureBox, fa) && pointInFeature(A, fa, B.lng[v]!, B.lat[v]!, s);
     if (inside === rule.bInside) {
       area += rule.bSign * ringTotal(B, r);
       scale += Math.abs(ringTotal(B, r));
@@ -604,24 +636,23 @@ function inconsistent(touches: boolean, n: number): PairOverlay {
 
 // --- geometry -----------------------------------------------------------------------------------
 
+/**
+ * A result loop: its positions flat in `xy` ([lng0, lat0, lng1, lat1, …], degrees, for exact predicates
+ * and fast scans) and as GeoJSON positions in `lnglat` (the same values, input vertices kept as given).
+ */
 export interface Loop {
   readonly xy: number[];
   readonly lnglat: Position[];
 }
 
 function pushVertex(loop: Loop, L: PreparedLayer, v: number): void {
-  loop.xy.push(L.x[v]!, L.y[v]!);
+  loop.xy.push(L.lng[v]!, L.lat[v]!);
   loop.lnglat.push([L.lng[v]!, L.lat[v]!]);
 }
 
-function pushPoint(loop: Loop, L: PreparedLayer, x: number, y: number, vertexHint: number): void {
-  // A crossing at an input vertex keeps that vertex's exact coordinates.
-  if (L.x[vertexHint] === x && L.y[vertexHint] === y) {
-    pushVertex(loop, L, vertexHint);
-    return;
-  }
-  loop.xy.push(x, y);
-  loop.lnglat.push(L.projection.inverse(x, y));
+function pushPoint(loop: Loop, lng: number, lat: number): void {
+  loop.xy.push(lng, lat);
+  loop.lnglat.push([lng, lat]);
 }
 
 function prevVertex(L: PreparedLayer, v: number): number {
@@ -655,7 +686,7 @@ function assemble(
       visited[c] = 1;
       // A-run from c forward to the next crossing on A.
       const c1 = nextIn(oa, c);
-      pushPoint(loop, A, C.px[c]!, C.py[c]!, C.tA[c] === 1 ? A.next[C.aEdge[c]!]! : C.aEdge[c]!);
+      pushPoint(loop, C.lng[c]!, C.lat[c]!);
       if (!sameEdgeAfter(oa, C.aEdge, c, c1)) {
         let v = A.next[C.aEdge[c]!]!;
         for (let g = 0; g <= A.ringSize[A.ringOf[v]!]!; g++) {
@@ -665,7 +696,7 @@ function assemble(
         }
       }
       // Then B: forward (∩, ∪) or backward (\: B inside A, reversed).
-      pushPoint(loop, B, C.px[c1]!, C.py[c1]!, C.tB[c1] === 1 ? B.next[C.bEdge[c1]!]! : C.bEdge[c1]!);
+      pushPoint(loop, C.lng[c1]!, C.lat[c1]!);
       if (op !== 'difference') {
         const c2 = nextIn(ob, c1);
         if (!sameEdgeAfter(ob, C.bEdge, c1, c2)) {
@@ -708,17 +739,7 @@ function assemble(
   }
   // At ε = 0 a stretch both boundaries share can be walked out and back (a zero-width seam, with
   // different vertices on each side at a T-junction) and a loop can pass a point twice: seams.ts.
-  return loopsToMultiPolygon(cleanLoops(loops).loops);
-}
-
-function signedArea(xy: readonly number[]): number {
-  let sum = 0;
-  const m = xy.length / 2;
-  for (let i = 0; i < m; i++) {
-    const j = i + 1 < m ? i + 1 : 0;
-    sum += xy[2 * i]! * xy[2 * j + 1]! - xy[2 * j]! * xy[2 * i + 1]!;
-  }
-  return sum / 2;
+  return loopsToMultiPolygon(cleanLoops(loops).loops, A.projection);
 }
 
 function pointInLoop(xy: readonly number[], px: number, py: number): boolean {
@@ -741,27 +762,57 @@ const MIN_LOOP_M2 = 1e-4;
  * Loops (counter-clockwise shells, clockwise holes) to a MultiPolygon: each hole goes to the smallest
  * shell containing a point just inside it. Loops thinner than MIN_LOOP_M2 are dropped.
  */
-export function loopsToMultiPolygon(loops: readonly Loop[]): MultiPolygon {
+export function loopsToMultiPolygon(loops: readonly Loop[], projection: EqualAreaProjection): MultiPolygon {
   const shells: { loop: Loop; area: number; holes: Loop[] }[] = [];
   const holes: { loop: Loop; area: number }[] = [];
   for (const loop of loops) {
     const dedup = dedupLoop(loop);
     if (dedup.lnglat.length < 3) continue;
-    const area = signedArea(dedup.xy);
+    const area = signedFlatRingAreaM2(dedup.xy, projection);
     if (Math.abs(area) < MIN_LOOP_M2) continue;
     if (area > 0) shells.push({ loop: dedup, area, holes: [] });
     else holes.push({ loop: dedup, area: -area });
   }
   shells.sort((p, q) => p.area - q.area);
+  // Candidate shells for a hole: those whose box holds its probe (a box index when there are many: a
+  // layer's gaps can be thousands of shells and holes).
+  const boxes = shells.map((sh) => loopBox(sh.loop.xy));
+  let around: (x: number, y: number) => readonly number[];
+  if (shells.length <= 32) {
+    const all = shells.map((_, i) => i);
+    around = () => all;
+  } else {
+    const index = new Flatbush(shells.length);
+    for (const b of boxes) index.add(b[0], b[1], b[2], b[3]);
+    index.finish();
+    around = (x, y) => index.search(x, y, x, y).sort((i, j) => i - j);
+  }
   for (const hole of holes) {
     const [hx, hy] = interiorProbe(hole.loop.xy);
-    const owner = shells.find((sh) => sh.area > hole.area && pointInLoop(sh.loop.xy, hx, hy));
-    (owner ?? shells[shells.length - 1])?.holes.push(hole.loop);
+    const owner = around(hx, hy).find((i) => {
+      const [x0, y0, x1, y1] = boxes[i]!;
+      const sh = shells[i]!;
+      return (
+        sh.area > hole.area && hx >= x0 && hx <= x1 && hy >= y0 && hy <= y1 && pointInLoop(sh.loop.xy, hx, hy)
+      );
+    });
+    (owner !== undefined ? shells[owner] : shells[shells.length - 1])?.holes.push(hole.loop);
   }
   return {
     type: 'MultiPolygon',
     coordinates: shells.map((sh) => [closeRing(sh.loop.lnglat), ...sh.holes.map((h) => closeRing(h.lnglat))]),
   };
+}
+
+function loopBox(xy: readonly number[]): [number, number, number, number] {
+  const box: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (let i = 0; i < xy.length; i += 2) {
+    box[0] = Math.min(box[0], xy[i]!);
+    box[1] = Math.min(box[1], xy[i + 1]!);
+    box[2] = Math.max(box[2], xy[i]!);
+    box[3] = Math.max(box[3], xy[i + 1]!);
+  }
+  return box;
 }
 
 /** A point a hair inside a loop's first edge's left side is a fair probe for which shell holds it. */

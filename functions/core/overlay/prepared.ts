@@ -1,13 +1,18 @@
-// A polygon layer made ready for overlays: every ring projected once to the equal-area plane, oriented
-// (exteriors counter-clockwise, holes clockwise, so every feature's interior is on the LEFT of each of its
-// edges), with per-ring prefix sums of the edges' area contributions and a per-feature edge index.
+// A polygon layer made ready for overlays: every ring oriented (exteriors counter-clockwise, holes
+// clockwise, so every feature's interior is on the LEFT of each of its edges), with a per-feature edge
+// index and per-ring prefix sums of the edges' area contributions.
+//
+// Edges are straight in (lng, lat), as RFC 7946, GEOS and QGIS have them, so every topological question
+// (which edges cross, in what order, what is inside) is decided on the input's own doubles in degrees;
+// areas are line integrals in the ellipsoidal equal-area plane of those same curves (geo/area.ts:
+// chord shoelace plus the edge's bow), so they are areas on the WGS84 ellipsoid.
 //
 // Work is bounded before anything is allocated: a feature over `maxVerticesPerFeature` or a layer over
 // `maxVerticesPerLayer` is refused with an InvalidGeometryError that says which and by how much, as is a
 // layer whose coordinates are not WGS84 degrees (British National Grid metres, most often).
 import type { Position } from 'geojson';
 import { type GeometryProblem, InvalidGeometryError } from '../errors.js';
-import { EqualAreaProjection } from '../geo/area.js';
+import { EqualAreaProjection, lngLatLengthM } from '../geo/area.js';
 import type { AreaGeometry } from '../model.js';
 
 export interface OverlayLimits {
@@ -82,10 +87,12 @@ export interface PreparedLayer {
   readonly ids: readonly string[];
   readonly names: readonly string[];
   // Per vertex (= per edge starting at that vertex), in ring order after orientation.
-  readonly x: Float64Array;
-  readonly y: Float64Array;
+  /** The input's coordinates, degrees: every predicate, box and index works on these. */
   readonly lng: Float64Array;
   readonly lat: Float64Array;
+  /** The same positions in the equal-area plane, metres: for area terms only. */
+  readonly x: Float64Array;
+  readonly y: Float64Array;
   /** Index of the edge's end vertex. */
   readonly next: Int32Array;
   /** Ring of the vertex. */
@@ -95,23 +102,45 @@ export interface PreparedLayer {
   readonly ringSize: Int32Array;
   readonly ringFeature: Int32Array;
   readonly ringHole: Uint8Array;
-  /** minX, minY, maxX, maxY per ring. */
+  /** min lng, min lat, max lng, max lat per ring. */
   readonly ringBox: Float64Array;
-  /** pre[ringPre[r] + k] is the sum of the first k edge contributions (x_i·y_i+1 − x_i+1·y_i)/2 of ring r. */
+  /**
+   * pre[ringPre[r] + k] is the sum of the first k edge contributions of ring r: the shoelace term
+   * (x_i·y_i+1 − x_i+1·y_i)/2 plus the edge's bow (EqualAreaProjection.lngLatBowM2), m².
+   */
   readonly ringPre: Int32Array;
   readonly pre: Float64Array;
+  /** lenPre[ringPre[r] + k] is the length in metres of the first k edges of ring r. */
+  readonly lenPre: Float64Array;
   // Per feature.
   /** Rings of feature f are featureRings[f] .. featureRings[f + 1] - 1. */
   readonly featureRings: Int32Array;
-  /** minX, minY, maxX, maxY per feature (NaN for a feature with no ring). */
+  /** min lng, min lat, max lng, max lat per feature (NaN for a feature with no ring). */
   readonly featureBox: Float64Array;
   /**
-   * Area in m² on the ellipsoid of the polygon whose edges are straight in the equal-area plane (the
-   * overlay's semantics; within 1.5e-4, median 2e-6, of geodesic edges on the real layers).
+   * Area in m² on the ellipsoid of the polygon whose edges are straight in (lng, lat) (the overlay's
+   * semantics; within 1.5e-4, median 2e-6, of geodesic edges on the real layers).
    */
   readonly featureArea: Float64Array;
   readonly featureVertices: Int32Array;
   readonly slabs: readonly SlabIndex[];
+}
+
+/**
+ * Area contribution (m²) of the piece of an edge from point 1 to point 2 (plane x, y and latitude of
+ * each), the piece being straight in (lng, lat): its chord's shoelace term plus its bow. Pieces of one
+ * edge add up to the edge.
+ */
+export function edgeAreaM2(
+  projection: EqualAreaProjection,
+  x1: number,
+  y1: number,
+  lat1: number,
+  x2: number,
+  y2: number,
+  lat2: number,
+): number {
+  return (x1 * y2 - x2 * y1) / 2 + projection.lngLatBowM2(x1, y1, lat1, x2, y2, lat2);
 }
 
 /** Signed contribution of a whole ring: its signed area in m² (holes negative). */
@@ -277,6 +306,7 @@ export function prepareLayer(
   const ringBox = new Float64Array(4 * R);
   const ringPre = new Int32Array(R);
   const pre = new Float64Array(vertexTotal + R);
+  const lenPre = new Float64Array(vertexTotal + R);
   const featureRings = new Int32Array(n + 1);
   const featureBox = new Float64Array(4 * n).fill(Number.NaN);
   const featureArea = new Float64Array(n);
@@ -295,15 +325,15 @@ export function prepareLayer(
       const r = ringCursor;
       const m = pts.length;
       const s = v;
-      // Orientation: counter-clockwise exteriors, clockwise holes.
+      // Orientation in (lng, lat), where edges are straight: counter-clockwise exteriors, clockwise holes.
       let twice = 0;
-      const bx = projection.x(pts[0]![0]!);
-      const by = projection.y(pts[0]![1]!);
+      const bx = pts[0]![0]!;
+      const by = pts[0]![1]!;
       let px = 0;
       let py = 0;
       for (let i = 1; i < m; i++) {
-        const qx = projection.x(pts[i]![0]!) - bx;
-        const qy = projection.y(pts[i]![1]!) - by;
+        const qx = pts[i]![0]! - bx;
+        const qy = pts[i]![1]! - by;
         twice += px * qy - qx * py;
         px = qx;
         py = qy;
@@ -316,28 +346,32 @@ export function prepareLayer(
       for (let i = 0; i < m; i++) {
         const p = pts[reverse ? m - 1 - i : i]!;
         const k = s + i;
-        lng[k] = p[0]!;
-        lat[k] = p[1]!;
-        const xi = projection.x(p[0]!);
-        const yi = projection.y(p[1]!);
-        x[k] = xi;
-        y[k] = yi;
+        const pLng = p[0]!;
+        const pLat = p[1]!;
+        lng[k] = pLng;
+        lat[k] = pLat;
+        x[k] = projection.x(pLng);
+        y[k] = projection.y(pLat);
         next[k] = i + 1 < m ? k + 1 : s;
         ringOf[k] = r;
-        if (xi < x0) x0 = xi;
-        if (xi > x1) x1 = xi;
-        if (yi < y0) y0 = yi;
-        if (yi > y1) y1 = yi;
+        if (pLng < x0) x0 = pLng;
+        if (pLng > x1) x1 = pLng;
+        if (pLat < y0) y0 = pLat;
+        if (pLat > y1) y1 = pLat;
       }
       const p0 = s + r;
       ringPre[r] = p0;
       pre[p0] = 0;
+      lenPre[p0] = 0;
       let acc = 0;
+      let len = 0;
       for (let i = 0; i < m; i++) {
         const a = s + i;
         const b = next[a]!;
-        acc += (x[a]! * y[b]! - x[b]! * y[a]!) / 2;
+        acc += edgeAreaM2(projection, x[a]!, y[a]!, lat[a]!, x[b]!, y[b]!, lat[b]!);
         pre[p0 + i + 1] = acc;
+        len += lngLatLengthM(lng[a]!, lat[a]!, lng[b]!, lat[b]!);
+        lenPre[p0 + i + 1] = len;
       }
       ringStart[r] = s;
       ringSize[r] = m;
@@ -368,7 +402,7 @@ export function prepareLayer(
   const slabs: SlabIndex[] = [];
   for (let f = 0; f < n; f++) {
     slabs.push(
-      buildSlabs(featureRings[f]!, featureRings[f + 1]!, ringStart, ringSize, y, next, featureBox, f),
+      buildSlabs(featureRings[f]!, featureRings[f + 1]!, ringStart, ringSize, lat, next, featureBox, f),
     );
   }
   return {
@@ -389,6 +423,7 @@ export function prepareLayer(
     ringBox,
     ringPre,
     pre,
+    lenPre,
     featureRings,
     featureBox,
     featureArea,
@@ -399,6 +434,12 @@ export function prepareLayer(
 
 /** About two edges per slab: the measured sweet spot between slab count and edges read per query. */
 const EDGES_PER_SLAB = 2;
+/**
+ * An edge is listed in every slab it spans, so tall edges (a sawtooth's teeth, a star's rays) would
+ * list n edges in each of n/2 slabs: n² entries. Slabs are made fewer until the lists hold at most this
+ * many entries per edge; such a feature's queries then read more edges each, but its index stays O(n).
+ */
+const MAX_SLAB_ENTRIES_PER_EDGE = 8;
 
 function buildSlabs(
   r0: number,
@@ -411,11 +452,19 @@ function buildSlabs(
   f: number,
 ): SlabIndex {
   let edges = 0;
-  for (let r = r0; r < r1; r++) edges += ringSize[r]!;
+  let spans = 0;
+  for (let r = r0; r < r1; r++) {
+    edges += ringSize[r]!;
+    const s = ringStart[r]!;
+    for (let i = 0; i < ringSize[r]!; i++) spans += Math.abs(y[next[s + i]!]! - y[s + i]!);
+  }
   const fy0 = featureBox[4 * f + 1]!;
   const fy1 = featureBox[4 * f + 3]!;
   if (edges === 0 || !(fy1 >= fy0)) return new SlabIndex(0, 0, 1, new Int32Array(2), new Int32Array(0));
-  const k = Math.max(1, Math.min(1 << 20, Math.ceil(edges / EDGES_PER_SLAB)));
+  // Entries ≈ edges + k · (Σ edge heights / feature height): keep them under the cap.
+  const tall = fy1 > fy0 ? spans / (fy1 - fy0) : 0;
+  const bounded = tall > 0 ? ((MAX_SLAB_ENTRIES_PER_EDGE - 1) * edges) / tall : Number.POSITIVE_INFINITY;
+  const k = Math.max(1, Math.min(1 << 20, Math.ceil(edges / EDGES_PER_SLAB), Math.floor(bounded)));
   const index = new SlabIndex(fy0, fy1, k, new Int32Array(k + 1), new Int32Array(0));
   const counts = new Int32Array(k + 1);
   for (let r = r0; r < r1; r++) {
@@ -462,8 +511,8 @@ export function queryEdges(
   if (idx.edges.length === 0 || y1 < idx.y0 || y0 > idx.y1) return;
   const s0 = idx.slabOf(y0);
   const s1 = idx.slabOf(y1);
-  const xs = layer.x;
-  const ys = layer.y;
+  const xs = layer.lng;
+  const ys = layer.lat;
   const next = layer.next;
   const list = idx.edges;
   const start = idx.start;

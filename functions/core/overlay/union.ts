@@ -10,7 +10,10 @@
 // clockwise loops its holes — the gaps of a layer meant to tile an area. Features parted by the shift
 // leave zero-width seams between their loops, at ε = 0; they are cancelled, T-junctions included, and
 // loops passing a point twice cut there (seams.ts), so the geometry is the union's own boundary.
+import Flatbush from 'flatbush';
 import type { MultiPolygon } from 'geojson';
+import { lngLatLengthM, signedFlatRingAreaM2 } from '../geo/area.js';
+import type { BudgetMeter } from './budget.js';
 import { boxIndex, candidatesOf } from './layers.js';
 import {
   dedupLoop,
@@ -19,6 +22,7 @@ import {
   type Loop,
   loopsToMultiPolygon,
   pointInFeature,
+  runArea,
 } from './pair.js';
 import { compareAlongEdge } from './predicates.js';
 import { DEFAULT_OVERLAY_LIMITS, type OverlayLimits, type PreparedLayer, ringTotal } from './prepared.js';
@@ -30,7 +34,7 @@ export interface UnionLoop {
    * feature covers (features lying inside it, islands, are netted out).
    */
   readonly areaM2: number;
-  /** Length in metres of the equal-area plane. */
+  /** Length in metres. */
   readonly perimeterM: number;
   /** Ids of the features whose boundaries make up the loop. */
   readonly features: readonly string[];
@@ -66,24 +70,33 @@ interface Incidence {
 
 const MIN_LOOP_M2 = 1e-4;
 
-/** Union of every feature of a prepared layer. Never throws; a broken invariant gives a status. */
-export function unionLayer(L: PreparedLayer, limits: OverlayLimits = DEFAULT_OVERLAY_LIMITS): UnionResult {
+/**
+ * Union of every feature of a prepared layer. A broken invariant gives a status; throws only
+ * AnalysisBudgetExceededError, when a budget is given and runs out.
+ */
+export function unionLayer(
+  L: PreparedLayer,
+  limits: OverlayLimits = DEFAULT_OVERLAY_LIMITS,
+  budget?: BudgetMeter,
+): UnionResult {
   const index = boxIndex(L);
   const inc: Incidence[] = [];
-  const px: number[] = [];
-  const py: number[] = [];
+  // Crossing points: degrees, and the equal-area plane for area terms.
+  const pt: CrossingPoints = { lng: [], lat: [], x: [], y: [] };
   const problem = new Set<number>();
   let crossingCount = 0;
   for (let f = 0; f < L.size; f++) {
     for (const g of candidatesOf(L, f, index, L.size)) {
       if (g <= f) continue;
-      const found = findPairCrossings(L, f, L, g, g - f, limits.maxCrossingsPerPair);
+      const found = findPairCrossings(L, f, L, g, g - f, limits.maxCrossingsPerPair, budget);
       if (!found) return failed(L, 'too-complex', [f, g]);
       const C = found.crossings;
       for (let c = 0; c < C.n; c++) {
         const k = crossingCount++;
-        px.push(C.px[c]!);
-        py.push(C.py[c]!);
+        pt.lng.push(C.lng[c]!);
+        pt.lat.push(C.lat[c]!);
+        pt.x.push(C.px[c]!);
+        pt.y.push(C.py[c]!);
         const ia = inc.length;
         inc.push({
           k,
@@ -152,10 +165,11 @@ export function unionLayer(L: PreparedLayer, limits: OverlayLimits = DEFAULT_OVE
   const loopFeatures: Set<number>[] = [];
   let area = 0;
   for (let r = 0; r < L.ringStart.length; r++) {
+    budget?.tick();
     const f = L.ringFeature[r]!;
     const v0 = L.ringStart[r]!;
-    const x0 = L.x[v0]!;
-    const y0 = L.y[v0]!;
+    const x0 = L.lng[v0]!;
+    const y0 = L.lat[v0]!;
     const box = L.ringBox;
     const partners = index
       .search(box[4 * r]!, box[4 * r + 1]!, box[4 * r + 2]!, box[4 * r + 3]!)
@@ -168,7 +182,7 @@ export function unionLayer(L: PreparedLayer, limits: OverlayLimits = DEFAULT_OVE
         area += ringTotal(L, r);
         const loop: Loop = { xy: [], lnglat: [] };
         for (let i = 0; i < L.ringSize[r]!; i++) {
-          loop.xy.push(L.x[v0 + i]!, L.y[v0 + i]!);
+          loop.xy.push(L.lng[v0 + i]!, L.lat[v0 + i]!);
           loop.lnglat.push([L.lng[v0 + i]!, L.lat[v0 + i]!]);
         }
         outerLoops.push(loop);
@@ -200,7 +214,20 @@ export function unionLayer(L: PreparedLayer, limits: OverlayLimits = DEFAULT_OVE
     const it = inc[i]!;
     if (!it.counted) continue;
     const j = nextOf(i);
-    area += runArea(L, it, inc[j]!, px, py, pos[j]! > pos[i]!);
+    const to = inc[j]!;
+    const same = it.edge === to.edge && pos[j]! > pos[i]!;
+    area += runArea(
+      L,
+      it.edge,
+      pt.x[it.k]!,
+      pt.y[it.k]!,
+      pt.lat[it.k]!,
+      to.edge,
+      pt.x[to.k]!,
+      pt.y[to.k]!,
+      pt.lat[to.k]!,
+      same,
+    );
   }
   for (let i0 = 0; i0 < inc.length; i0++) {
     if (visited[i0] || !inc[i0]!.counted) continue;
@@ -212,7 +239,7 @@ export function unionLayer(L: PreparedLayer, limits: OverlayLimits = DEFAULT_OVE
       const it = inc[i]!;
       features.add(it.f);
       const j = nextOf(i);
-      appendRun(L, loop, it, inc[j]!, px, py, pos[j]! > pos[i]!);
+      appendRun(L, loop, it, inc[j]!, pt, pos[j]! > pos[i]!);
       const twin = inc[j]!.twin;
       if (!inc[twin]!.counted) return failed(L, 'inconsistent', [it.f, inc[j]!.g]);
       i = twin;
@@ -291,25 +318,24 @@ function finish(
     const loop = dedupLoop(raw);
     const m = loop.xy.length / 2;
     if (m < 3) return;
-    let twice = 0;
     let perimeter = 0;
     const box: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
     for (let i = 0; i < m; i++) {
       const j = i + 1 < m ? i + 1 : 0;
       const x = loop.xy[2 * i]!;
       const y = loop.xy[2 * i + 1]!;
-      twice += x * loop.xy[2 * j + 1]! - loop.xy[2 * j]! * y;
-      perimeter += Math.hypot(loop.xy[2 * j]! - x, loop.xy[2 * j + 1]! - y);
+      perimeter += lngLatLengthM(x, y, loop.xy[2 * j]!, loop.xy[2 * j + 1]!);
       box[0] = Math.min(box[0], x);
       box[1] = Math.min(box[1], y);
       box[2] = Math.max(box[2], x);
       box[3] = Math.max(box[3], y);
     }
-    if (Math.abs(twice / 2) < MIN_LOOP_M2) return;
+    const area = signedFlatRingAreaM2(loop.xy, L.projection);
+    if (Math.abs(area) < MIN_LOOP_M2) return;
     nodes.push({
       loop,
       features: loopFeatures[n]!,
-      area: twice / 2,
+      area,
       perimeter,
       box,
       parent: -1,
@@ -317,19 +343,31 @@ function finish(
       dropped: false,
     });
   });
-  // Parent = the smallest larger loop containing a point well inside the loop.
+  // Parent = the smallest larger loop containing a point well inside the loop; candidates from a box
+  // index (a layer with 10,000 holes has 10,000 loops).
   const bySize = nodes.map((_, i) => i).sort((i, j) => Math.abs(nodes[i]!.area) - Math.abs(nodes[j]!.area));
-  for (let a = 0; a < bySize.length; a++) {
-    const child = nodes[bySize[a]!]!;
+  const rank = new Int32Array(nodes.length);
+  bySize.forEach((i, r) => {
+    rank[i] = r;
+  });
+  const boxes = new Flatbush(Math.max(1, nodes.length));
+  for (const n of nodes) boxes.add(n.box[0], n.box[1], n.box[2], n.box[3]);
+  if (nodes.length === 0) boxes.add(0, 0, 0, 0);
+  boxes.finish();
+  for (const a of bySize) {
+    const child = nodes[a]!;
     const [px, py] = probe(child.loop.xy, child.box);
-    for (let b = a + 1; b < bySize.length; b++) {
-      const cand = nodes[bySize[b]!]!;
-      const cb = cand.box;
+    const around = boxes
+      .search(child.box[0], child.box[1], child.box[2], child.box[3])
+      .filter((b) => b < nodes.length && rank[b]! > rank[a]!)
+      .sort((p, q) => rank[p]! - rank[q]!);
+    for (const b of around) {
+      const cb = nodes[b]!.box;
       if (cb[0] > child.box[0] || cb[1] > child.box[1] || cb[2] < child.box[2] || cb[3] < child.box[3])
         continue;
-      if (pointInLoop(cand.loop.xy, px, py)) {
-        child.parent = bySize[b]!;
-        cand.children.push(bySize[a]!);
+      if (pointInLoop(nodes[b]!.loop.xy, px, py)) {
+        child.parent = b;
+        nodes[b]!.children.push(a);
         break;
       }
     }
@@ -371,7 +409,7 @@ function finish(
   return {
     status: 'ok',
     areaM2: area,
-    geometry: loopsToMultiPolygon(kept),
+    geometry: loopsToMultiPolygon(kept, L.projection),
     outer,
     holes,
     problemFeatures: [],
@@ -393,32 +431,11 @@ function failed(
   };
 }
 
-function runArea(
-  L: PreparedLayer,
-  from: Incidence,
-  to: Incidence,
-  px: number[],
-  py: number[],
-  forward: boolean,
-): number {
-  const x1 = px[from.k]!;
-  const y1 = py[from.k]!;
-  const x2 = px[to.k]!;
-  const y2 = py[to.k]!;
-  if (from.edge === to.edge && forward) return (x1 * y2 - x2 * y1) / 2;
-  const r = L.ringOf[from.edge]!;
-  const start = L.ringStart[r]!;
-  const size = L.ringSize[r]!;
-  const base = L.ringPre[r]!;
-  const pre = L.pre;
-  const i = from.edge - start;
-  const j = to.edge - start;
-  const v = L.next[from.edge]!;
-  let sum = (x1 * L.y[v]! - L.x[v]! * y1) / 2;
-  sum +=
-    j > i ? pre[base + j]! - pre[base + i + 1]! : pre[base + size]! - pre[base + i + 1]! + pre[base + j]!;
-  sum += (L.x[to.edge]! * y2 - x2 * L.y[to.edge]!) / 2;
-  return sum;
+interface CrossingPoints {
+  readonly lng: number[];
+  readonly lat: number[];
+  readonly x: number[];
+  readonly y: number[];
 }
 
 function appendRun(
@@ -426,19 +443,17 @@ function appendRun(
   loop: Loop,
   from: Incidence,
   to: Incidence,
-  px: number[],
-  py: number[],
+  pt: CrossingPoints,
   forward: boolean,
 ): void {
-  const x = px[from.k]!;
-  const y = py[from.k]!;
-  loop.xy.push(x, y);
-  const v = from.edge;
-  loop.lnglat.push(L.x[v] === x && L.y[v] === y ? [L.lng[v]!, L.lat[v]!] : L.projection.inverse(x, y));
+  const lng = pt.lng[from.k]!;
+  const lat = pt.lat[from.k]!;
+  loop.xy.push(lng, lat);
+  loop.lnglat.push([lng, lat]);
   if (from.edge === to.edge && forward) return;
   let w = L.next[from.edge]!;
   for (let g = 0; g <= L.ringSize[L.ringOf[w]!]!; g++) {
-    loop.xy.push(L.x[w]!, L.y[w]!);
+    loop.xy.push(L.lng[w]!, L.lat[w]!);
     loop.lnglat.push([L.lng[w]!, L.lat[w]!]);
     if (w === to.edge) break;
     w = L.next[w]!;
