@@ -27,7 +27,8 @@ describe('sample area against the shared data', () => {
     outDir = mkdtempSync(join(tmpdir(), 'sample-area-'));
     built = buildSampleArea(realData);
     writeSampleArea(outDir, built.files);
-  });
+    // About 4 s alone (it indexes the 2,001 OAs and 373 LSOAs too); far more on a busy machine.
+  }, 120_000);
   afterAll(() => {
     if (outDir) rmSync(outDir, { recursive: true, force: true });
   });
