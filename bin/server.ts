@@ -10,9 +10,13 @@ try {
   const started = performance.now();
   const app = await startLocalApp(config);
   const catalog = app.catalog;
-  const areas = catalog
-    ? catalog.areas.map((a) => `${a.area.id} v${a.version}`).join(', ')
-    : 'nothing published yet';
+  const served = catalog?.areaVersions ?? [];
+  const areas =
+    served.length === 0
+      ? 'nothing published yet'
+      : served.length <= 4
+        ? served.map((a) => `${a.id} v${a.version}`).join(', ')
+        : `${served.length} areas`;
   console.log(
     [
       `family-hub-catchments listening on ${app.url}  (${areas}; ${catalog?.postcodeCount ?? 0} postcodes; ready in ${Math.round(performance.now() - started)} ms)`,

@@ -83,6 +83,27 @@ export interface ServiceConfig {
   };
   /** Area ids this deployment serves (`CATCHMENTS_AREAS`, comma-separated); empty: every area in the store. */
   readonly areas: readonly string[];
+  /** HTTPS endpoints outside AWS that receive every boundary-set event, signed (docs/events.md). */
+  readonly webhooks: {
+    /** `CATCHMENTS_WEBHOOKS`: `name=url` pairs, comma-separated; https only, http only on loopback. */
+    readonly endpoints: readonly { readonly name: string; readonly url: string }[];
+    /** `CATCHMENTS_WEBHOOK_SECRET`: the signing secret locally (16+ characters). */
+    readonly secret: string | undefined;
+    /** `CATCHMENTS_WEBHOOK_SECRET_ARNS`: `name=arn` pairs on AWS (Secrets Manager, one per endpoint). */
+    readonly secretArns: Readonly<Record<string, string>>;
+    /** Per delivery attempt (`CATCHMENTS_WEBHOOK_TIMEOUT_MS`). */
+    readonly timeoutMs: number;
+  };
+  /** Change lists served per page (`CATCHMENTS_CHANGES_PAGE_ITEMS`: the most a caller may ask for). */
+  readonly changesPageItems: number;
+  /**
+   * Memory for areas loaded on first use, MB (`CATCHMENTS_AREA_CACHE_MB`): least recently used areas
+   * leave when it is full. The default leaves a 1,024 MB Lambda room for the national routing (~60 MB),
+   * the runtime and answer caches.
+   */
+  readonly areaCacheMb: number;
+  /** S3 bucket for blob parts (`CATCHMENTS_BLOB_BUCKET`); unset: chunks in the table (DynamoDB) or files (embedded). */
+  readonly blobBucket: string | undefined;
   /** The web pages' branding file (`CATCHMENTS_BRANDING`, default web/branding/default.json): see loadBranding. */
   readonly brandingFile: string;
 }
@@ -104,6 +125,9 @@ export const LIMITS = {
   analysisQueue: { default: 16, min: 1, max: 1_000 },
   validityMaxVertices: { default: 500_000, min: 1_000, max: 5_000_000 },
   validityMaxMs: { default: 5_000, min: 100, max: 60_000 },
+  webhookTimeoutMs: { default: 5000, min: 100, max: 30_000 },
+  changesPageItems: { default: 1000, min: 10, max: 5000 },
+  areaCacheMb: { default: 384, min: 16, max: 8192 },
 } as const;
 
 /** Shorter admin tokens are refused: a guessable token guards the power to redraw every boundary. */
@@ -173,7 +197,65 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
       timeoutMs: intVar(env, 'CATCHMENTS_GEOCODER_TIMEOUT_MS', LIMITS.geocoderTimeoutMs),
     },
     areas: areaIds(env.CATCHMENTS_AREAS),
+    webhooks: webhooks(env),
+    changesPageItems: intVar(env, 'CATCHMENTS_CHANGES_PAGE_ITEMS', LIMITS.changesPageItems),
+    areaCacheMb: intVar(env, 'CATCHMENTS_AREA_CACHE_MB', LIMITS.areaCacheMb),
+    blobBucket: env.CATCHMENTS_BLOB_BUCKET?.trim() || undefined,
     brandingFile: resolve(env.CATCHMENTS_BRANDING?.trim() || DEFAULT_BRANDING_FILE),
+  };
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+function namedList(env: Env, name: string): [string, string][] {
+  return (env[name] ?? '')
+    .split(',')
+    .map((pair) => pair.trim())
+    .filter(Boolean)
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const key = pair.slice(0, eq).trim();
+      if (eq < 1 || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(key)) {
+        throw new ConfigError(
+          `${name} has "${pair.slice(0, 60)}": give name=value pairs such as hv-system=…`,
+        );
+      }
+      return [key, pair.slice(eq + 1).trim()];
+    });
+}
+
+function webhooks(env: Env): ServiceConfig['webhooks'] {
+  const endpoints = namedList(env, 'CATCHMENTS_WEBHOOKS').map(([name, raw]) => {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new ConfigError(`CATCHMENTS_WEBHOOKS: "${name}" is not a URL.`);
+    }
+    if (!(url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname)))) {
+      throw new ConfigError(
+        `CATCHMENTS_WEBHOOKS: "${name}" must be an https:// URL (plain http only on loopback, for tests).`,
+      );
+    }
+    return { name, url: url.toString() };
+  });
+  const secret = env.CATCHMENTS_WEBHOOK_SECRET || undefined;
+  if (secret !== undefined && secret.length < MIN_ADMIN_TOKEN_LENGTH) {
+    throw new ConfigError(`CATCHMENTS_WEBHOOK_SECRET must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters.`);
+  }
+  const secretArns = Object.fromEntries(namedList(env, 'CATCHMENTS_WEBHOOK_SECRET_ARNS'));
+  for (const { name } of endpoints) {
+    if (!secret && !secretArns[name]) {
+      throw new ConfigError(
+        `CATCHMENTS_WEBHOOKS names "${name}" but there is no signing secret: set CATCHMENTS_WEBHOOK_SECRET.`,
+      );
+    }
+  }
+  return {
+    endpoints,
+    secret,
+    secretArns,
+    timeoutMs: intVar(env, 'CATCHMENTS_WEBHOOK_TIMEOUT_MS', LIMITS.webhookTimeoutMs),
   };
 }
 

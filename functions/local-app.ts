@@ -6,16 +6,19 @@ import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WorkerAnalysisRunner } from './adapters/analysis/worker-runner.js';
 import { MemoryEventPublisher } from './adapters/events/memory-event-publisher.js';
+import { FanOutPublisher, WebhookPublisher } from './adapters/events/webhook-publisher.js';
 import { StoreInUseError } from './adapters/store/embedded-boundary-store.js';
 import { openBoundaryStore } from './adapters/store/open-store.js';
 import { seedStore } from './adapters/store/seed-store.js';
 import { inlineRunner } from './application/analysis-jobs.js';
 import { AnalysisService } from './application/analysis-service.js';
 import { BoundarySetService } from './application/boundary-set-service.js';
-import { CatalogProvider } from './application/catalog-provider.js';
+import { ChangeLists } from './application/change-lists.js';
+import { PointInTime } from './application/point-in-time.js';
 import type { BoundaryStore } from './application/ports/boundary-store.js';
+import type { LookupResolver } from './application/serving/lookup-resolver.js';
+import { ServingProvider } from './application/serving-provider.js';
 import { loadBranding, type ServiceConfig } from './config.js';
-import type { LookupCatalog } from './core/lookup/catalog.js';
 import { bearerCheck, createAdminApiHandler } from './handlers/admin-api.js';
 import { createAnalysisApiHandler, withRoutes } from './handlers/analysis-api.js';
 import { createAnswerPageHandler } from './handlers/answer-page.js';
@@ -32,13 +35,13 @@ import {
 
 export interface LocalApp {
   readonly url: string;
-  /** The catalog being served now (null until a boundary set is published). */
-  readonly catalog: LookupCatalog | null;
+  /** What is being served now (null until a boundary set is published). */
+  readonly catalog: LookupResolver | null;
   readonly store: BoundaryStore;
   /** Where the store lives: a folder, `memory`, or `dynamodb:<table>`. */
   readonly storeDescription: string;
   readonly service: BoundarySetService;
-  readonly provider: CatalogProvider<PublicContext>;
+  readonly provider: ServingProvider<PublicContext>;
   /** Events published since start (also logged). */
   readonly events: MemoryEventPublisher;
   /** True when the admin routes are mounted (CATCHMENTS_ADMIN_TOKEN set). */
@@ -85,9 +88,22 @@ export async function startLocalApp(
   try {
     const { store } = opened;
     const events = new MemoryEventPublisher(logger);
+    const { webhooks } = config;
+    // Webhooks (CATCHMENTS_WEBHOOKS) get every event signed, as the delivery Lambda sends them on AWS.
+    const publisher =
+      webhooks.endpoints.length > 0 && webhooks.secret
+        ? new FanOutPublisher([
+            events,
+            new WebhookPublisher({
+              endpoints: webhooks.endpoints.map((e) => ({ ...e, secret: webhooks.secret! })),
+              timeoutMs: webhooks.timeoutMs,
+              logger,
+            }),
+          ])
+        : events;
     const service = new BoundarySetService({
       store,
-      events,
+      events: publisher,
       sliverToleranceM2: config.sliverToleranceM2,
       logger,
       runner,
@@ -96,21 +112,31 @@ export async function startLocalApp(
     // The first start seeds before the server listens: nothing to keep responsive yet, so inline.
     const seeded = opened.embedded
       ? await seedStore(
-          new BoundarySetService({ store, events, sliverToleranceM2: config.sliverToleranceM2, logger }),
+          new BoundarySetService({
+            store,
+            events: publisher,
+            sliverToleranceM2: config.sliverToleranceM2,
+            logger,
+            validity: config.validity,
+          }),
           opened.store,
           config.dataDir,
           logger,
         )
       : [];
-    const provider = new CatalogProvider<PublicContext>({
+    const history = new PointInTime({ store, refreshMs: config.refreshSeconds * 1000 });
+    const changes = new ChangeLists({ store });
+    const limits = { ...config.limits, changesPageItems: config.changesPageItems };
+    const provider = new ServingProvider<PublicContext>({
       store,
       refreshMs: config.refreshSeconds * 1000,
-      makeContext: (catalog, exports) => ({ ...publicContext(catalog, config.limits), exports }),
+      makeContext: (resolver, exports) => ({ ...publicContext(resolver, limits), exports, history, changes }),
+      areaCacheBytes: config.areaCacheMb * 2 ** 20,
       logger,
       areas: config.areas,
     });
     await provider.check();
-    if (!provider.catalog) logger.warn('no boundary set is published yet: lookups answer 503 until one is');
+    if (!provider.resolver) logger.warn('no boundary set is published yet: lookups answer 503 until one is');
     const publicApi = createPublicApiHandler({
       context: () => provider.context(),
       logger,
@@ -145,6 +171,7 @@ export async function startLocalApp(
           maxBodyBytes: config.admin.maxBodyBytes,
           onChange: () => {
             provider.invalidate();
+            history.invalidate();
             analysis.invalidate();
           },
         }),
@@ -225,7 +252,7 @@ export async function startLocalApp(
     return {
       url: `http://${host}:${port}`,
       get catalog() {
-        return provider.catalog;
+        return provider.resolver;
       },
       store,
       storeDescription: opened.description,

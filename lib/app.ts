@@ -7,7 +7,7 @@ import { type App, type Environment, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Branding } from '../functions/config.js';
 import type { ApiRoute, RouteGroup } from '../functions/http/routes.js';
-import { CatchmentsDataStack, type TableIndex } from './data-stack.js';
+import { blobBucketName, CatchmentsDataStack, type TableIndex } from './data-stack.js';
 import { CatchmentsServiceStack } from './service-stack.js';
 import type { StageConfig } from './stage-config.js';
 import { CatchmentsWebStack, type WebSettings } from './web-stack.js';
@@ -75,6 +75,7 @@ export function defineCatchmentsApp(app: App, props: CatchmentsAppProps): Catchm
     handlers: props.handlers,
     projectRoot: props.projectRoot,
     table: data.table,
+    blobBucketName: blobBucketName(config.stage),
     tableEncrypted: config.tableEncryption === 'customer-managed',
     placeIndex: data.placeIndex,
   });

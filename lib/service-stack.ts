@@ -4,6 +4,7 @@
 import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 // The events port's own constant: the bus rules and archive match exactly what the publisher sends.
 import { EVENT_SOURCE } from '../functions/application/ports/event-publisher.js';
@@ -32,6 +33,7 @@ export const FUNCTION_ENV = {
   maxBodyBytes: 'CATCHMENTS_MAX_BODY_BYTES',
   adminMaxBodyBytes: 'CATCHMENTS_ADMIN_MAX_BODY_BYTES',
   areas: 'CATCHMENTS_AREAS',
+  blobBucket: 'CATCHMENTS_BLOB_BUCKET',
 } as const;
 
 export interface ServiceStackProps extends StackProps {
@@ -43,6 +45,8 @@ export interface ServiceStackProps extends StackProps {
   /** Folder holding package-lock.json (bundling runs from there). */
   readonly projectRoot: string;
   readonly table: dynamodb.ITable;
+  /** Name of the blob bucket (data stack, `blobBucketName`); without it blobs are table chunks. */
+  readonly blobBucketName?: string;
   /** The table's KMS key when it is customer-managed (grants then include key use). */
   readonly tableEncrypted?: boolean;
   readonly placeIndex?: PlaceIndexRef;
@@ -66,6 +70,13 @@ export class CatchmentsServiceStack extends Stack {
       busName: `catchments-${config.stage}`,
       source: EVENT_SOURCE,
       forwardTo: config.eventTargets,
+      webhooks: {
+        endpoints: config.webhooks,
+        entry: `${props.projectRoot}/functions/handlers/webhook-delivery.ts`,
+        projectRoot: props.projectRoot,
+        logRetentionDays: config.logRetentionDays,
+        logLevel: config.logLevel,
+      },
     });
 
     const functions = new Map<RouteGroup, ServiceFunction>();
@@ -134,6 +145,12 @@ export class CatchmentsServiceStack extends Stack {
       description: 'Base URL of the API (stage included)',
     });
     new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName });
+    if (props.blobBucketName) {
+      new CfnOutput(this, 'BlobBucketName', {
+        value: props.blobBucketName,
+        description: 'catchments load-postcodes --table <table> --bucket <this>',
+      });
+    }
     new CfnOutput(this, 'AppsUsagePlanId', {
       value: this.api.appsPlan.usagePlanId,
       description: 'Add API keys for other apps to this usage plan',
@@ -157,6 +174,7 @@ export class CatchmentsServiceStack extends Stack {
       [FUNCTION_ENV.maxBodyBytes]: String(PUBLIC_MAX_BODY_BYTES),
     };
     if (config.areas.length > 0) environment[FUNCTION_ENV.areas] = config.areas.join(',');
+    if (props.blobBucketName) environment[FUNCTION_ENV.blobBucket] = props.blobBucketName;
     // On AWS the IAM authorizer has already checked the caller before the function runs.
     if (routes.some((r) => r.group === group && r.auth === 'admin')) {
       environment[FUNCTION_ENV.adminAuth] = 'iam';
@@ -184,6 +202,29 @@ export class CatchmentsServiceStack extends Stack {
     // Grants bound to the environment above: a function can use exactly what it is told about.
     if (profile.tableAccess === 'read-write') props.table.grantReadWriteData(fn.role);
     else props.table.grantReadData(fn.role);
+    if (props.blobBucketName) {
+      // Objects only (the keys are blobs/<area>/<id>/<part>): readers read, writers also put and delete.
+      const blobs = s3.Bucket.fromBucketName(fn, 'Blobs', props.blobBucketName);
+      if (profile.tableAccess === 'read-write') blobs.grantReadWrite(fn.role, 'blobs/*');
+      else blobs.grantRead(fn.role, 'blobs/*');
+      if (profile.tableAccess === 'read-write') blobs.grantDelete(fn.role, 'blobs/*');
+      const actions =
+        profile.tableAccess === 'read-write'
+          ? ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*']
+          : ['s3:GetObject*', 's3:GetBucket*', 's3:List*'];
+      for (const action of actions) {
+        Validations.of(fn.role).acknowledge({
+          id: `AwsSolutions-IAM5[Action::${action}]`,
+          reason:
+            "CDK's S3 grant on the service's own blob bucket: the object actions its reads, writes and sweeps need.",
+        });
+      }
+      Validations.of(fn.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:${Stack.of(fn).partition}:s3:::catchments-${config.stage}-blobs-<AWS::AccountId>-<AWS::Region>/blobs/*]`,
+        reason:
+          'Blob objects are created at run time under random ids, so the grant covers the blobs/ prefix of this one bucket.',
+      });
+    }
     if (profile.publishesEvents) this.events.bus.grantPutEventsTo(fn.role);
     if (profile.usesPlaceIndex && props.placeIndex) {
       fn.role.addToPolicy(

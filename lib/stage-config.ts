@@ -47,6 +47,8 @@ export interface StageConfig {
   readonly logLevel: LogLevelChoice;
   /** `eventTargets`: event bus ARNs (other accounts' apps) that receive every publish/rollback event. */
   readonly eventTargets: readonly string[];
+  /** `webhooks`: `name=https://…` pairs: endpoints outside AWS that receive every event, signed. Default none. */
+  readonly webhooks: readonly { readonly name: string; readonly url: string }[];
   /** `detailedMetrics`: per-method API Gateway metrics (billed as custom metrics). Default false. */
   readonly detailedMetrics: boolean;
   /** `apiGatewayCloudWatchRole`: set the account's API Gateway logging role. Default true. */
@@ -75,6 +77,7 @@ export const CONTEXT_KEYS = [
   'refreshSeconds',
   'logLevel',
   'eventTargets',
+  'webhooks',
   'detailedMetrics',
   'apiGatewayCloudWatchRole',
 ] as const satisfies readonly (keyof StageConfig)[];
@@ -135,6 +138,19 @@ export function stageConfigFromContext(read: ContextReader): StageConfig {
         fail('eventTargets', arn, 'event bus ARNs (arn:aws:events:<region>:<account>:event-bus/<name>)');
       }
       return arn;
+    }),
+    webhooks: list(read, 'webhooks').map((pair) => {
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq);
+      const url = pair.slice(eq + 1);
+      if (eq < 1 || !SLUG.test(name) || !/^https:\/\/[^\s,]+$/.test(url)) {
+        fail(
+          'webhooks',
+          pair,
+          'name=https://… pairs, e.g. hv-system=https://hv.example.org/hooks/catchments',
+        );
+      }
+      return { name, url };
     }),
     detailedMetrics: bool(read, 'detailedMetrics', false),
     apiGatewayCloudWatchRole: bool(read, 'apiGatewayCloudWatchRole', true),

@@ -24,7 +24,6 @@ import { InvalidGeometryError, InvalidRequestError, truncate } from '../core/err
 import { type AlignmentSummary, summariseAlignment } from '../core/impact/alignment-summary.js';
 import { computeRedrawImpact, livePoints, type RedrawImpact } from '../core/impact/redraw-impact.js';
 import { checkLayer, type LayerCheckOptions, type LayerCheckResult } from '../core/layer-validation.js';
-import { AreaLookup } from '../core/lookup/area-lookup.js';
 import {
   type AssignmentRow,
   assignmentMap,
@@ -33,6 +32,8 @@ import {
 } from '../core/lookup/assignment-table.js';
 import type { BoundarySet, Layer, PostcodeRecord } from '../core/model.js';
 import { DirectoryFormatError, PostcodeDirectory } from '../core/postcode-directory.js';
+import { encodeAreaDigest } from '../core/routing/area-digest.js';
+import type { DirectoryColumns } from '../core/routing/national-routing.js';
 import {
   type AlignmentCapacity,
   alignmentCapacity,
@@ -41,6 +42,7 @@ import {
 } from '../core/weights/capacity.js';
 import { type ResolvedWeights, resolveWeights, type WeightsReport } from '../core/weights/resolve.js';
 import type { WeightsTable } from '../core/weights/weights-table.js';
+import { assignAreaPostcodes } from './area-postcodes.js';
 import type { AnalysisRunner, JobInput, JobOutput } from './ports/analysis-runner.js';
 
 /** An area's postcode directory as stored: its content stamp and its text. */
@@ -62,6 +64,8 @@ export interface CheckDraftInput {
   readonly area: string;
   readonly draft: DraftSet;
   readonly directory: DirectoryText | null;
+  /** The national directory's postcodes within the draft's extent (area-postcodes.ts), when the store has one. */
+  readonly national?: DirectoryColumns | null;
   readonly sliverToleranceM2: number;
   readonly validity?: ValidityBudget;
 }
@@ -92,7 +96,10 @@ function checkDraft(input: CheckDraftInput): DraftCheck {
   if (draft.layers.outline && draft.layers.catchments && draft.layers.catchments.features.length > 0) {
     try {
       set = draftToBoundarySet(draft, null);
-      rows = assignAll(set, directory?.directory ?? null);
+      rows = assignAreaPostcodes(set, {
+        own: directory?.directory ?? null,
+        national: input.national ?? null,
+      });
     } catch (error) {
       // A draft too broken to index is reported by validation already; never publish it.
       if (validation.publishable) throw error;
@@ -101,7 +108,7 @@ function checkDraft(input: CheckDraftInput): DraftCheck {
     }
   }
   const gapProblems = rows ? postcodeGapProblems(rows) : [];
-  if (!input.directory) {
+  if (!input.directory && !input.national) {
     gapProblems.push({
       kind: 'no-postcode-directory',
       severity: 'warning',
@@ -141,6 +148,15 @@ export interface PlanningInput {
   readonly capacity?: CapacityTable;
   /** Below this share of capacity a unit is flagged under (default 0.8). */
   readonly underShare?: number;
+}
+
+/** What serving and the national routing read of a version (core/routing/area-digest.ts), built at publish. */
+function areaDigest(input: {
+  readonly set: BoundarySet;
+  readonly assignments: string;
+  readonly directoryStamp: string | null;
+}): Uint8Array {
+  return encodeAreaDigest(input.set, decodeAssignmentTable(input.assignments), input.directoryStamp);
 }
 
 export interface ImpactInput {
@@ -307,6 +323,7 @@ function directoryCheck(input: { readonly csv: string }): { postcodes: number } 
 export const analysisJobs = {
   checkDraft,
   changesBetween,
+  areaDigest,
   redrawImpact,
   alignment,
   threeWay,
@@ -321,6 +338,7 @@ export type AnalysisJobs = typeof analysisJobs;
 export const JOB_DESCRIPTIONS: Readonly<Record<keyof AnalysisJobs, string>> = {
   checkDraft: 'Checking the draft (validity, overlaps, coverage and every postcode’s answer)',
   changesBetween: 'Comparing the postcode answers of two versions',
+  areaDigest: 'Building the version’s serving digest',
   redrawImpact: 'The redraw impact',
   alignment: 'The alignment',
   threeWay: 'The three-way alignment',
@@ -338,15 +356,7 @@ export const inlineRunner: AnalysisRunner = {
 
 /** Every located postcode of the directory, assigned with the set's index, sorted by postcode. */
 export function assignAll(set: BoundarySet, directory: PostcodeDirectory | null): AssignmentRow[] {
-  if (!directory) return [];
-  const lookup = AreaLookup.build(set);
-  const rows: AssignmentRow[] = [];
-  for (const record of directory.records()) {
-    if (!record.location) continue;
-    const { lat, lng } = record.location;
-    rows.push({ postcode: record.postcode, lat, lng, assignment: lookup.assign(lng, lat) });
-  }
-  return rows;
+  return assignAreaPostcodes(set, { own: directory, national: null });
 }
 
 /**

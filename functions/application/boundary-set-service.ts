@@ -4,11 +4,13 @@
 //
 // Publishing: claim the draft revision that was read (edits are refused until the publish ends, so
 // none is accepted and then dropped), validate it (errors block), assign every located postcode of the area's
-// directory with the draft's index (the precomputed answers), diff them against the active
-// version's answers (history `hubChanges`, the event's changed postcodes), then hand the version
-// to the store, which stages it and commits with one conditional write. Only then is the event
-// published: an event always describes a version that is live.
-import { boundedPrefix, type ChangedPostcode, hubMoves } from '../core/boundary-set/changes.js';
+// directory, and of the national directory within the draft's extent, with the draft's index (the
+// precomputed answers), diff them against the active version's answers (history `hubChanges`, the
+// event's changed hubs, patches and teams), then hand the version and its digest (what serving and the national
+// routing read) to the store, which stages it and commits with one conditional write. Then the
+// national routing catches up, and only then is the event published: an event always describes a
+// version that is live.
+import { boundedPrefix, type ChangedPostcode, changeCounts, hubMoves } from '../core/boundary-set/changes.js';
 import { problemFeatures, problemSummaries } from '../core/boundary-set/problems.js';
 import { checkAreaInfo, checkSites } from '../core/boundary-set/sites.js';
 import { type CoverageReport, draftToBoundarySet } from '../core/boundary-set/validate.js';
@@ -22,7 +24,9 @@ import {
 import type { LayerCrs } from '../core/layer-validation.js';
 import { assignmentsCsv, decodeAssignmentTable } from '../core/lookup/assignment-table.js';
 import type { AreaInfo, BoundarySet, Layer, LayerName } from '../core/model.js';
-import { type DraftCheck, inlineRunner, type ValidityBudget } from './analysis-jobs.js';
+import type { DraftCheck, ValidityBudget } from './analysis-jobs.js';
+import { inlineRunner } from './analysis-jobs.js';
+import { AreaPostcodes, nationalWithinDraft } from './area-postcodes.js';
 import type { AnalysisRunner } from './ports/analysis-runner.js';
 import type {
   BoundaryStore,
@@ -34,6 +38,7 @@ import type {
 import type { BoundarySetEvent, EventPublisher } from './ports/event-publisher.js';
 import type { Logger } from './ports/logger.js';
 import { PromiseCache } from './promise-cache.js';
+import { RoutingMaintainer } from './serving/routing-maintainer.js';
 
 // Where the local seed, tests and tools have always found it; it runs as part of the draft checks.
 export { assignAll } from './analysis-jobs.js';
@@ -59,6 +64,12 @@ export interface BoundarySetServiceOptions {
   readonly runner?: AnalysisRunner;
   /** Work budget of the validity and overlap checks (CATCHMENTS_VALIDITY_MAX_VERTICES, _MAX_MS). */
   readonly validity?: ValidityBudget;
+  /**
+   * `after-each-change` (default): the national routing is refreshed after every publish, rollback
+   * and directory change. `manual`: bulk loaders publishing hundreds of areas call
+   * `routing.refresh()` once at the end (serving is exact meanwhile, only slower).
+   */
+  readonly routingRefresh?: 'after-each-change' | 'manual';
 }
 
 export interface LayerUpload {
@@ -107,12 +118,17 @@ export class BoundarySetService {
   private readonly checks = new PromiseCache<DraftCheck>(4);
   /** Published versions' encoded answers (immutable; ~1 MB each for a county). */
   private readonly tables = new PromiseCache<string>(4);
+  private readonly postcodes: AreaPostcodes;
+  /** Keeps the national routing in step after every pointer or directory change. */
+  readonly routing: RoutingMaintainer;
 
   constructor(private readonly options: BoundarySetServiceOptions) {
     this.store = options.store;
     this.events = options.events;
     this.clock = options.clock ?? (() => new Date());
     this.runner = options.runner ?? inlineRunner;
+    this.postcodes = new AreaPostcodes(options.store);
+    this.routing = new RoutingMaintainer(options.store, { logger: options.logger, clock: this.clock });
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -317,6 +333,7 @@ export class BoundarySetService {
     const { header, change, after, changes } = committed;
     this.tables.get(`${area}@${header.version}`, async () => after);
     const event = boundarySetEvent('boundary-set.published', change, header, changes);
+    await this.refreshRouting();
     await this.emit(event);
     await this.sweep(area);
     return { header, event };
@@ -344,20 +361,24 @@ export class BoundarySetService {
     );
     const after = check.assignments;
     const before = request.expectedActive === null ? null : await this.table(area, request.expectedActive);
-    const changes = await this.runner.run('changesBetween', { before, after });
+    const [changes, digest] = await Promise.all([
+      this.runner.run('changesBetween', { before, after }),
+      this.runner.run('areaDigest', { set, assignments: after, directoryStamp }),
+    ]);
     const at = this.now();
     const { header, change } = await this.store.publish(
       area,
       {
         set,
         assignments: after,
+        digest,
         meta: {
           publishedAt: at,
           publishedBy: request.by,
           message,
           basedOn: request.expectedActive,
           counts: check.counts,
-          hubChanges: changes.length,
+          hubChanges: changeCounts(changes).hub,
           directoryStamp,
           draft: { id: draft.meta.draftId, revision: draft.meta.revision },
         },
@@ -399,6 +420,7 @@ export class BoundarySetService {
       header,
       await this.runner.run('changesBetween', { before, after }),
     );
+    await this.refreshRouting();
     await this.emit(event);
     return { change, header, event };
   }
@@ -427,6 +449,7 @@ export class BoundarySetService {
   async putDirectory(area: string, csv: string, by: string): Promise<{ stamp: string; postcodes: number }> {
     const { postcodes } = await this.runner.run('directoryCheck', { csv }); // before anything is stored
     const { stamp } = await this.store.putDirectory(area, csv, { at: this.now(), by });
+    await this.refreshRouting();
     return { stamp, postcodes };
   }
 
@@ -455,26 +478,29 @@ export class BoundarySetService {
   // Internals
 
   /**
-   * The draft checks of this revision against the area's directory now (validation plus the
-   * precomputed answers), run once per (draft, revision, directory) and shared by validation and
-   * publish.
+   * The draft checks of this revision against the area's postcodes now (validation plus the
+   * precomputed answers), run once per (draft, revision, directories) and shared by validation and
+   * publish. The postcodes are the area's own directory plus, when the store holds a national one,
+   * the national postcodes within the draft's extent (area-postcodes.ts): only those are sent to
+   * the worker, not the whole country.
    */
   private async check(
     area: string,
     draft: DraftContent,
   ): Promise<{ check: DraftCheck; directoryStamp: string | null }> {
-    const directory = await this.store.directory(area);
-    const key = `${area}|${draft.meta.draftId}|r${draft.meta.revision}|${directory?.stamp ?? '-'}`;
+    const directories = await this.postcodes.forArea(area);
+    const key = `${area}|${draft.meta.draftId}|r${draft.meta.revision}|${directories.stamp ?? '-'}`;
     const check = await this.checks.get(key, () =>
       this.runner.run('checkDraft', {
         area,
         draft: { area: draft.meta.areaInfo, layers: draft.layers, sites: draft.sites },
-        directory,
+        directory: directories.own,
+        national: directories.national ? nationalWithinDraft(directories.national, draft.layers) : null,
         sliverToleranceM2: this.options.sliverToleranceM2,
         ...(this.options.validity ? { validity: this.options.validity } : {}),
       }),
     );
-    return { check, directoryStamp: directory?.stamp ?? null };
+    return { check, directoryStamp: directories.stamp };
   }
 
   /** A published version's encoded answers. */
@@ -483,6 +509,23 @@ export class BoundarySetService {
       `${area}@${version}`,
       async () => (await this.store.version(area, version)).assignments,
     );
+  }
+
+  /**
+   * Brings the national routing up to date. Best effort: the change is committed already, and
+   * serving answers an area ahead of the routing from the area itself (docs/storage.md), so a
+   * failure here costs speed, not correctness; the next change or `catchments routing-refresh`
+   * catches up.
+   */
+  private async refreshRouting(): Promise<void> {
+    if (this.options.routingRefresh === 'manual') return;
+    try {
+      await this.routing.refresh();
+    } catch (error) {
+      this.options.logger?.error('national routing refresh failed; serving follows the pointers meanwhile', {
+        error: (error as Error)?.message ?? String(error),
+      });
+    }
   }
 
   private async emit(event: BoundarySetEvent): Promise<void> {
@@ -522,7 +565,7 @@ export class BoundarySetService {
 /**
  * The event for a pointer change. The changed postcodes ride inline while they fit the budget
  * (EVENT_CHANGES_BUDGET_BYTES, EVENT_CHANGES_MAX_ITEMS); beyond that the event says it is truncated
- * and points at both versions' full exports (docs/events.md).
+ * and points at the next page of the public change list, and always at the pair's CSV (docs/events.md).
  */
 export function boundarySetEvent(
   type: BoundarySetEvent['type'],
@@ -532,8 +575,10 @@ export function boundarySetEvent(
 ): BoundarySetEvent {
   const inline = boundedPrefix(changes, EVENT_CHANGES_BUDGET_BYTES, EVENT_CHANGES_MAX_ITEMS);
   const url = (v: number) => `/v1/areas/${change.area}/versions/${v}/assignments.csv`;
+  const truncated = inline.length < changes.length;
+  const pair = change.from === null ? null : changeListUrls(change.area, change.from, change.to);
   return {
-    schema: 1,
+    schema: 2,
     type,
     id: change.id,
     area: change.area,
@@ -545,10 +590,26 @@ export function boundarySetEvent(
     message: change.message,
     counts: header.counts,
     changedPostcodeCount: changes.length,
+    changedCounts: changeCounts(changes),
     changedPostcodes: inline,
-    changedPostcodesTruncated: inline.length < changes.length,
+    changedPostcodesTruncated: truncated,
+    changeList: {
+      next: pair && truncated ? pair.page(inline[inline.length - 1]?.postcode ?? null) : null,
+      csv: pair?.csv ?? null,
+    },
     hubMoves: boundedPrefix(hubMoves(changes), EVENT_MOVES_BUDGET_BYTES, EVENT_CHANGES_MAX_ITEMS),
     assignments: { from: change.from === null ? null : url(change.from), to: url(change.to) },
+  };
+}
+
+/** The public change list of a version pair: pages (after a postcode) and the CSV export. */
+export function changeListUrls(area: string, from: number, to: number) {
+  const base = `/v1/areas/${area}/changes`;
+  const pair = `from=${from}&to=${to}`;
+  return {
+    page: (after: string | null) =>
+      `${base}?${pair}${after === null ? '' : `&after=${encodeURIComponent(after)}`}`,
+    csv: `${base}.csv?${pair}`,
   };
 }
 

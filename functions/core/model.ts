@@ -90,7 +90,20 @@ export interface Site {
   readonly contact: Contact;
   /** Opening hours in OpenStreetMap `opening_hours` syntax, e.g. "Mo-Fr 09:00-17:00". */
   readonly openingHours: string;
+  /** Open Referral UK ids, to join the site to a council's ORUK service directory feed. */
+  readonly oruk?: OrukIds;
+  /** Ofsted unique reference number (children's centre or early years registration), e.g. "EY123456". */
+  readonly ofstedUrn?: string;
 }
+
+/** A site's ids in an Open Referral UK feed (each optional: councils publish some or all). */
+export interface OrukIds {
+  readonly serviceId?: string;
+  readonly locationId?: string;
+  readonly serviceAtLocationId?: string;
+}
+
+export const ORUK_ID_FIELDS = ['serviceId', 'locationId', 'serviceAtLocationId'] as const;
 
 export interface AreaInfo {
   /** Stable slug, e.g. `gloucestershire`. */

@@ -175,6 +175,37 @@ export class PostcodeDirectory implements Iterable<PostcodeRecord> {
     for (const key of keys) yield this.recordAt(postcodeFromKey(key), this.find(key));
   }
 
+  /**
+   * The directory as columns sorted by postcode key (the national routing's and the national
+   * directory file's form): status is bit 0 (1 = terminated) with the month index above it.
+   */
+  sortedColumns(): {
+    keys: Float64Array;
+    lat: Float64Array;
+    lng: Float64Array;
+    status: Uint16Array;
+    months: readonly string[];
+  } {
+    const n = this.counts.total;
+    const keys = new Float64Array(n);
+    let k = 0;
+    for (let slot = 0; slot < this.capacity; slot++) {
+      const key = this.table[slot * STRIDE]!;
+      if (key !== 0) keys[k++] = key;
+    }
+    keys.sort();
+    const lat = new Float64Array(n);
+    const lng = new Float64Array(n);
+    const status = new Uint16Array(n);
+    for (let i = 0; i < n; i++) {
+      const at = this.find(keys[i]!) * STRIDE;
+      lat[i] = this.table[at + 1]!;
+      lng[i] = this.table[at + 2]!;
+      status[i] = this.table[at + 3]!;
+    }
+    return { keys, lat, lng, status, months: this.months };
+  }
+
   [Symbol.iterator](): IterableIterator<PostcodeRecord> {
     return this.records();
   }

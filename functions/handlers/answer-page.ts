@@ -26,7 +26,7 @@ import type { LookupAnswer } from '../../web/src/lib/types.js';
 import { escapeHtml, toHtml } from '../../web/src/lib/vnode.js';
 import { LocationGeocoder } from '../adapters/location-geocoder.js';
 import { openBoundaryStore } from '../adapters/store/open-store.js';
-import { CatalogProvider } from '../application/catalog-provider.js';
+import { ServingProvider } from '../application/serving-provider.js';
 import { loadConfig } from '../config.js';
 import type { ApiHandler, ApiResult, OperationInput } from '../http/api.js';
 import { createLogger, type Logger } from '../http/logger.js';
@@ -262,10 +262,11 @@ async function buildLambda(): Promise<ApiHandler> {
         logger,
       })
     : undefined;
-  const provider = new CatalogProvider({
+  const provider = new ServingProvider({
     store,
     refreshMs: config.refreshSeconds * 1000,
-    makeContext: (catalog, exports) => ({ ...publicContext(catalog, config.limits), exports, geocoder }),
+    makeContext: (resolver, exports) => ({ ...publicContext(resolver, config.limits), exports, geocoder }),
+    areaCacheBytes: config.areaCacheMb * 2 ** 20,
     logger,
     areas: config.areas,
   });

@@ -1,37 +1,64 @@
 // Lambda entry point for the public, read-only lookup API (and the local server's public routes).
 // Thin: each operation parses its input, calls the core, and returns data; middy does the rest.
 import { LocationClient } from '@aws-sdk/client-location';
+import { Type } from '@sinclair/typebox';
 import { LocationGeocoder, locationOrThrow, type PostcodeGeocoder } from '../adapters/location-geocoder.js';
 import { openBoundaryStore } from '../adapters/store/open-store.js';
-import { type AssignmentExports, CatalogProvider } from '../application/catalog-provider.js';
+import { ChangeLists } from '../application/change-lists.js';
+import { PointInTime, timeTarget } from '../application/point-in-time.js';
+import type { AreaListing } from '../application/serving/lookup-resolver.js';
+import { catalogResolver, type LookupResolver } from '../application/serving/lookup-resolver.js';
+import { type AssignmentExports, ServingProvider } from '../application/serving-provider.js';
 import { loadConfig } from '../config.js';
 import {
+  AreaNotFoundError,
   HubNotFoundError,
   InvalidRequestError,
   NotFoundError,
   PostcodeNotFoundError,
-  safeEcho,
   truncate,
 } from '../core/errors.js';
-import { type LookupAnswer, pointAnswer, postcodeAnswer, siteAnswer } from '../core/lookup/answer.js';
+import {
+  type LookupAnswer,
+  type PointResolution,
+  type PostcodeResolution,
+  pointAnswer,
+  postcodeAnswer,
+  siteAnswer,
+} from '../core/lookup/answer.js';
 import { type AreaLookup, compareIds } from '../core/lookup/area-lookup.js';
-import type { LookupCatalog, PostcodeResolution } from '../core/lookup/catalog.js';
+import type { LookupCatalog } from '../core/lookup/catalog.js';
 import { LAYER_NAMES, type LayerName } from '../core/model.js';
 import { assertPostcode } from '../core/postcode.js';
 import { AnswerCache } from '../http/answer-cache.js';
-import { type ApiHandler, type ApiResult, createApiHandler, type Operation } from '../http/api.js';
+import {
+  type ApiHandler,
+  type ApiResult,
+  createApiHandler,
+  type Operation,
+  type OperationInput,
+} from '../http/api.js';
 import { createLogger, type Logger } from '../http/logger.js';
 import { openApiJson } from '../http/openapi.js';
 import { type Problem, problemBody } from '../http/problem.js';
-import { isJsonObject, jsonBody, latLng, onlyKnownMembers, queryParam } from '../http/request.js';
 import { Router } from '../http/router.js';
 import { PUBLIC_ROUTES } from '../http/routes.js';
+import { LatLng } from '../http/schemas/common.js';
+import { assertMatches, bodyOf, pathOf, queryOf } from '../http/validation.js';
+import { answersAsOf, exportChanges, listAreaVersions, listChanges } from './public/history.js';
+import { nearestSites, nearestSitesToPostcode } from './public/nearest.js';
+import { listOrukServices } from './public/oruk.js';
 
-/** What the public operations read: the catalog being served now, and the request limits. */
+/** What the public operations read: what is being served now, and the request limits. */
 export interface PublicContext {
-  readonly catalog: LookupCatalog;
-  readonly limits: { readonly maxBulkItems: number; readonly maxBodyBytes: number };
-  /** Serialised postcode answers of this catalog (a new catalog comes with a new cache). */
+  readonly catalog: LookupResolver;
+  readonly limits: {
+    readonly maxBulkItems: number;
+    readonly maxBodyBytes: number;
+    /** Largest change-list page (`CATCHMENTS_CHANGES_PAGE_ITEMS`). */
+    readonly changesPageItems?: number;
+  };
+  /** Serialised postcode answers, keyed by ETag and postcode (an ETag names the area's version). */
   readonly postcodeAnswers: AnswerCache;
   /** Full answers of published versions (absent when serving plain files, which have no versions). */
   readonly exports?: AssignmentExports;
@@ -40,6 +67,12 @@ export interface PublicContext {
    * index is configured). Used for single lookups only: bulk items stay 404 to bound the cost.
    */
   readonly geocoder?: PostcodeGeocoder;
+  /** Which version was active when (`?at=`), and the public version history; absent for plain files. */
+  readonly history?: PointInTime;
+  /** Change lists between two published versions; absent when serving plain files. */
+  readonly changes?: ChangeLists;
+  /** The clock `?at=` is checked against (not in the future). */
+  readonly now?: () => number;
 }
 
 type Op = Operation<PublicContext>;
@@ -47,66 +80,89 @@ type Op = Operation<PublicContext>;
 const getHealth: Op = (_input, { catalog }) => ({
   body: {
     status: 'ok',
-    areas: catalog.areas.map((a) => ({ id: a.area.id, version: a.version })),
+    areas: catalog.areaVersions.map((a) => ({ id: a.id, version: a.version })),
     postcodes: catalog.postcodeCount,
   },
 });
 
 const getOpenApi: Op = () => ({ body: null, json: openApiJson(), etag: `"openapi.${openApiJson().length}"` });
 
-const lookupPostcode: Op = async ({ params }, { catalog, postcodeAnswers, geocoder }) => {
+/** `?at=` / `?version=` when the request has a query string (the common case has none: no work). */
+function requestedTime(
+  op: 'lookupPostcode' | 'lookupLocation' | 'bulkLookup',
+  event: OperationInput['event'],
+  context: PublicContext,
+) {
+  if (!event.queryStringParameters) return null;
+  return timeTarget(queryOf(op, event), (context.now ?? Date.now)());
+}
+
+const lookupPostcode: Op = async ({ params, event }, context) => {
+  const { catalog, postcodeAnswers, geocoder } = context;
   const raw = params.postcode ?? '';
+  const target = requestedTime('lookupPostcode', event, context);
+  if (target) {
+    const { answers, etags } = await answersAsOf(context, target, [await catalog.resolvePostcode(raw)]);
+    return { body: answers[0], etag: etags[0] };
+  }
   let resolution: PostcodeResolution;
   try {
-    resolution = catalog.resolvePostcode(raw);
+    resolution = await catalog.resolvePostcode(raw);
   } catch (error) {
     if (!(geocoder && error instanceof PostcodeNotFoundError)) throw error;
     // Not in the directory (e.g. newer than its release): locate it by address search instead.
     // locationOrThrow turns "not found" into the same 404 and an outage into a 503, never a hang.
     const postcode = assertPostcode(raw);
     const location = locationOrThrow(await geocoder.geocode(postcode));
-    const point = catalog.resolvePoint(location);
+    const point = await catalog.resolvePoint(location);
     return {
       body: { postcode, status: 'live', locationSource: 'geocoder', ...pointAnswer(point) },
       etag: catalog.etagFor(point.lookup),
     };
   }
-  const key = resolution.record.postcode;
+  const etag = catalog.etagFor(resolution.lookup);
+  const key = etag + resolution.record.postcode;
   let json = postcodeAnswers.get(key);
   if (json === undefined) {
     json = JSON.stringify(postcodeAnswer(resolution));
     postcodeAnswers.set(key, json);
   }
-  return { body: null, json, etag: catalog.etagFor(resolution.lookup) };
+  return { body: null, json, etag };
 };
 
-const lookupLocation: Op = ({ event }, { catalog }) => {
-  const location = latLng(queryParam(event, 'lat'), queryParam(event, 'lng'));
-  const resolution = catalog.resolvePoint(location);
+const lookupLocation: Op = async ({ event }, context) => {
+  const { catalog } = context;
+  const { lat, lng } = queryOf('lookupLocation', event);
+  const resolution = await catalog.resolvePoint({ lat, lng });
+  const target = requestedTime('lookupLocation', event, context);
+  if (target) {
+    const { answers, etags } = await answersAsOf(context, target, [resolution]);
+    return { body: answers[0], etag: etags[0] };
+  }
   return { body: pointAnswer(resolution), etag: catalog.etagFor(resolution.lookup) };
 };
 
 /** One item of a bulk answer: the answer, or that item's own problem. Index i answers request item i. */
 type BulkItem = { readonly answer: LookupAnswer } | { readonly error: Problem };
 
-function bulkItem(run: () => LookupAnswer): BulkItem {
+async function bulkItem<T>(
+  run: () => Promise<T>,
+): Promise<{ readonly value: T } | { readonly error: Problem }> {
   try {
-    return { answer: run() };
+    return { value: await run() };
   } catch (error) {
     return { error: problemBody(error) };
   }
 }
 
-const bulkLookup: Op = ({ event }, { catalog, limits }) => {
-  const body = jsonBody(event, limits.maxBodyBytes);
-  if (!isJsonObject(body)) {
-    throw new InvalidRequestError(
-      'Send a JSON object such as {"postcodes": ["GL1 1AD"], "locations": [{"lat": 51.86, "lng": -2.24}]}.',
-    );
-  }
-  onlyKnownMembers(body, ['postcodes', 'locations'], 'The body');
-  const postcodes = optionalArray(body.postcodes, 'postcodes');
-  const locations = optionalArray(body.locations, 'locations');
+const PostcodeItem = Type.String();
+
+const bulkLookup: Op = async ({ event }, context) => {
+  const { catalog, limits } = context;
+  const target = requestedTime('bulkLookup', event, context);
+  const body = bodyOf('bulkLookup', event, limits.maxBodyBytes);
+  const postcodes = body.postcodes ?? [];
+  const locations = body.locations ?? [];
   const total = postcodes.length + locations.length;
   if (total === 0) throw new InvalidRequestError('Give at least one item in "postcodes" or "locations".');
   if (total > limits.maxBulkItems) {
@@ -115,65 +171,54 @@ const bulkLookup: Op = ({ event }, { catalog, limits }) => {
       { limit: limits.maxBulkItems },
     );
   }
-  return {
-    body: {
-      postcodes: postcodes.map((item) =>
-        bulkItem(() => {
-          if (typeof item !== 'string') {
-            throw new InvalidRequestError(
-              `Each postcode must be a string, got ${JSON.stringify(safeEcho(item))}.`,
-            );
-          }
-          return postcodeAnswer(catalog.resolvePostcode(item));
-        }),
-      ),
-      locations: locations.map((item) =>
-        bulkItem(() => {
-          if (!isJsonObject(item)) {
-            throw new InvalidRequestError(
-              'Each location must be an object {"lat": <number>, "lng": <number>}.',
-            );
-          }
-          return pointAnswer(catalog.resolvePoint(latLng(item.lat, item.lng)));
-        }),
-      ),
-    },
-  };
+  // Each item is checked and resolved on its own: a bad item gets its own problem.
+  const resolved = await Promise.all<{ value: PointResolution | PostcodeResolution } | { error: Problem }>([
+    ...postcodes.map((item) =>
+      bulkItem(() => Promise.resolve(catalog.resolvePostcode(assertMatches(PostcodeItem, item, 'postcode')))),
+    ),
+    ...locations.map((item) =>
+      bulkItem(() => Promise.resolve(catalog.resolvePoint(assertMatches(LatLng, item, 'location')))),
+    ),
+  ]);
+  const found = resolved.flatMap((r) => ('value' in r ? [r.value] : []));
+  const answers = target
+    ? (await answersAsOf(context, target, found)).answers
+    : found.map((r) => ('record' in r ? postcodeAnswer(r as PostcodeResolution) : pointAnswer(r)));
+  let next = 0;
+  const items: BulkItem[] = resolved.map((r) => ('value' in r ? { answer: answers[next++]! } : r));
+  return { body: { postcodes: items.slice(0, postcodes.length), locations: items.slice(postcodes.length) } };
 };
 
-function optionalArray(value: unknown, name: string): readonly unknown[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new InvalidRequestError(`"${name}" must be an array.`);
-  return value;
-}
-
-function areaSummary(lookup: AreaLookup) {
-  const { area, set } = lookup;
+function areaSummary({ area, version, counts }: AreaListing) {
   return {
     id: area.id,
     name: area.name,
     ...(area.description ? { description: area.description } : {}),
     illustrative: area.illustrative,
-    version: lookup.version,
-    counts: {
-      hubs: lookup.hubs.length,
-      spokes: set.sites.filter((s) => s.kind === 'spoke').length,
-      hvPatches: set.layers['hv-patches']?.features.length ?? 0,
-      cocTeams: set.layers['coc-teams']?.features.length ?? 0,
-    },
+    version,
+    counts,
     attribution: area.attribution,
   };
 }
 
-const listAreas: Op = (_input, { catalog }) => ({
-  body: { areas: catalog.areas.map(areaSummary) },
+const listAreas: Op = async (_input, { catalog }) => ({
+  body: { areas: (await catalog.areaListings()).map(areaSummary) },
   etag: catalog.etag,
 });
 
-const getArea: Op = ({ params }, { catalog }) => {
-  const lookup = catalog.area(params.area ?? '');
-  return { body: areaSummary(lookup), etag: catalog.etagFor(lookup) };
+const getArea: Op = async ({ params }, { catalog }) => {
+  const id = params.area ?? '';
+  const listing = (await catalog.areaListings()).find((a) => a.area.id === id);
+  if (!listing) throw areaNotFound(catalog, id);
+  return { body: areaSummary(listing), etag: catalog.etagFor(listing) };
 };
+
+function areaNotFound(catalog: LookupResolver, id: string): AreaNotFoundError {
+  return new AreaNotFoundError(
+    id,
+    catalog.areaVersions.map((a) => a.id),
+  );
+}
 
 function hubWithSpokes(lookup: AreaLookup, hubId: string) {
   const hub = lookup.site(hubId);
@@ -181,8 +226,8 @@ function hubWithSpokes(lookup: AreaLookup, hubId: string) {
   return { ...siteAnswer(hub), spokes: lookup.spokesOfHub(hubId).map(siteAnswer) };
 }
 
-const listHubs: Op = ({ params }, { catalog }) => {
-  const lookup = catalog.area(params.area ?? '');
+const listHubs: Op = async ({ params }, { catalog }) => {
+  const lookup = await catalog.area(params.area ?? '');
   return {
     body: {
       area: lookup.area.id,
@@ -213,8 +258,8 @@ function cachedMapJson(lookup: AreaLookup, key: string, build: () => unknown): s
 const GEOJSON = 'application/geo+json';
 
 /** Hubs then spokes (each by id) as GeoJSON points; `area` and `version` as foreign members (RFC 7946 §6.1). */
-const getAreaSites: Op = ({ params }, { catalog }) => {
-  const lookup = catalog.area(params.area ?? '');
+const getAreaSites: Op = async ({ params }, { catalog }) => {
+  const lookup = await catalog.area(params.area ?? '');
   const json = cachedMapJson(lookup, 'sites', () => ({
     type: 'FeatureCollection',
     area: lookup.area.id,
@@ -235,8 +280,8 @@ const getAreaSites: Op = ({ params }, { catalog }) => {
 };
 
 /** The active version's polygon layer as stored, with `area`, `version` and `layer` as foreign members. */
-const getAreaLayer: Op = ({ params }, { catalog }) => {
-  const lookup = catalog.area(params.area ?? '');
+const getAreaLayer: Op = async ({ params }, { catalog }) => {
+  const lookup = await catalog.area(params.area ?? '');
   const name = params.layer ?? '';
   if (!(LAYER_NAMES as readonly string[]).includes(name)) {
     throw new NotFoundError(
@@ -262,8 +307,8 @@ const getAreaLayer: Op = ({ params }, { catalog }) => {
   return { body: null, json, contentType: GEOJSON, etag: catalog.etagFor(lookup) };
 };
 
-const getHub: Op = ({ params }, { catalog }) => {
-  const lookup = catalog.area(params.area ?? '');
+const getHub: Op = async ({ params }, { catalog }) => {
+  const lookup = await catalog.area(params.area ?? '');
   const hub = hubWithSpokes(lookup, params.hubId ?? '');
   const catchment = lookup.catchmentOf(hub.id);
   return {
@@ -273,16 +318,18 @@ const getHub: Op = ({ params }, { catalog }) => {
 };
 
 const exportAssignments: Op = async ({ params }, { catalog, exports }) => {
-  const area = catalog.area(params.area ?? '').area.id;
-  const raw = params.version ?? '';
-  if (!/^\d{1,9}$/.test(raw) || Number(raw) < 1) {
-    throw new InvalidRequestError(`"${truncate(raw, 20)}" is not a version number (1, 2, 3...).`);
-  }
+  const { area, version } = pathOf('exportAssignments', params);
+  if (!catalog.areaVersions.some((a) => a.id === area)) throw areaNotFound(catalog, area);
   if (!exports)
     throw new NotFoundError(
       'This deployment serves plain files, which have no published versions to export.',
     );
-  const version = Number(raw);
+  // On AWS the CSV goes straight from the bucket: a national area's export can pass Lambda's 6 MB.
+  const url = await exports.assignmentsUrl(area, version);
+  if (url) {
+    const redirect: ApiResult = { body: null, text: '', status: 303, headers: { Location: url } };
+    return redirect;
+  }
   return {
     body: null,
     text: await exports.assignmentsCsv(area, version),
@@ -306,6 +353,12 @@ export const publicOperations: Readonly<Record<string, Op>> = {
   getAreaSites,
   getAreaLayer,
   exportAssignments,
+  listAreaVersions,
+  listChanges,
+  exportChanges,
+  nearestSites,
+  nearestSitesToPostcode,
+  listOrukServices,
 };
 
 export interface PublicApiOptions {
@@ -319,12 +372,13 @@ export function createPublicApiHandler(options: PublicApiOptions): ApiHandler {
   return createApiHandler({ router: new Router(PUBLIC_ROUTES), operations: publicOperations, ...options });
 }
 
-/** The context for a catalog: limits from config and a fresh answer cache. */
+/** The context for what is served (a resolver, or a whole in-memory catalog): limits and a fresh answer cache. */
 export function publicContext(
-  catalog: LookupCatalog,
+  served: LookupResolver | LookupCatalog,
   limits: PublicContext['limits'],
   maxCachedAnswers = DEFAULT_CACHED_ANSWERS,
 ): PublicContext {
+  const catalog = 'areaVersions' in served ? served : catalogResolver(served);
   return { catalog, limits, postcodeAnswers: new AnswerCache(maxCachedAnswers) };
 }
 
@@ -357,10 +411,20 @@ async function buildLambda(): Promise<ApiHandler> {
         logger,
       })
     : undefined;
-  const provider = new CatalogProvider({
+  const history = new PointInTime({ store, refreshMs: config.refreshSeconds * 1000 });
+  const changes = new ChangeLists({ store });
+  const limits = { ...config.limits, changesPageItems: config.changesPageItems };
+  const provider = new ServingProvider({
     store,
     refreshMs: config.refreshSeconds * 1000,
-    makeContext: (catalog, exports) => ({ ...publicContext(catalog, config.limits), exports, geocoder }),
+    makeContext: (resolver, exports) => ({
+      ...publicContext(resolver, limits),
+      exports,
+      geocoder,
+      history,
+      changes,
+    }),
+    areaCacheBytes: config.areaCacheMb * 2 ** 20,
     logger,
     areas: config.areas,
   });

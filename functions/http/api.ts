@@ -25,6 +25,8 @@ export interface ApiResult {
   /** Content type of `text` (or of `json`/`body` when not plain JSON). */
   readonly contentType?: string;
   readonly headers?: Readonly<Record<string, string>>;
+  /** Overrides the route's success status (e.g. 303 to a presigned download). */
+  readonly status?: number;
 }
 
 export interface OperationInput {
@@ -165,7 +167,11 @@ function shapeResponse(
     }
   }
   const body = result.text ?? result.json ?? (route.successStatus === 204 ? '' : JSON.stringify(result.body));
-  return { statusCode: route.successStatus, headers, body: event.httpMethod === 'HEAD' ? '' : body };
+  return {
+    statusCode: result.status ?? route.successStatus,
+    headers,
+    body: event.httpMethod === 'HEAD' ? '' : body,
+  };
 }
 
 function etagMatches(ifNoneMatch: string, etag: string): boolean {

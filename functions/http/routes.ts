@@ -19,6 +19,8 @@ export interface ApiRoute {
   readonly successStatus: 200 | 201 | 202 | 204;
   /** How long shared caches may keep the answer; answers also carry the version's ETag. */
   readonly cache: 'version' | 'no-store';
+  /** On AWS the route needs an API key (`x-api-key`): how other apps integrate (docs/deploy.md). */
+  readonly apiKey?: true;
 }
 
 const publicRoute = (
@@ -53,13 +55,16 @@ export const PUBLIC_ROUTES: readonly ApiRoute[] = [
     'lookupLocation',
     'Family hub, HV patch and midwifery team for a WGS84 point',
   ),
-  publicRoute(
-    'POST',
-    '/v1/lookups',
-    'bulkLookup',
-    'Up to 100 postcode and/or point lookups in one request',
-    'no-store',
-  ),
+  {
+    ...publicRoute(
+      'POST',
+      '/v1/lookups',
+      'bulkLookup',
+      'Up to 100 postcode and/or point lookups in one request',
+      'no-store',
+    ),
+    apiKey: true,
+  },
   publicRoute('GET', '/v1/areas', 'listAreas', 'Areas served, with their active versions'),
   publicRoute('GET', '/v1/areas/{area}', 'getArea', 'One area: outline, counts and version'),
   publicRoute('GET', '/v1/areas/{area}/hubs', 'listHubs', "An area's hubs with their spokes and services"),
@@ -86,6 +91,43 @@ export const PUBLIC_ROUTES: readonly ApiRoute[] = [
     '/v1/areas/{area}/versions/{version}/assignments.csv',
     'exportAssignments',
     "Every postcode's hub, HV patch and CoC team in one published version (CSV)",
+  ),
+  publicRoute(
+    'GET',
+    '/v1/areas/{area}/versions',
+    'listAreaVersions',
+    "An area's published versions and the periods each was active (no author identities)",
+    'no-store',
+  ),
+  publicRoute(
+    'GET',
+    '/v1/areas/{area}/changes',
+    'listChanges',
+    'Postcodes whose hub, HV patch or CoC team differs between two versions, paged',
+  ),
+  publicRoute(
+    'GET',
+    '/v1/areas/{area}/changes.csv',
+    'exportChanges',
+    'Every postcode whose hub, HV patch or CoC team differs between two versions (CSV)',
+  ),
+  publicRoute(
+    'GET',
+    '/v1/sites/nearest',
+    'nearestSites',
+    'Hubs and spokes nearest a WGS84 point across every area, with the catchment each serves',
+  ),
+  publicRoute(
+    'GET',
+    '/v1/postcodes/{postcode}/nearest-sites',
+    'nearestSitesToPostcode',
+    'Hubs and spokes nearest a postcode across every area, with the catchment each serves',
+  ),
+  publicRoute(
+    'GET',
+    '/v1/areas/{area}/oruk/services',
+    'listOrukServices',
+    "An area's hubs and spokes as an Open Referral UK (v3) services feed",
   ),
 ];
 

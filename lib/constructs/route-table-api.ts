@@ -8,7 +8,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { type ApiRoute, BINARY_MEDIA_TYPES, type RouteGroup } from '../../functions/http/routes.js';
+import { type ApiRoute, BINARY_MEDIA_TYPES, ROUTES, type RouteGroup } from '../../functions/http/routes.js';
 
 export interface Throttle {
   readonly rateLimit: number;
@@ -37,8 +37,13 @@ export interface RouteTableApiProps {
   readonly cloudWatchRole?: boolean;
 }
 
-/** Operations only apps with an API key may call: bulk lookups are how other systems integrate. */
-export const DEFAULT_KEY_REQUIRED_OPERATIONS: readonly string[] = ['bulkLookup'];
+/**
+ * Operations only apps with an API key may call (`apiKey` in the route table, which the OpenAPI
+ * document also reads): bulk lookups are how other systems integrate.
+ */
+export const DEFAULT_KEY_REQUIRED_OPERATIONS: readonly string[] = ROUTES.filter((r) => r.apiKey).map(
+  (r) => r.operationId,
+);
 
 /** Fixed ceilings for the planners' routes: a handful of people, and each call is heavy. */
 export const GROUP_THROTTLES: Readonly<Record<Exclude<RouteGroup, 'public'>, Throttle>> = {

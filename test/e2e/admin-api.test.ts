@@ -235,8 +235,8 @@ describe('the draft workflow', () => {
       toVersion: 2,
       by: 'Ann Planner',
       changedPostcodes: [
-        { postcode: 'TE1 1AA', fromHub: 'hub-a', toHub: 'hub-b' },
-        { postcode: 'TE2 2AA', fromHub: 'hub-b', toHub: 'hub-a' },
+        { postcode: 'TE1 1AA', changed: ['hub'], before: { hub: 'hub-a' }, after: { hub: 'hub-b' } },
+        { postcode: 'TE2 2AA', changed: ['hub'], before: { hub: 'hub-b' }, after: { hub: 'hub-a' } },
       ],
     });
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PUBLIC_ROUTES } from '../../functions/http/routes.js';
 import type { LocalApp } from '../../functions/local-app.js';
 import { FIXTURE_AREAS_DIR, TESTSHIRE_DIR } from '../support/fixtures.js';
-import { call, startTestApp } from '../support/local-app.js';
+import { type CallInit, call, startTestApp } from '../support/local-app.js';
 import { seen } from '../support/openapi-validator.js';
 
 let app: LocalApp;
@@ -17,7 +17,7 @@ afterAll(async () => {
   await app.close();
 });
 
-async function ok(path: string, init?: RequestInit) {
+async function ok(path: string, init?: CallInit) {
   const r = await call(app, path, init);
   expect(r.contractProblems).toEqual([]);
   return r;
@@ -131,12 +131,16 @@ describe('POST /v1/lookups', () => {
     ok('/v1/lookups', { method: 'POST', headers: { 'Content-Type': contentType }, body });
 
   it('answers each item in request order, each with its own answer or problem', async () => {
-    const r = await post(
-      JSON.stringify({
+    // Items 42, {lat: "x"} and null are off the documented contract on purpose: each gets its own problem.
+    const r = await ok('/v1/lookups', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
         postcodes: ['TE1 1AA', 'bad', 'TE5 5ZZ', 42],
         locations: [{ lat: 51.02, lng: -1.92 }, { lat: 'x', lng: 0 }, null],
       }),
-    );
+      offContract: true,
+    });
     expect(r.status).toBe(200);
     const body = r.json as {
       postcodes: Record<string, { hub?: { id: string }; type?: string }>[];
@@ -275,6 +279,31 @@ describe('GET /v1/areas/{area}/versions/{version}/assignments.csv', () => {
     expect((await ok('/v1/areas/testshire/versions/9/assignments.csv')).status).toBe(404);
     expect((await ok('/v1/areas/testshire/versions/abc/assignments.csv')).status).toBe(400);
     expect((await ok('/v1/areas/nowhere/versions/1/assignments.csv')).status).toBe(404);
+  });
+});
+
+describe('history, change lists, nearest sites and the ORUK feed (covered in depth in their own suites)', () => {
+  it('answers each for the fixture area', async () => {
+    const versions = await ok('/v1/areas/testshire/versions');
+    expect(versions.json).toMatchObject({
+      area: 'testshire',
+      active: 1,
+      versions: [{ version: 1, active: true }],
+    });
+    const same = await ok('/v1/areas/testshire/changes?from=1&to=1');
+    expect(same.json).toMatchObject({ changedPostcodeCount: 0, postcodes: [], next: null });
+    expect((await ok('/v1/areas/testshire/changes.csv?from=1&to=1')).text.split('\r\n')[0]).toMatch(
+      /^postcode,changed,/,
+    );
+    const near = await ok('/v1/sites/nearest?lat=51.02&lng=-1.92&kind=hub&limit=1');
+    expect(near.json).toMatchObject({ sites: [{ site: { id: 'hub-b' }, catchment: { contains: true } }] });
+    const byPostcode = await ok('/v1/postcodes/TE1%201AA/nearest-sites?limit=2');
+    expect((byPostcode.json as { sites: unknown[] }).sites).toHaveLength(2);
+    const oruk = await ok('/v1/areas/testshire/oruk/services');
+    expect(oruk.json).toMatchObject({ total_items: 5, page_number: 1, last_page: true });
+    expect((await ok('/v1/postcodes/TE1%201AA?version=1')).json).toMatchObject({
+      asOf: { historical: false },
+    });
   });
 });
 

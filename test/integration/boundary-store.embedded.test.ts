@@ -10,6 +10,7 @@ import {
   MEMORY_STORE,
 } from '../../functions/adapters/store/embedded-boundary-store.js';
 import { MemoryItemTable } from '../../functions/adapters/store/item-table.js';
+import { candidateOf, testshireDirectoryCsv, testshireSet } from '../support/boundary-sets.js';
 import { FaultyTable } from '../support/faulty-table.js';
 import { boundaryStoreContract, type StoreHarness } from './boundary-store.contract.js';
 
@@ -33,6 +34,9 @@ boundaryStoreContract('embedded, local folder', async (): Promise<StoreHarness> 
       const root = path.join(base, String(n++));
       let faults!: FaultyTable;
       const store = await EmbeddedBoundaryStore.open(root, {
+        // Chunks in the table, as the contract inspects them; blob files (what `npm start` writes)
+        // are checked below and, as S3 objects, in national-serving.dynamo.test.ts.
+        objects: undefined,
         ...options,
         wrapTable: (t) => (faults = new FaultyTable(t)),
       });
@@ -44,7 +48,7 @@ boundaryStoreContract('embedded, local folder', async (): Promise<StoreHarness> 
         async reopen() {
           // A restart: the first process lets go of the folder, a new store opens it.
           await store.close();
-          const again = await EmbeddedBoundaryStore.open(root, options);
+          const again = await EmbeddedBoundaryStore.open(root, { objects: undefined, ...options });
           open.push(again);
           return again;
         },
@@ -77,6 +81,34 @@ boundaryStoreContract(
 );
 
 describe('embedded store folder', () => {
+  it('keeps blob parts as gzip files (what `npm start` writes), read back byte-identical after a restart', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'catchments-objects-'));
+    try {
+      const set = await testshireSet();
+      const csv = await testshireDirectoryCsv();
+      const store = await EmbeddedBoundaryStore.open(root);
+      const candidate = candidateOf(set, csv);
+      await store.publish('testshire', candidate, { active: null });
+      const blob = await store.versionBlob('testshire', 1);
+      const files = await readdir(path.join(root, 'objects', 'blobs', 'testshire', blob));
+      expect(files).toEqual(
+        expect.arrayContaining(['area', 'sites', 'assignments', 'digest', 'layer%3Acatchments']),
+      );
+      expect((await folderKeys(root)).filter((k) => k.sk.startsWith('PART#'))).toEqual([]);
+      await store.close();
+      const again = await EmbeddedBoundaryStore.open(root);
+      const stored = await again.version('testshire', 1);
+      expect(stored.assignments).toBe(candidate.assignments);
+      expect(stored.set).toEqual({ ...set, version: 1 });
+      expect((await again.versionParts('testshire', 1, ['digest'])).get('digest')).toEqual(
+        Buffer.from(candidate.digest!),
+      );
+      await again.close();
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
   it('is used by one process at a time', async () => {
     const root = await mkdtemp(path.join(tmpdir(), 'catchments-lock-'));
     try {

@@ -7,9 +7,9 @@ import {
   MEMORY_STORE,
 } from '../../functions/adapters/store/embedded-boundary-store.js';
 import { MemoryItemTable } from '../../functions/adapters/store/item-table.js';
-import { CatalogProvider } from '../../functions/application/catalog-provider.js';
+import type { LookupResolver } from '../../functions/application/serving/lookup-resolver.js';
+import { ServingProvider } from '../../functions/application/serving-provider.js';
 import { ServiceUnavailableError } from '../../functions/core/errors.js';
-import type { LookupCatalog } from '../../functions/core/lookup/catalog.js';
 import { candidateOf, edition, testshireDirectoryCsv, testshireSet } from '../support/boundary-sets.js';
 import { FaultyTable } from '../support/faulty-table.js';
 
@@ -29,9 +29,10 @@ async function setup() {
     error: (message: string) => void errors.push(message),
   };
   const provider = (options: { refreshMs: number; areas?: string[] }) =>
-    new CatalogProvider<LookupCatalog>({
+    new ServingProvider<LookupResolver>({
       store,
       makeContext: (c) => c,
+      areaCacheBytes: 64 * 2 ** 20,
       now: () => now,
       logger,
       retryMs: 100,
@@ -50,9 +51,9 @@ async function setup() {
   };
 }
 
-const hubOf = (catalog: LookupCatalog) => catalog.resolvePostcode('TE1 1AA').assignment.hubId;
+const hubOf = async (catalog: LookupResolver) => (await catalog.resolvePostcode('TE1 1AA')).assignment.hubId;
 
-describe('CatalogProvider', () => {
+describe('ServingProvider', () => {
   it('answers 503 until something is published', async () => {
     const { provider } = await setup();
     await expect(provider({ refreshMs: 0 }).context()).rejects.toBeInstanceOf(ServiceUnavailableError);
@@ -63,15 +64,15 @@ describe('CatalogProvider', () => {
     await store.publish('testshire', candidateOf(edition(set, 1), csv), { active: null });
     const p = provider({ refreshMs: 30_000 });
     const first = await p.context();
-    expect(first.areas[0]!.version).toBe(1);
+    expect(first.areaVersions[0]!.version).toBe(1);
     await store.publish('testshire', candidateOf(edition(set, 2), csv), { active: 1 });
     tick(29_999);
     expect(await p.context()).toBe(first);
     tick(1);
     const second = await p.context();
-    expect(second.areas[0]!.version).toBe(2);
-    expect(hubOf(second)).toBe('hub-b');
-    expect(hubOf(first)).toBe('hub-a'); // a request holding the old catalog still sees one whole version
+    expect(second.areaVersions[0]!.version).toBe(2);
+    expect(await hubOf(second)).toBe('hub-b');
+    expect(await hubOf(first)).toBe('hub-a'); // a request holding the old catalog still sees one whole version
     await store.rollback(
       'testshire',
       1,
@@ -79,7 +80,7 @@ describe('CatalogProvider', () => {
       { at: '2026-11-23T10:00:00Z', by: 't', message: 'm' },
     );
     p.invalidate();
-    expect((await p.context()).areas[0]!.version).toBe(1);
+    expect((await p.context()).areaVersions[0]!.version).toBe(1);
   });
 
   it('keeps serving what it has when the store cannot be read, and recovers', async () => {
@@ -91,10 +92,10 @@ describe('CatalogProvider', () => {
     faults.arm((op) => op.method === 'query');
     tick(1_000);
     expect(await p.context()).toBe(loaded);
-    expect(errors).toEqual(['catalog refresh failed; serving the versions already loaded']);
+    expect(errors).toEqual(['refresh failed; serving the versions already loaded']);
     faults.disarm();
     tick(100); // failed checks are retried sooner than the interval
-    expect((await p.context()).areas[0]!.version).toBe(2);
+    expect((await p.context()).areaVersions[0]!.version).toBe(2);
   });
 
   it('serves only the configured areas', async () => {
@@ -102,7 +103,12 @@ describe('CatalogProvider', () => {
     await store.publish('testshire', candidateOf(set, csv), { active: null });
     const other = { ...set, area: { ...set.area, id: 'otherland', name: 'Otherland' } };
     await store.publish('otherland', candidateOf(other, null), { active: null });
-    expect((await provider({ refreshMs: 0 }).context()).areaIds).toEqual(['otherland', 'testshire']);
-    expect((await provider({ refreshMs: 0, areas: ['testshire'] }).context()).areaIds).toEqual(['testshire']);
+    expect((await provider({ refreshMs: 0 }).context()).areaVersions.map((a) => a.id)).toEqual([
+      'otherland',
+      'testshire',
+    ]);
+    expect(
+      (await provider({ refreshMs: 0, areas: ['testshire'] }).context()).areaVersions.map((a) => a.id),
+    ).toEqual(['testshire']);
   });
 });

@@ -46,6 +46,7 @@ vi.mock('node:fs/promises', async (importOriginal) => {
 const { EmbeddedBoundaryStore, StoreInUseError, encodeName, FileItemTable } = await import(
   '../../functions/adapters/store/embedded-boundary-store.js'
 );
+const { FolderObjects } = await import('../../functions/adapters/store/blob-parts.js');
 
 const roots: string[] = [];
 async function freshRoot(): Promise<string> {
@@ -111,6 +112,29 @@ describe('durable writes', () => {
       calls.map((c) => c.startsWith('rename')).lastIndexOf(true),
     );
   });
+
+  it('flushes a blob part file like an item, and each folder it had to create into its parent', async () => {
+    const root = await freshRoot();
+    const objects = new FolderObjects(path.join(root, 'objects'));
+    await objects.put('blobs/a/b1/area', new Uint8Array([1]));
+    calls.length = 0;
+    await objects.put('blobs/a/b2/sites', new Uint8Array([2]));
+    expect(calls).toEqual([
+      'open sites.TMP',
+      'writeFile sites.TMP',
+      'datasync sites.TMP',
+      'close sites.TMP',
+      'rename sites.TMP -> sites',
+      'open b2',
+      'sync b2',
+      'close b2',
+      // b2 is new: its name is an entry of a/, which existed already.
+      'open a',
+      'sync a',
+      'close a',
+    ]);
+    expect([...((await objects.get('blobs/a/b2/sites')) ?? [])]).toEqual([2]);
+  });
 });
 
 describe('temporary files of killed writes', () => {
@@ -127,6 +151,19 @@ describe('temporary files of killed writes', () => {
     const left = [...(await fs.readdir(partition)), ...(await fs.readdir(root))];
     expect(left.filter((n) => n.endsWith('.tmp'))).toEqual([]);
     expect(await again.items.get('AREAS', 'a#HEAD')).toMatchObject({ rev: 1 });
+    await again.close();
+  });
+
+  it('are removed from the blob part folders too; finished parts stay', async () => {
+    const root = await freshRoot();
+    const first = await EmbeddedBoundaryStore.open(root);
+    await first.close();
+    const objects = new FolderObjects(path.join(root, 'objects'));
+    await objects.put('blobs/a/b1/area', new Uint8Array([1]));
+    const blob = path.join(root, 'objects', 'blobs', 'a', 'b1');
+    await fs.writeFile(path.join(blob, 'sites.0123456789ab.tmp'), 'half');
+    const again = await EmbeddedBoundaryStore.open(root);
+    expect(await fs.readdir(blob)).toEqual(['area']);
     await again.close();
   });
 });

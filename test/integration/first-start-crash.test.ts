@@ -119,6 +119,8 @@ describe('first start killed with SIGKILL', () => {
         'put AREA DRAFT',
         'put AREA VERSION',
         'put LOCAL SEEDED',
+        'put blob part',
+        'put blob part (routing)',
       ]),
     );
     const failures: string[] = [];

@@ -11,6 +11,7 @@ import { versionCounts } from '../../functions/core/boundary-set/counts.js';
 import { encodeAssignmentTable } from '../../functions/core/lookup/assignment-table.js';
 import type { BoundarySet, Layer } from '../../functions/core/model.js';
 import { PostcodeDirectory } from '../../functions/core/postcode-directory.js';
+import { encodeAreaDigest } from '../../functions/core/routing/area-digest.js';
 import { TESTSHIRE_DIR } from './fixtures.js';
 
 export async function testshireSet(): Promise<BoundarySet> {
@@ -73,6 +74,7 @@ export function candidateOf(
   return {
     set: { ...set, version: null },
     assignments: encodeAssignmentTable(rows),
+    digest: encodeAreaDigest(set, rows, null),
     meta: {
       publishedAt: '2026-11-23T10:00:00.000Z',
       publishedBy: 'test',

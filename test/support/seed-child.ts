@@ -1,8 +1,11 @@
 // Child process for the first-start crash test (test/integration/first-start-crash.test.ts): runs
 // the first start's seeding on a store folder and stops dead before write number `argv[4]` of the
-// store, telling the parent, which then kills it with SIGKILL. With a stop index of -1 it runs to
-// the end and reports every write it made (the parent picks its kill points from that list).
+// store (an item, or a blob part file), telling the parent, which then kills it with SIGKILL. With
+// a stop index of -1 it runs to the end and reports every write it made (the parent picks its kill
+// points from that list).
+import path from 'node:path';
 import { MemoryEventPublisher } from '../../functions/adapters/events/memory-event-publisher.js';
+import { FolderObjects, type ObjectStore } from '../../functions/adapters/store/blob-parts.js';
 import { EmbeddedBoundaryStore } from '../../functions/adapters/store/embedded-boundary-store.js';
 import type { Item, ItemTable } from '../../functions/adapters/store/item-table.js';
 import { seedStore } from '../../functions/adapters/store/seed-store.js';
@@ -55,7 +58,29 @@ class StoppingTable implements ItemTable {
   }
 }
 
-const store = await EmbeddedBoundaryStore.open(storeDir!, { wrapTable: (t) => new StoppingTable(t) });
+/** Blob part files (blobs/<area>/<blob>/<part>): the national routing's apart from the others. */
+class StoppingObjects implements ObjectStore {
+  constructor(private readonly objects: ObjectStore) {}
+  get(key: string) {
+    return this.objects.get(key);
+  }
+  async put(key: string, bytes: Uint8Array) {
+    await step(`put blob part${key.endsWith('/routing') ? ' (routing)' : ''}`);
+    return this.objects.put(key, bytes);
+  }
+  async delete(keys: readonly string[]) {
+    for (const key of keys) {
+      await step('delete blob part');
+      await this.objects.delete([key]);
+    }
+  }
+}
+
+const store = await EmbeddedBoundaryStore.open(storeDir!, {
+  wrapTable: (t) => new StoppingTable(t),
+  // The folder the store uses by default (embedded-boundary-store.ts), with the stops.
+  objects: new StoppingObjects(new FolderObjects(path.join(storeDir!, 'objects'))),
+});
 const service = new BoundarySetService({
   store,
   events: new MemoryEventPublisher(silentLogger, 0),

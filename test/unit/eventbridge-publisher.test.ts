@@ -17,11 +17,12 @@ afterEach(() => eventBridge.reset());
 function event(changed = 2): BoundarySetEvent {
   const changedPostcodes = Array.from({ length: changed }, (_, i) => ({
     postcode: `GL1 ${String(i).padStart(1, '0')}AA`,
-    fromHub: 'hub-a',
-    toHub: 'hub-b',
+    changed: ['hub' as const],
+    before: { hub: 'hub-a', hvPatch: 'hv-1', cocTeam: 'coc-1' },
+    after: { hub: 'hub-b', hvPatch: 'hv-1', cocTeam: 'coc-1' },
   }));
   return {
-    schema: 1,
+    schema: 2,
     type: 'boundary-set.published',
     id: 'evt-7',
     area: 'gloucestershire',
@@ -42,8 +43,10 @@ function event(changed = 2): BoundarySetEvent {
       postcodesInGaps: 0,
     },
     changedPostcodeCount: changed,
+    changedCounts: { hub: changed, hvPatch: 0, cocTeam: 0 },
     changedPostcodes,
     changedPostcodesTruncated: false,
+    changeList: { next: null, csv: '/v1/areas/gloucestershire/changes.csv?from=2&to=3' },
     hubMoves: [{ fromHub: 'hub-a', toHub: 'hub-b', postcodes: changed }],
     assignments: {
       from: '/v1/areas/gloucestershire/versions/2/assignments',

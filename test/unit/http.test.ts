@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../functions/config.js';
 import { InvalidPostcodeError, MethodNotAllowedError, NotFoundError } from '../../functions/core/errors.js';
 import { AnswerCache } from '../../functions/http/answer-cache.js';
-import { buildOpenApiDocument, OPERATION_DOCS } from '../../functions/http/openapi.js';
 import { renderProblem } from '../../functions/http/problem.js';
 import { coordinate } from '../../functions/http/request.js';
 import { Router } from '../../functions/http/router.js';
@@ -82,16 +80,6 @@ describe('answer cache', () => {
     expect(cache.size).toBeLessThanOrEqual(10);
     expect(cache.get('k24')).toBe('v24');
     expect(cache.get('k0')).toBeUndefined();
-  });
-});
-
-describe('OpenAPI document', () => {
-  it('documents every route, and the committed docs/openapi.json is current', () => {
-    for (const route of ROUTES) expect(OPERATION_DOCS[route.operationId], route.operationId).toBeDefined();
-    const committed = readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8');
-    expect(JSON.parse(committed), 'docs/openapi.json is stale: run npm run openapi').toEqual(
-      buildOpenApiDocument(),
-    );
   });
 });
 

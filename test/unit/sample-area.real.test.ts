@@ -23,6 +23,7 @@ const committed = (name: string) => readFileSync(new URL(name, committedDir));
 describe('sample area against the shared data', () => {
   let outDir = '';
   let built: SampleAreaOutput;
+  // ~4 s of CPU: under a busy machine's contention well past the default 10 s hook timeout.
   beforeAll(() => {
     outDir = mkdtempSync(join(tmpdir(), 'sample-area-'));
     built = buildSampleArea(realData);

@@ -2,15 +2,18 @@
 // (table-boundary-store.ts) over items kept in a local folder (default `.local-store/`, so a
 // restart keeps drafts and versions) or in memory (`:memory:`). No AWS account, no Docker.
 //
-// Folder layout: <root>/<partition>/<sort key>.json, names percent-encoded; blob chunks carry their
-// bytes as base64. Every write goes to a temporary file that is flushed to disk (fsync) and renamed
-// into place (atomic on POSIX), then the folder is flushed too, so a write that has returned survives
-// a power cut; conditional writes of one item are serialised in-process, so exactly one of any number
-// of concurrent publishes wins here too. One process owns a folder at a time (a pid lock file), so
-// temporary files found on opening were left by a killed write and are removed.
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, rmdir } from 'node:fs/promises';
+// Folder layout: <root>/<partition>/<sort key>.json, names percent-encoded; blob parts are gzip
+// files under <root>/objects/blobs/<area>/<blob id>/ (blobs written before that are chunk items
+// with base64 bytes, still read). In memory, blob parts are table chunks unless `objects` is given.
+// Every write goes to a temporary file that is flushed to disk (fsync) and renamed into place
+// (atomic on POSIX), then the folder is flushed too, so a write that has returned survives a power
+// cut (durable-files.ts); conditional writes of one item are serialised in-process, so exactly one
+// of any number of concurrent publishes wins here too. One process owns a folder at a time (a pid
+// lock file), so temporary files found on opening were left by a killed write and are removed.
+import { mkdir, open, readdir, readFile, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
+import { FolderObjects } from './blob-parts.js';
+import { ignoreMissing, sweepTemporaryFiles, syncFolder, writeFileFlushed } from './durable-files.js';
 import {
   type Condition,
   ConditionFailedError,
@@ -111,25 +114,9 @@ export class FileItemTable implements ItemTable {
     }
   }
 
-  /**
-   * Removes temporary files of writes that never finished (the process was killed between writing
-   * and renaming). Only safe while holding the folder's lock: no write of ours is in flight then.
-   */
-  async sweepTemporaryFiles(): Promise<number> {
-    let removed = 0;
-    const sweep = async (dir: string, depth: number): Promise<void> => {
-      const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-      for (const entry of entries) {
-        const full = path.join(dir, entry.name);
-        if (entry.isDirectory() && depth === 0) await sweep(full, 1);
-        else if (entry.isFile() && entry.name.endsWith('.tmp')) {
-          await rm(full, { force: true });
-          removed++;
-        }
-      }
-    };
-    await sweep(this.root, 0);
-    return removed;
+  /** Removes temporary files of killed writes (durable-files.ts): items are one folder deep. */
+  sweepTemporaryFiles(): Promise<number> {
+    return sweepTemporaryFiles(this.root, 1);
   }
 
   private file(pk: string, sk: string): string {
@@ -168,19 +155,10 @@ export class FileItemTable implements ItemTable {
       const folder = path.dirname(file);
       // A new partition folder is itself an entry of the root: flush the root so it survives too.
       if ((await mkdir(folder, { recursive: true })) !== undefined) await syncFolder(this.root);
-      const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
       try {
-        const handle = await open(temporary, 'w');
-        try {
-          await handle.writeFile(text);
-          await handle.datasync();
-        } finally {
-          await handle.close();
-        }
-        await rename(temporary, file);
+        await writeFileFlushed(file, text);
         return;
       } catch (error) {
-        await rm(temporary, { force: true });
         // A delete that emptied the partition may have removed its folder in between: again.
         if ((error as NodeJS.ErrnoException).code === 'ENOENT' && attempt < 3) continue;
         throw error;
@@ -200,20 +178,6 @@ export class FileItemTable implements ItemTable {
       if (this.locks.get(file) === tail) this.locks.delete(file);
     }
   }
-}
-
-/** Flushes a folder's entries (names created, renamed or removed in it) to disk. */
-async function syncFolder(folder: string): Promise<void> {
-  const handle = await open(folder, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-function ignoreMissing(error: unknown): void {
-  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
 }
 
 /** Keeps [A-Za-z0-9._-] and percent-encodes the rest: prefixes of keys stay prefixes of names. */
@@ -258,7 +222,15 @@ export class EmbeddedBoundaryStore extends TableBoundaryStore {
     const release = await lockFolder(root);
     const table = new FileItemTable(root);
     await table.sweepTemporaryFiles();
-    return new EmbeddedBoundaryStore(options.wrapTable?.(table) ?? table, root, release, options);
+    // Blob parts as plain gzip files (blobs/<area>/<id>/<part>): a national routing file reads in
+    // one file read, where chunks as base64 JSON items would take hundreds.
+    // (`objects: undefined` given explicitly keeps them as table chunks: the contract tests.)
+    const objects = 'objects' in options ? options.objects : new FolderObjects(path.join(root, 'objects'));
+    if (objects instanceof FolderObjects) await objects.sweepTemporaryFiles();
+    return new EmbeddedBoundaryStore(options.wrapTable?.(table) ?? table, root, release, {
+      ...options,
+      objects,
+    });
   }
 
   /** When the first start finished seeding this store (seed-store.ts), or null. */

@@ -1,36 +1,68 @@
 // Chooses the boundary store from configuration, once per process: DynamoDB when a table name is
-// configured (AWS), else the embedded store (local folder, or memory for `:memory:`).
+// configured (AWS; blob parts in S3 when a bucket is configured too), else the embedded store
+// (local folder, or memory for `:memory:`).
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import type { BoundaryStore } from '../../application/ports/boundary-store.js';
 import type { ServiceConfig } from '../../config.js';
 import { DynamoBoundaryStore } from './dynamo-boundary-store.js';
 import { EmbeddedBoundaryStore } from './embedded-boundary-store.js';
+import { S3Objects } from './s3-objects.js';
 
 export type OpenedStore = (
   | { readonly embedded: false; readonly store: BoundaryStore }
   | { readonly embedded: true; readonly store: EmbeddedBoundaryStore }
 ) & {
-  /** `dynamodb:<table>`, `memory` or the folder. */
+  /** `dynamodb:<table>[+s3:<bucket>]`, `memory` or the folder. */
   readonly description: string;
+  /** The bucket of blob parts, when there is one (presigned uploads and downloads). */
+  readonly objects: S3Objects | null;
   close(): Promise<void>;
 };
 
-export async function openBoundaryStore(config: ServiceConfig): Promise<OpenedStore> {
-  if (config.store.tableName) {
+export interface StoreLocation {
+  /** Embedded store folder (or `:memory:`), when no table is given. */
+  readonly dir?: string;
+  readonly tableName?: string;
+  readonly bucket?: string;
+  /** Endpoints for DynamoDB- and S3-compatible servers (local tools and tests); default AWS's. */
+  readonly dynamoEndpoint?: string;
+  readonly s3Endpoint?: string;
+}
+
+export function openBoundaryStore(config: ServiceConfig): Promise<OpenedStore> {
+  return openStoreAt({
+    dir: config.store.dir,
+    ...(config.store.tableName ? { tableName: config.store.tableName } : {}),
+    ...(config.blobBucket ? { bucket: config.blobBucket } : {}),
+  });
+}
+
+export async function openStoreAt(location: StoreLocation): Promise<OpenedStore> {
+  if (location.tableName) {
     // One client per container, built at cold start (region and credentials from the environment).
-    const client = new DynamoDBClient({});
+    const client = new DynamoDBClient(location.dynamoEndpoint ? { endpoint: location.dynamoEndpoint } : {});
+    const s3 = location.bucket
+      ? new S3Client(location.s3Endpoint ? { endpoint: location.s3Endpoint, forcePathStyle: true } : {})
+      : null;
+    const objects = s3 && location.bucket ? new S3Objects(s3, location.bucket) : null;
     return {
-      store: new DynamoBoundaryStore(client, config.store.tableName),
-      description: `dynamodb:${config.store.tableName}`,
+      store: new DynamoBoundaryStore(client, location.tableName, objects ? { objects } : {}),
+      description: `dynamodb:${location.tableName}${objects ? `+s3:${objects.bucket}` : ''}`,
       embedded: false,
-      close: async () => client.destroy(),
+      objects,
+      close: async () => {
+        client.destroy();
+        s3?.destroy();
+      },
     };
   }
-  const store = await EmbeddedBoundaryStore.open(config.store.dir);
+  const store = await EmbeddedBoundaryStore.open(location.dir ?? '.local-store');
   return {
     store,
     description: store.location === ':memory:' ? 'memory' : store.location,
     embedded: true,
+    objects: null,
     close: () => store.close(),
   };
 }

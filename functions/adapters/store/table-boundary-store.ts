@@ -19,6 +19,7 @@ import { gunzip, gzip } from 'node:zlib';
 import {
   AREA_ID_PATTERN,
   type AreaPointer,
+  type AreaSummary,
   type BoundaryStore,
   type DirectoryInfo,
   type DraftContent,
@@ -27,11 +28,15 @@ import {
   type DraftLayerInfo,
   type DraftMeta,
   type DraftPublishing,
+  type NationalDirectoryPointer,
   type PointerChange,
+  type RoutingPointer,
+  type ServingState,
   type StoredVersion,
   type SweepResult,
   type VersionCandidate,
   type VersionHeader,
+  type WriteProgress,
 } from '../../application/ports/boundary-store.js';
 import {
   AreaNotFoundError,
@@ -39,14 +44,24 @@ import {
   NotFoundError,
   VersionConflictError,
 } from '../../core/errors.js';
+import { assignmentsCsv, decodeAssignmentTable } from '../../core/lookup/assignment-table.js';
 import { type AreaInfo, LAYER_NAMES, type Layer, type LayerName, type Site } from '../../core/model.js';
+import {
+  type BlobParts,
+  blobPk,
+  DEFAULT_CHUNK_BYTES,
+  ObjectBlobParts,
+  type ObjectStore,
+  objectKey,
+  type PartHome,
+  TableBlobParts,
+} from './blob-parts.js';
 import { ConditionFailedError, type Item, type ItemTable } from './item-table.js';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
-/** DynamoDB's item limit is 400 KB including names and keys: chunks stay well below it. */
-export const DEFAULT_CHUNK_BYTES = 350_000;
+export { DEFAULT_CHUNK_BYTES };
 
 export interface TableBoundaryStoreOptions {
   /** Largest chunk of a blob part, in (gzipped) bytes. Tests lower it to exercise chunking. */
@@ -55,15 +70,28 @@ export interface TableBoundaryStoreOptions {
   readonly newId?: () => string;
   /** Wall clock (ms) for blob registration times, which `sweep` ages by. */
   readonly now?: () => number;
+  /**
+   * Where new blobs' bytes go (S3, a folder, memory); absent: chunks in the table. Blobs written
+   * either way stay readable: each manifest says where its parts are.
+   */
+  readonly objects?: ObjectStore;
 }
 
 const AREAS_PK = 'AREAS';
 const areaPk = (area: string) => `AREA#${area}`;
-const blobPk = (area: string, blob: string) => `BLOB#${area}#${blob}`;
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 const versionSk = (n: number) => `VERSION#${pad(n, 10)}`;
 const changeSk = (seq: number) => `CHANGE#${pad(seq, 10)}`;
 const DRAFT_SK = 'DRAFT';
+/** National items sort before every area in the AREAS partition (area ids start with a letter or digit). */
+const ROUTING_SK = '#ROUTING';
+const NATIONAL_DIRECTORY_SK = '#DIRECTORY';
+/** Blobs of the national routing and directory are registered and swept as this pseudo-area. */
+const NATIONAL = '_national'; // not an area id (those start with a letter or digit)
+/** The national directory is stored in pieces of this many bytes (before gzip): resumable, with progress. */
+const DIRECTORY_PIECE_BYTES = 4 * 1024 * 1024;
+/** The parts `version()` returns (a version may also hold a binary `digest`, read on its own). */
+const VERSION_JSON_PARTS = ['area', 'sites', 'assignments', ...LAYER_NAMES.map((n) => `layer:${n}`)];
 const MANIFEST_SK = 'MANIFEST';
 
 interface HeadBody {
@@ -76,6 +104,22 @@ interface HeadBody {
   /** `<draftId>:<revision>` of the latest publish: a draft revision is published at most once. */
   readonly lastDraft: string | null;
   readonly createdAt: string;
+  /** The active version's area description and counts (absent in HEADs written before it existed). */
+  readonly summary?: AreaSummary;
+}
+
+/** The routing pointer's body (pk AREAS, sk #ROUTING). */
+interface RoutingBody extends Omit<RoutingPointer, 'bytes'> {
+  readonly bytes: number;
+  readonly blob: string;
+  /** The routing before this one: kept until the next build, since containers may still be reading it. */
+  readonly previousBlob: string | null;
+}
+
+/** The national directory pointer's body (pk AREAS, sk #DIRECTORY). */
+interface NationalDirectoryBody extends NationalDirectoryPointer {
+  readonly blob: string;
+  readonly pieces: number;
 }
 
 interface Head {
@@ -101,20 +145,25 @@ interface DirectoryBody {
 interface PartManifest {
   readonly bytes: number;
   readonly sha256: string;
+  /** Table chunks (1 for an object). */
   readonly chunks: number;
+  /** False for a part stored as is (absent: gzipped). */
+  readonly gzip?: boolean;
 }
 
 interface ManifestBody {
+  /** Where the parts' bytes are; absent in manifests written before objects existed: the table. */
+  readonly home?: PartHome;
   readonly purpose: string;
   readonly createdAt: string;
   readonly parts: Readonly<Record<string, PartManifest>>;
   readonly meta: Readonly<Record<string, unknown>>;
 }
 
-/** A blob's content, part by part, as text. */
+/** A blob's content, part by part (ungzipped bytes). */
 interface BlobContent {
   readonly meta: Readonly<Record<string, unknown>>;
-  readonly parts: ReadonlyMap<string, string>;
+  readonly parts: ReadonlyMap<string, Buffer>;
 }
 
 /** Stored content that fails its own checks (a missing chunk, a hash mismatch): never served. */
@@ -123,15 +172,17 @@ export class StoreIntegrityError extends Error {
 }
 
 export class TableBoundaryStore implements BoundaryStore {
-  private readonly chunkBytes: number;
   private readonly newId: () => string;
   private readonly now: () => number;
+  private readonly tableParts: TableBlobParts;
+  private readonly objectParts: ObjectBlobParts | null;
 
   constructor(
     protected readonly table: ItemTable,
     options: TableBoundaryStoreOptions = {},
   ) {
-    this.chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+    this.tableParts = new TableBlobParts(table, options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+    this.objectParts = options.objects ? new ObjectBlobParts(options.objects) : null;
     this.newId = options.newId ?? (() => randomBytes(12).toString('hex'));
     this.now = options.now ?? Date.now;
   }
@@ -140,9 +191,19 @@ export class TableBoundaryStore implements BoundaryStore {
   // Pointers
 
   async pointers(): Promise<AreaPointer[]> {
+    return [...(await this.servingState()).pointers];
+  }
+
+  async servingState(): Promise<ServingState> {
     const items = await this.table.query(AREAS_PK);
+    let routing: RoutingPointer | null = null;
+    let nationalDirectory: NationalDirectoryPointer | null = null;
     const byArea = new Map<string, { head?: HeadBody; directory?: DirectoryBody }>();
     for (const item of items) {
+      if (item.sk === ROUTING_SK) routing = routingPointerOf(item.body as unknown as RoutingBody);
+      if (item.sk === NATIONAL_DIRECTORY_SK)
+        nationalDirectory = nationalPointerOf(item.body as unknown as NationalDirectoryBody);
+      if (item.sk.startsWith('#')) continue;
       const cut = item.sk.lastIndexOf('#');
       const area = item.sk.slice(0, cut);
       const entry = byArea.get(area) ?? {};
@@ -150,9 +211,10 @@ export class TableBoundaryStore implements BoundaryStore {
       else if (item.sk.endsWith('#DIRECTORY')) entry.directory = item.body as unknown as DirectoryBody;
       byArea.set(area, entry);
     }
-    return [...byArea.entries()]
+    const pointers = [...byArea.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([area, { head, directory }]) => pointerOf(area, head, directory));
+    return { pointers, routing, nationalDirectory };
   }
 
   async pointer(area: string): Promise<AreaPointer | null> {
@@ -520,11 +582,15 @@ export class TableBoundaryStore implements BoundaryStore {
 
     // 1. Stage: everything the version needs, under a fresh blob id nobody refers to yet.
     const { set } = candidate;
-    const parts: [string, string][] = [
+    const names = new Map(set.sites.map((s) => [s.id, s.name]));
+    const parts: [string, string | Uint8Array][] = [
       ['area', JSON.stringify(set.area)],
       ['sites', JSON.stringify(set.sites)],
       ['assignments', candidate.assignments],
+      // The public export, stored as is so that on S3 a presigned URL serves it (exportUrl).
+      [EXPORT_PART, assignmentsCsv(decodeAssignmentTable(candidate.assignments), (id) => names.get(id))],
     ];
+    if (candidate.digest) parts.push(['digest', candidate.digest]);
     for (const name of LAYER_NAMES) {
       const layer = set.layers[name];
       if (layer) parts.push([`layer:${name}`, JSON.stringify(layer)]);
@@ -535,6 +601,7 @@ export class TableBoundaryStore implements BoundaryStore {
       parts,
       meta as unknown as Record<string, unknown>,
       meta.publishedAt,
+      RAW_EXPORT,
     );
 
     // 2. Commit: one conditional write of HEAD. Whoever changed HEAD first wins.
@@ -559,6 +626,7 @@ export class TableBoundaryStore implements BoundaryStore {
       seq: change.seq,
       lastChange: change,
       lastDraft: draftKey ?? head.body.lastDraft,
+      summary: { area: set.area, counts: meta.counts },
     };
     try {
       await this.table.put(headItem(area, head.rev + 1, next), { rev: head.rev });
@@ -630,12 +698,15 @@ export class TableBoundaryStore implements BoundaryStore {
       by: meta.by,
       message: meta.message,
     };
+    const targetHeader = (target!.body as { header: VersionHeader }).header;
+    const areaInfo = JSON.parse(await this.readPart(area, blob, 'area')) as AreaInfo;
     const next: HeadBody = {
       ...head.body,
       active: to,
       activeBlob: blob,
       seq: change.seq,
       lastChange: change,
+      summary: { area: areaInfo, counts: targetHeader.counts },
     };
     try {
       await this.table.put(headItem(area, head.rev + 1, next), { rev: head.rev });
@@ -704,17 +775,17 @@ export class TableBoundaryStore implements BoundaryStore {
       header = await this.latestHeader(area, head.body);
       blob = head.body.latestBlob;
     }
-    const content = await this.readBlob(area, blob);
+    const content = await this.readBlob(area, blob, VERSION_JSON_PARTS);
     const part = (name: string) => {
-      const text = content.parts.get(name);
-      if (text === undefined)
+      const bytes = content.parts.get(name);
+      if (bytes === undefined)
         throw new StoreIntegrityError(`Version ${version} of ${area} lacks part ${name}`);
-      return text;
+      return bytes.toString('utf8');
     };
     const layers: Partial<Record<LayerName, Layer>> = {};
     for (const name of LAYER_NAMES) {
-      const text = content.parts.get(`layer:${name}`);
-      if (text !== undefined) layers[name] = JSON.parse(text) as Layer;
+      const bytes = content.parts.get(`layer:${name}`);
+      if (bytes !== undefined) layers[name] = JSON.parse(bytes.toString('utf8')) as Layer;
     }
     if (!layers.outline || !layers.catchments) {
       throw new StoreIntegrityError(`Version ${version} of ${area} lacks its outline or catchments`);
@@ -729,6 +800,176 @@ export class TableBoundaryStore implements BoundaryStore {
       },
       assignments: part('assignments'),
     };
+  }
+
+  async versionParts(
+    area: string,
+    version: number,
+    parts: readonly string[],
+  ): Promise<Map<string, Uint8Array>> {
+    checkArea(area);
+    const blob = await this.versionBlob(area, version);
+    const content = await this.readBlob(area, blob, parts);
+    return new Map(content.parts);
+  }
+
+  async exportUrl(
+    area: string,
+    version: number,
+    options: { readonly expiresSeconds: number; readonly fileName: string },
+  ): Promise<string | null> {
+    checkArea(area);
+    const objects = this.objectParts?.objects;
+    if (!objects?.downloadUrl) return null;
+    const blob = await this.versionBlob(area, version);
+    const manifest = (await this.table.get(blobPk(area, blob), MANIFEST_SK))?.body as
+      | ManifestBody
+      | undefined;
+    if (manifest?.home !== 'objects' || manifest.parts[EXPORT_PART]?.gzip !== false) return null;
+    return objects.downloadUrl(
+      objectKey(area, blob, EXPORT_PART),
+      options.expiresSeconds,
+      options.fileName,
+      'text/csv; charset=utf-8',
+    );
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // National routing and directory
+
+  async routing(): Promise<{ pointer: RoutingPointer; bytes: Uint8Array } | null> {
+    for (let attempt = 0; ; attempt++) {
+      const item = await this.table.get(AREAS_PK, ROUTING_SK);
+      if (!item) return null;
+      const body = item.body as unknown as RoutingBody;
+      try {
+        const content = await this.readBlob(NATIONAL, body.blob, ['routing']);
+        return { pointer: routingPointerOf(body), bytes: content.parts.get('routing')! };
+      } catch (error) {
+        // Replaced (and its blob removed) between our two reads: read the new one.
+        if (!(error instanceof StoreIntegrityError) || attempt >= 2) throw error;
+      }
+    }
+  }
+
+  async putRouting(
+    bytes: Uint8Array,
+    meta: Omit<RoutingPointer, 'stamp' | 'bytes'>,
+    expectedStamp: string | null,
+  ): Promise<RoutingPointer> {
+    const existing = await this.table.get(AREAS_PK, ROUTING_SK);
+    const old = existing?.body as RoutingBody | undefined;
+    if ((old?.stamp ?? null) !== expectedStamp) throw routingConflict();
+    const stamp = sha256(bytes).slice(0, 16);
+    const blob = await this.writeBlob(
+      NATIONAL,
+      'routing',
+      [['routing', bytes]],
+      {},
+      meta.builtAt,
+      RAW_ROUTING,
+    );
+    const body: RoutingBody = {
+      ...meta,
+      stamp,
+      bytes: bytes.length,
+      blob,
+      previousBlob: old?.blob ?? null,
+    };
+    try {
+      await this.table.put(
+        { pk: AREAS_PK, sk: ROUTING_SK, rev: (existing?.rev ?? 0) + 1, body: asBody(body) },
+        existing ? { rev: existing.rev ?? 0 } : { absent: true },
+      );
+    } catch (error) {
+      await this.deleteBlobsQuietly(NATIONAL, [blob]);
+      if (error instanceof ConditionFailedError) throw routingConflict();
+      throw error;
+    }
+    await this.quietly(() => this.table.delete(areaPk(NATIONAL), `BLOB#${blob}`));
+    // Two generations back: no container can still be reading it (each reads within a request).
+    if (old?.previousBlob) await this.deleteBlobsQuietly(NATIONAL, [old.previousBlob]);
+    return routingPointerOf(body);
+  }
+
+  async nationalDirectory(): Promise<{ pointer: NationalDirectoryPointer; bytes: Uint8Array } | null> {
+    const item = await this.table.get(AREAS_PK, NATIONAL_DIRECTORY_SK);
+    if (!item) return null;
+    const body = item.body as unknown as NationalDirectoryBody;
+    const names = Array.from({ length: body.pieces }, (_, i) => pieceName(i));
+    const content = await this.readBlob(NATIONAL, body.blob, names);
+    return {
+      pointer: nationalPointerOf(body),
+      bytes: Buffer.concat(names.map((n) => content.parts.get(n)!)),
+    };
+  }
+
+  async putNationalDirectory(
+    bytes: Uint8Array,
+    meta: { readonly postcodes: number; readonly at: string; readonly by: string },
+    onProgress?: WriteProgress,
+  ): Promise<NationalDirectoryPointer & { resumedBytes: number }> {
+    const stamp = sha256(bytes).slice(0, 16);
+    // The blob id follows from the content, so a second run of the same file finds the first's pieces.
+    const blob = `directory-${stamp}`;
+    const pk = blobPk(NATIONAL, blob);
+    const pieces = Math.max(1, Math.ceil(bytes.length / DIRECTORY_PIECE_BYTES));
+    const existing = await this.table.get(AREAS_PK, NATIONAL_DIRECTORY_SK);
+    const current = existing?.body as NationalDirectoryBody | undefined;
+    if (current?.stamp === stamp) {
+      onProgress?.(bytes.length, bytes.length);
+      return { ...nationalPointerOf(current), resumedBytes: bytes.length };
+    }
+    await this.table.put({
+      pk: areaPk(NATIONAL),
+      sk: `BLOB#${blob}`,
+      body: { purpose: 'national-directory', createdAt: new Date(this.now()).toISOString() },
+    });
+    const home = this.objectParts ?? this.tableParts;
+    // Which pieces an earlier run finished (recorded after each one).
+    const progressItem = await this.table.get(pk, 'PROGRESS');
+    const done: Record<string, PartManifest> = {
+      ...((progressItem?.body?.done as Record<string, PartManifest>) ?? {}),
+    };
+    let resumedBytes = 0;
+    let written = 0;
+    for (let i = 0; i < pieces; i++) {
+      const name = pieceName(i);
+      const raw = bytes.subarray(i * DIRECTORY_PIECE_BYTES, (i + 1) * DIRECTORY_PIECE_BYTES);
+      if (done[name]?.sha256 === sha256(raw)) {
+        resumedBytes += raw.length;
+      } else {
+        const [count] = await home.write(NATIONAL, blob, [[name, await gzipAsync(raw)]]);
+        done[name] = { bytes: raw.length, sha256: sha256(raw), chunks: count! };
+        await this.table.put({ pk, sk: 'PROGRESS', body: { done } });
+      }
+      written += raw.length;
+      onProgress?.(written, bytes.length);
+    }
+    const manifest: ManifestBody = {
+      home: home.home,
+      purpose: 'national-directory',
+      createdAt: meta.at,
+      parts: done,
+      meta: {},
+    };
+    await this.table.put({ pk, sk: MANIFEST_SK, body: asBody(manifest) });
+    const body: NationalDirectoryBody = {
+      stamp,
+      postcodes: meta.postcodes,
+      updatedAt: meta.at,
+      updatedBy: meta.by,
+      blob,
+      pieces,
+    };
+    await this.table.put(
+      { pk: AREAS_PK, sk: NATIONAL_DIRECTORY_SK, rev: (existing?.rev ?? 0) + 1, body: asBody(body) },
+      existing ? { rev: existing.rev ?? 0 } : { absent: true },
+    );
+    await this.quietly(() => this.table.delete(pk, 'PROGRESS'));
+    await this.quietly(() => this.table.delete(areaPk(NATIONAL), `BLOB#${blob}`));
+    if (current && current.blob !== blob) await this.deleteBlobsQuietly(NATIONAL, [current.blob]);
+    return { ...nationalPointerOf(body), resumedBytes };
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -902,13 +1143,15 @@ export class TableBoundaryStore implements BoundaryStore {
     );
   }
 
-  /** Registers, then writes every chunk, then the manifest. Returns the new blob's id. */
-  private async writeBlob(
+  /** Registers, then writes every part, then the manifest. Returns the new blob's id. */
+  protected async writeBlob(
     area: string,
     purpose: string,
-    parts: readonly (readonly [string, string])[],
+    parts: readonly (readonly [string, string | Uint8Array])[],
     meta: Readonly<Record<string, unknown>>,
     at: string,
+    /** Parts stored as they are: binary files that gzip barely shrinks and a cold start must not inflate. */
+    raw: ReadonlySet<string> = NONE,
   ): Promise<string> {
     const blob = this.newId();
     // Registered with the store's own clock: sweep compares it with its `now`, not the caller's.
@@ -918,67 +1161,71 @@ export class TableBoundaryStore implements BoundaryStore {
       sk: `BLOB#${blob}`,
       body: { purpose, createdAt: registeredAt },
     });
+    const home = this.objectParts ?? this.tableParts;
     const manifests: Record<string, PartManifest> = {};
-    const chunks: Item[] = [];
-    for (const [name, text] of parts) {
-      const raw = Buffer.from(text, 'utf8');
-      const packed = await gzipAsync(raw);
-      const count = Math.max(1, Math.ceil(packed.length / this.chunkBytes));
-      for (let i = 0; i < count; i++) {
-        chunks.push({
-          pk: blobPk(area, blob),
-          sk: `PART#${name}#${pad(i, 5)}`,
-          data: packed.subarray(i * this.chunkBytes, (i + 1) * this.chunkBytes),
-        });
-      }
-      manifests[name] = { bytes: raw.length, sha256: sha256(raw), chunks: count };
+    const packed: [string, Uint8Array][] = [];
+    for (const [name, content] of parts) {
+      const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+      const stored = raw.has(name);
+      packed.push([name, stored ? bytes : await gzipAsync(bytes)]);
+      manifests[name] = {
+        bytes: bytes.length,
+        sha256: sha256(bytes),
+        chunks: 0,
+        ...(stored ? { gzip: false } : {}),
+      };
     }
-    await this.table.putMany(chunks);
-    const manifest: ManifestBody = { purpose, createdAt: at, parts: manifests, meta };
+    const pieces = await home.write(area, blob, packed);
+    packed.forEach(([name], i) => {
+      manifests[name] = { ...manifests[name]!, chunks: pieces[i]! };
+    });
+    const manifest: ManifestBody = { home: home.home, purpose, createdAt: at, parts: manifests, meta };
     await this.table.put({ pk: blobPk(area, blob), sk: MANIFEST_SK, body: asBody(manifest) });
     return blob;
   }
 
-  /** Reads a whole blob (one query), checking every part against its manifest. */
-  private async readBlob(area: string, blob: string, only?: string): Promise<BlobContent> {
-    const items = await this.table.query(blobPk(area, blob), only ? { prefix: `PART#${only}#` } : {});
-    const manifestItem = only
-      ? await this.table.get(blobPk(area, blob), MANIFEST_SK)
-      : items.find((i) => i.sk === MANIFEST_SK);
+  /** Reads a blob's parts (all, or the named ones), each checked against its manifest. */
+  protected async readBlob(area: string, blob: string, only?: readonly string[]): Promise<BlobContent> {
+    const manifestItem = await this.table.get(blobPk(area, blob), MANIFEST_SK);
     if (!manifestItem)
       throw new StoreIntegrityError(`Blob ${blob} of ${area} has no manifest (deleted or never finished)`);
     const manifest = manifestItem.body as unknown as ManifestBody;
-    const chunksByPart = new Map<string, Uint8Array[]>();
-    for (const item of items) {
-      if (!item.sk.startsWith('PART#') || !item.data) continue;
-      const name = item.sk.slice('PART#'.length, item.sk.lastIndexOf('#'));
-      const list = chunksByPart.get(name) ?? [];
-      list.push(item.data); // the query returns chunks in sk (= chunk number) order
-      chunksByPart.set(name, list);
-    }
-    const parts = new Map<string, string>();
-    for (const [name, expected] of Object.entries(manifest.parts)) {
-      if (only && name !== only) continue;
-      const chunks = chunksByPart.get(name) ?? [];
-      if (chunks.length !== expected.chunks) {
-        throw new StoreIntegrityError(
-          `Blob ${blob} part ${name}: ${chunks.length} of ${expected.chunks} chunks`,
-        );
-      }
-      const raw = await gunzipAsync(Buffer.concat(chunks));
-      if (raw.length !== expected.bytes || sha256(raw) !== expected.sha256) {
-        throw new StoreIntegrityError(`Blob ${blob} part ${name} does not match its SHA-256`);
-      }
-      parts.set(name, raw.toString('utf8'));
-    }
+    const home = this.partsAt(manifest.home);
+    const names = Object.keys(manifest.parts).filter((name) => !only || only.includes(name));
+    const parts = new Map<string, Buffer>();
+    await Promise.all(
+      names.map(async (name) => {
+        const expected = manifest.parts[name]!;
+        const packed = await home.read(area, blob, name, expected.chunks);
+        if (!packed) throw new StoreIntegrityError(`Blob ${blob} part ${name}: missing or incomplete`);
+        const raw =
+          expected.gzip === false
+            ? Buffer.from(packed.buffer, packed.byteOffset, packed.length)
+            : await gunzipAsync(packed);
+        if (raw.length !== expected.bytes || sha256(raw) !== expected.sha256) {
+          throw new StoreIntegrityError(`Blob ${blob} part ${name} does not match its SHA-256`);
+        }
+        parts.set(name, raw);
+      }),
+    );
     return { meta: manifest.meta, parts };
   }
 
-  private async readPart(area: string, blob: string, name: string): Promise<string> {
-    const content = await this.readBlob(area, blob, name);
-    const text = content.parts.get(name);
-    if (text === undefined) throw new StoreIntegrityError(`Blob ${blob} has no part ${name}`);
-    return text;
+  private partsAt(home: PartHome | undefined): BlobParts {
+    if (home !== 'objects') return this.tableParts;
+    if (!this.objectParts) {
+      throw new StoreIntegrityError(
+        'A blob lives in the object store, but none is configured (CATCHMENTS_BLOB_BUCKET).',
+      );
+    }
+    return this.objectParts;
+  }
+
+  protected async readPart(area: string, blob: string, name: string): Promise<string> {
+    const content = await this.readBlob(area, blob, [name]);
+    const bytes = content.parts.get(name);
+    if (bytes === undefined) throw new StoreIntegrityError(`Blob ${blob} has no part ${name}`);
+    return bytes.toString('utf8');
   }
 
   /** Raw bytes of one blob part as stored, for byte-identity checks (tests, tools). */
@@ -996,11 +1243,17 @@ export class TableBoundaryStore implements BoundaryStore {
     throw new NotFoundError(`No version ${version} of ${area}`);
   }
 
-  private async deleteBlob(area: string, blob: string): Promise<void> {
+  protected async deleteBlob(area: string, blob: string): Promise<void> {
+    const manifest = (await this.table.get(blobPk(area, blob), MANIFEST_SK))?.body as
+      | ManifestBody
+      | undefined;
     // Manifest first: a blob without its manifest is unreadable, never half-readable.
     await this.table.delete(blobPk(area, blob), MANIFEST_SK);
-    const keys = await this.table.query(blobPk(area, blob), { keysOnly: true });
-    await this.table.deleteMany(keys.map(({ pk, sk }) => ({ pk, sk })));
+    const names = Object.keys(manifest?.parts ?? {});
+    if (this.objectParts && (manifest?.home === 'objects' || !manifest)) {
+      await this.objectParts.remove(area, blob, names);
+    }
+    await this.tableParts.remove(area, blob);
     await this.table.delete(areaPk(area), `BLOB#${blob}`);
   }
 
@@ -1037,7 +1290,18 @@ function pointerOf(
     latest: head?.latest ?? 0,
     seq: head?.seq ?? 0,
     directoryStamp: directory?.stamp ?? null,
+    summary: head?.summary ?? null,
   };
+}
+
+function routingPointerOf(body: RoutingBody): RoutingPointer {
+  const { stamp, builtFrom, directoryStamp, builtAt, bytes } = body;
+  return { stamp, builtFrom, directoryStamp, builtAt, bytes };
+}
+
+function nationalPointerOf(body: NationalDirectoryBody): NationalDirectoryPointer {
+  const { stamp, postcodes, updatedAt, updatedBy } = body;
+  return { stamp, postcodes, updatedAt, updatedBy };
 }
 
 function headItem(area: string, rev: number, body: HeadBody): Item {
@@ -1081,6 +1345,19 @@ function draftBeingPublished(area: string, meta: DraftMeta, held: DraftPublishin
     { draftRevision: meta.revision, publishing: held },
   );
 }
+
+function routingConflict(): VersionConflictError {
+  return new VersionConflictError(
+    'Another build replaced the national routing first; read it again and rebuild.',
+  );
+}
+
+const NONE: ReadonlySet<string> = new Set();
+const RAW_ROUTING: ReadonlySet<string> = new Set(['routing']);
+const EXPORT_PART = 'assignments.csv';
+const RAW_EXPORT: ReadonlySet<string> = new Set([EXPORT_PART]);
+
+const pieceName = (i: number) => `directory:${pad(i, 5)}`;
 
 function draftRevisionConflict(area: string, expected: number, meta: DraftMeta): VersionConflictError {
   return new VersionConflictError(

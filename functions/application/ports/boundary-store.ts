@@ -20,7 +20,43 @@ export interface AreaPointer {
   readonly seq: number;
   /** Content stamp of the area's postcode directory, or null when it has none. */
   readonly directoryStamp: string | null;
+  /** The active version's area description and counts (area lists need no area loaded), when known. */
+  readonly summary: AreaSummary | null;
 }
+
+export interface AreaSummary {
+  readonly area: AreaInfo;
+  readonly counts: VersionCounts;
+}
+
+/** The national routing the store holds (derived data: see docs/storage.md "National routing"). */
+export interface RoutingPointer {
+  /** Content stamp of the routing file. */
+  readonly stamp: string;
+  /** The version of each area the routing was built from. */
+  readonly builtFrom: Readonly<Record<string, number>>;
+  /** The postcode directory (national and areas' own) it was built over. */
+  readonly directoryStamp: string;
+  readonly builtAt: string;
+  readonly bytes: number;
+}
+
+export interface NationalDirectoryPointer {
+  readonly stamp: string;
+  readonly postcodes: number;
+  readonly updatedAt: string;
+  readonly updatedBy: string;
+}
+
+/** Everything a serving container checks on refresh, read at once (one query). */
+export interface ServingState {
+  readonly pointers: readonly AreaPointer[];
+  readonly routing: RoutingPointer | null;
+  readonly nationalDirectory: NationalDirectoryPointer | null;
+}
+
+/** Progress of a long write: bytes written so far of the total. */
+export type WriteProgress = (written: number, total: number) => void;
 
 /** One published version, as the history lists it. Immutable once written. */
 export interface VersionHeader {
@@ -59,6 +95,8 @@ export interface VersionCandidate {
   readonly set: BoundarySet;
   /** The encoded assignment table (functions/core/lookup/assignment-table.ts). */
   readonly assignments: string;
+  /** The area digest (functions/core/routing/area-digest.ts); without it serving derives one on load. */
+  readonly digest?: Uint8Array;
   readonly meta: Omit<VersionHeader, 'area' | 'version'>;
 }
 
@@ -155,6 +193,8 @@ export interface SweepResult {
 export interface BoundaryStore {
   /** Every area's pointers, in area id order: one strongly consistent query. */
   pointers(): Promise<AreaPointer[]>;
+  /** The pointers, the routing pointer and the national directory pointer: the same one query. */
+  servingState(): Promise<ServingState>;
   pointer(area: string): Promise<AreaPointer | null>;
 
   /** Creates the draft; a draft that exists and is unpublished is replaced only with `replace`. */
@@ -210,6 +250,48 @@ export interface BoundaryStore {
   changes(area: string, limit?: number): Promise<PointerChange[]>;
   /** One version whole (NotFoundError when there is no such version). */
   version(area: string, version: number): Promise<StoredVersion>;
+  /**
+   * Some parts of a version, as stored (ungzipped bytes): `area`, `sites`, `digest`, `layer:<name>`,
+   * `assignments`. A part the version does not have (e.g. a digest, before digests existed) is absent.
+   */
+  versionParts(area: string, version: number, parts: readonly string[]): Promise<Map<string, Uint8Array>>;
+
+  /**
+   * A presigned download URL of a version's public export (`assignments.csv`), when blobs live in an
+   * object store that can sign one (S3); null otherwise, or for a version published before exports
+   * were stored.
+   */
+  exportUrl(
+    area: string,
+    version: number,
+    options: { readonly expiresSeconds: number; readonly fileName: string },
+  ): Promise<string | null>;
+
+  /** The national routing file and its pointer, or null before the first is built. */
+  routing(): Promise<{ readonly pointer: RoutingPointer; readonly bytes: Uint8Array } | null>;
+  /**
+   * Replaces the routing if the current one is still `expectedStamp` (null: none yet); throws
+   * VersionConflictError when another build got there first.
+   */
+  putRouting(
+    bytes: Uint8Array,
+    meta: Omit<RoutingPointer, 'stamp' | 'bytes'>,
+    expectedStamp: string | null,
+  ): Promise<RoutingPointer>;
+  /** The national postcode directory (directory columns, functions/core/routing/directory-columns.ts). */
+  nationalDirectory(): Promise<{
+    readonly pointer: NationalDirectoryPointer;
+    readonly bytes: Uint8Array;
+  } | null>;
+  /**
+   * Stores the national directory in pieces and points at it. Resumable: the pieces of the same
+   * content already written by an interrupted run are not written again.
+   */
+  putNationalDirectory(
+    bytes: Uint8Array,
+    meta: { readonly postcodes: number; readonly at: string; readonly by: string },
+    onProgress?: WriteProgress,
+  ): Promise<NationalDirectoryPointer & { readonly resumedBytes: number }>;
 
   /** Replaces the area's postcode directory; returns its stamp (a content hash). */
   putDirectory(

@@ -12,7 +12,9 @@ import { draftPutSitesCommand } from './draft-put-sites.js';
 import { draftValidateCommand } from './draft-validate.js';
 import { impactCommand } from './impact.js';
 import { importPostcodesCommand } from './import-postcodes.js';
+import { loadPostcodesCommand, routingRefreshCommand } from './load-postcodes.js';
 import { lookupCommand } from './lookup.js';
+import { nationalSampleCommand } from './national-sample.js';
 import { rollbackCommand } from './rollback.js';
 import { validateCommand } from './validate.js';
 import { versionsCommand } from './versions.js';
@@ -34,4 +36,7 @@ export const commands: CliCommand[] = [
   alignCommand,
   coverageCommand,
   impactCommand,
+  nationalSampleCommand,
+  loadPostcodesCommand,
+  routingRefreshCommand,
 ];

@@ -1,14 +1,30 @@
-// What a publish or rollback changes for families: the postcodes whose hub changes between two
-// versions, and the hub-to-hub matrix. Feeds the version history (`hubChanges`) and the
-// boundary-set events other apps subscribe to (docs/events.md).
+// What a publish or rollback changes for families: the postcodes whose hub, HV patch or CoC team
+// differs between two versions (each with before and after), the hub-to-hub matrix, and the CSV
+// of the full list. Feeds the version history (`hubChanges`), the boundary-set events other apps
+// subscribe to and the public change lists (docs/events.md).
+
+import { csvLine } from '../csv-cell.js';
 import { compareIds } from '../lookup/area-lookup.js';
 import type { AssignmentRow } from '../lookup/assignment-table.js';
 
+/** The layers a change can touch, as events and change lists name them. */
+export const CHANGED_LAYERS = ['hub', 'hvPatch', 'cocTeam'] as const;
+export type ChangedLayer = (typeof CHANGED_LAYERS)[number];
+
+/** A postcode's hub, HV patch and CoC team ids in one version (null: none there). */
+export interface UnitIds {
+  readonly hub: string | null;
+  readonly hvPatch: string | null;
+  readonly cocTeam: string | null;
+}
+
 export interface ChangedPostcode {
   readonly postcode: string;
-  /** Hub before (null: none — a gap, outside, or not in the earlier version's table). */
-  readonly fromHub: string | null;
-  readonly toHub: string | null;
+  /** Which of hub, HV patch and CoC team differ, in that order: never empty. */
+  readonly changed: readonly ChangedLayer[];
+  /** Ids before (all null when the postcode was not in the earlier version's table). */
+  readonly before: UnitIds;
+  readonly after: UnitIds;
 }
 
 export interface HubMove {
@@ -17,10 +33,24 @@ export interface HubMove {
   readonly postcodes: number;
 }
 
+export type ChangeCounts = Readonly<Record<ChangedLayer, number>>;
+
+const NONE: UnitIds = { hub: null, hvPatch: null, cocTeam: null };
+
+function unitIds(row: AssignmentRow | undefined): UnitIds {
+  if (!row) return NONE;
+  const a = row.assignment;
+  return { hub: a.hubId, hvPatch: a.hvPatchId, cocTeam: a.cocTeamId };
+}
+
+function changedLayers(before: UnitIds, after: UnitIds): ChangedLayer[] {
+  return CHANGED_LAYERS.filter((layer) => before[layer] !== after[layer]);
+}
+
 /**
- * Postcodes whose hub differs between `before` and `after`, sorted by postcode. A postcode in only
- * one table counts as moving from/to no hub. With `before` null (a first publish) nothing changes:
- * there was no earlier answer to change.
+ * Postcodes whose hub, HV patch or CoC team differs between `before` and `after`, sorted by
+ * postcode. A postcode in only one table counts as moving from/to none. With `before` null (a
+ * first publish) nothing changes: there was no earlier answer to change.
  */
 export function changedPostcodes(
   before: ReadonlyMap<string, AssignmentRow> | null,
@@ -28,26 +58,30 @@ export function changedPostcodes(
 ): ChangedPostcode[] {
   if (!before) return [];
   const out: ChangedPostcode[] = [];
-  for (const [postcode, row] of after) {
-    const fromHub = before.get(postcode)?.assignment.hubId ?? null;
-    const toHub = row.assignment.hubId;
-    if (fromHub !== toHub) out.push({ postcode, fromHub, toHub });
-  }
-  for (const [postcode, row] of before) {
-    if (!after.has(postcode) && row.assignment.hubId !== null) {
-      out.push({ postcode, fromHub: row.assignment.hubId, toHub: null });
-    }
-  }
+  const consider = (postcode: string, b: UnitIds, a: UnitIds) => {
+    const changed = changedLayers(b, a);
+    if (changed.length > 0) out.push({ postcode, changed, before: b, after: a });
+  };
+  for (const [postcode, row] of after) consider(postcode, unitIds(before.get(postcode)), unitIds(row));
+  for (const [postcode, row] of before) if (!after.has(postcode)) consider(postcode, unitIds(row), NONE);
   return out.sort((a, b) => compareIds(a.postcode, b.postcode));
 }
 
-/** The from -> to matrix of changes, largest flows first (ties by hub ids). */
+/** How many postcodes changed each layer (a postcode changing two layers counts in both). */
+export function changeCounts(changes: readonly ChangedPostcode[]): ChangeCounts {
+  const counts = { hub: 0, hvPatch: 0, cocTeam: 0 };
+  for (const c of changes) for (const layer of c.changed) counts[layer]++;
+  return counts;
+}
+
+/** The hub from -> to matrix of the changes that moved hub, largest flows first (ties by hub ids). */
 export function hubMoves(changes: readonly ChangedPostcode[]): HubMove[] {
   const counts = new Map<string, HubMove>();
   for (const c of changes) {
-    const key = `${c.fromHub ?? ''}\u0000${c.toHub ?? ''}`;
+    if (!c.changed.includes('hub')) continue;
+    const key = `${c.before.hub ?? ''}\u0000${c.after.hub ?? ''}`;
     const entry = counts.get(key);
-    counts.set(key, { fromHub: c.fromHub, toHub: c.toHub, postcodes: (entry?.postcodes ?? 0) + 1 });
+    counts.set(key, { fromHub: c.before.hub, toHub: c.after.hub, postcodes: (entry?.postcodes ?? 0) + 1 });
   }
   return [...counts.values()].sort(
     (a, b) =>
@@ -55,6 +89,62 @@ export function hubMoves(changes: readonly ChangedPostcode[]): HubMove[] {
       compareIds(a.fromHub ?? '', b.fromHub ?? '') ||
       compareIds(a.toHub ?? '', b.toHub ?? ''),
   );
+}
+
+/** One page of changes: those after the `after` postcode (exclusive), at most `limit`. */
+export function changesPage(
+  changes: readonly ChangedPostcode[],
+  after: string | null,
+  limit: number,
+): { readonly items: readonly ChangedPostcode[]; readonly next: string | null } {
+  let start = 0;
+  if (after !== null) {
+    // Sorted by postcode: binary search for the first postcode greater than the cursor.
+    let lo = 0;
+    let hi = changes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareIds(changes[mid]!.postcode, after) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    start = lo;
+  }
+  const items = changes.slice(start, start + limit);
+  const more = start + limit < changes.length;
+  return { items, next: more && items.length > 0 ? items[items.length - 1]!.postcode : null };
+}
+
+export const CHANGES_CSV_HEADER = [
+  'postcode',
+  'changed',
+  'hub_before',
+  'hub_after',
+  'hv_patch_before',
+  'hv_patch_after',
+  'coc_team_before',
+  'coc_team_after',
+] as const;
+
+/**
+ * The full change list of a version pair as CSV (the export events point at): one row per
+ * postcode, `changed` naming the layers joined by `|` (e.g. `hvPatch|cocTeam`), empty cells for none.
+ */
+export function changesCsv(changes: readonly ChangedPostcode[]): string {
+  const rows: string[][] = [[...CHANGES_CSV_HEADER]];
+  for (const c of changes) {
+    rows.push([
+      c.postcode,
+      c.changed.join('|'),
+      c.before.hub ?? '',
+      c.after.hub ?? '',
+      c.before.hvPatch ?? '',
+      c.after.hvPatch ?? '',
+      c.before.cocTeam ?? '',
+      c.after.cocTeam ?? '',
+    ]);
+  }
+  // RFC 4180 with CRLF line ends, every cell defused (the project's one CSV cell writer).
+  return `${rows.map((row) => csvLine(row)).join('\r\n')}\r\n`;
 }
 
 /**

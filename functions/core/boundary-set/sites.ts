@@ -2,14 +2,32 @@
 // `PUT /v1/admin/areas/{area}/draft/sites` (the `area.json` shape of a boundary-set folder) before
 // it becomes part of a draft. Never throws for any input; each problem names the site and field.
 import { truncate } from '../errors.js';
-import { type AreaInfo, SERVICE_CODES, type ServiceCode, type Site } from '../model.js';
+import { geodesicDistanceM } from '../geo/geodesic.js';
+import {
+  type AreaInfo,
+  ORUK_ID_FIELDS,
+  type OrukIds,
+  SERVICE_CODES,
+  type ServiceCode,
+  type Site,
+} from '../model.js';
 import { parsePostcode } from '../postcode.js';
 import type { DraftProblem } from './problems.js';
 
 /** More sites than this is a wrong file, not a hub network (England has ~400 hubs in all). */
 export const MAX_SITES = 5_000;
+/**
+ * A spoke lies within this geodesic distance of its hub. Spokes are a hub's outreach sites in the
+ * same district; the bound also lets nearest-site answers load only the areas near the point
+ * (functions/application/nearest-sites.ts).
+ */
+export const MAX_SPOKE_REACH_M = 50_000;
 const MAX_TEXT = 500;
 const MAX_ID = 200;
+/** ORUK ids: UUIDs in ORUK v3, free strings in older feeds; printable, no spaces. */
+const ORUK_ID = /^[\x21-\x7e]{1,200}$/;
+/** Ofsted URNs: digits, with a two-letter register prefix for early years and social care (EY, SC). */
+const OFSTED_URN = /^(?:[A-Z]{2})?\d{5,8}$/;
 
 export interface SitesCheck {
   readonly problems: readonly DraftProblem[];
@@ -78,14 +96,30 @@ export function checkSites(input: unknown, areaId: string): SitesCheck {
     } else seen.set(site.id, i);
     sites.push(site);
   }
-  const hubs = new Set(sites.filter((s) => s.kind === 'hub').map((s) => s.id));
+  const hubs = new Map(sites.filter((s) => s.kind === 'hub').map((s) => [s.id, s]));
   for (const site of sites) {
-    if (site.kind === 'spoke' && site.hubId !== undefined && !hubs.has(site.hubId)) {
+    if (site.kind !== 'spoke' || site.hubId === undefined) continue;
+    const hub = hubs.get(site.hubId);
+    if (!hub) {
       problems.push(
         siteProblem(
           site,
           'spoke-without-hub',
           `Spoke "${truncate(site.id)}" belongs to hub "${truncate(site.hubId)}", which is not a hub in this list. Fix its hubId or add the hub.`,
+        ),
+      );
+      continue;
+    }
+    const distance = geodesicDistanceM(
+      [site.location.lng, site.location.lat],
+      [hub.location.lng, hub.location.lat],
+    );
+    if (distance > MAX_SPOKE_REACH_M) {
+      problems.push(
+        siteProblem(
+          site,
+          'spoke-too-far',
+          `Spoke "${truncate(site.id)}" is ${Math.round(distance / 1000)} km from its hub "${truncate(hub.id)}"; a spoke lies within ${MAX_SPOKE_REACH_M / 1000} km of its hub. Check its location (lat/lng, not swapped) or its hubId.`,
         ),
       );
     }
@@ -169,6 +203,22 @@ function checkSite(raw: unknown, i: number, problems: DraftProblem[]): Site | un
   ) {
     bad('contact', 'must be an object with optional "phone", "email" and "website" strings.');
   }
+  const oruk = raw.oruk;
+  if (
+    oruk !== undefined &&
+    (!isObj(oruk) ||
+      Object.keys(oruk).some((k) => !(ORUK_ID_FIELDS as readonly string[]).includes(k)) ||
+      !Object.values(oruk).every((v) => typeof v === 'string' && ORUK_ID.test(v)))
+  ) {
+    bad(
+      'oruk',
+      `must be an object with optional ${ORUK_ID_FIELDS.map(quote).join(', ')}: the site's ids in the council's Open Referral UK feed (no spaces, at most 200 characters).`,
+    );
+  }
+  const ofstedUrn = raw.ofstedUrn;
+  if (ofstedUrn !== undefined && (typeof ofstedUrn !== 'string' || !OFSTED_URN.test(ofstedUrn))) {
+    bad('ofstedUrn', 'must be an Ofsted unique reference number such as "20123" or "EY123456".');
+  }
   if (problems.length > before) return undefined;
   const a = ages as { min: number; max: number; sendMaxAge?: number };
   const c = contact as Site['contact'];
@@ -189,6 +239,8 @@ function checkSite(raw: unknown, i: number, problems: DraftProblem[]): Site | un
       ...(c.website !== undefined ? { website: c.website } : {}),
     },
     openingHours: openingHours!,
+    ...(oruk !== undefined && Object.keys(oruk as object).length > 0 ? { oruk: oruk as OrukIds } : {}),
+    ...(ofstedUrn !== undefined ? { ofstedUrn: ofstedUrn as string } : {}),
   };
 }
 

@@ -2,9 +2,16 @@
 // for postcode, coordinate and bulk lookups, so other apps parse one thing. Documented in the
 // OpenAPI document (functions/http/openapi.ts) and docs/api.md.
 import { roundMetres } from '../geo/geodesic.js';
-import { type LatLng, type PostcodeStatus, SERVICE_LABELS, type ServiceCode, type Site } from '../model.js';
-import type { MatchKind } from './area-lookup.js';
-import type { PointResolution, PostcodeResolution } from './catalog.js';
+import {
+  type LatLng,
+  type OrukIds,
+  type PostcodeRecord,
+  type PostcodeStatus,
+  SERVICE_LABELS,
+  type ServiceCode,
+  type Site,
+} from '../model.js';
+import type { AnswerSource, Assignment, MatchKind } from './area-lookup.js';
 
 export interface ServiceEntry {
   readonly code: ServiceCode;
@@ -24,6 +31,8 @@ export interface SiteAnswer {
   readonly contact: Site['contact'];
   readonly openingHours: string;
   readonly hubId?: string;
+  readonly oruk?: OrukIds;
+  readonly ofstedUrn?: string;
 }
 
 export interface SiteWithDistance extends SiteAnswer {
@@ -38,6 +47,13 @@ export interface UnitRef {
 export interface LookupAnswer {
   /** Normalised postcode; absent for coordinate lookups. */
   readonly postcode?: string;
+  /** Present when a past instant or a version was asked for: which version answered. */
+  readonly asOf?: {
+    readonly at: string | null;
+    readonly version: number;
+    readonly activeVersion: number | null;
+    readonly historical: boolean;
+  };
   /** Directory status; absent for coordinate lookups. */
   readonly status?: PostcodeStatus;
   readonly terminated?: string;
@@ -75,11 +91,24 @@ export function siteAnswer(site: Site): SiteAnswer {
     contact: site.contact,
     openingHours: site.openingHours,
     ...(site.hubId ? { hubId: site.hubId } : {}),
+    ...(site.oruk ? { oruk: site.oruk } : {}),
+    ...(site.ofstedUrn ? { ofstedUrn: site.ofstedUrn } : {}),
   };
 }
 
 function withDistance(site: Site, distanceM: number): SiteWithDistance {
   return { ...siteAnswer(site), distanceM: roundMetres(distanceM) };
+}
+
+/** Where a point falls and which area at which version answers it. */
+export interface PointResolution {
+  readonly lookup: AnswerSource;
+  readonly assignment: Assignment;
+  readonly location: LatLng;
+}
+
+export interface PostcodeResolution extends PointResolution {
+  readonly record: PostcodeRecord;
 }
 
 export function pointAnswer(resolution: PointResolution): LookupAnswer {

@@ -76,6 +76,10 @@ class IndexedLayer {
     return this.index.locate(lng, lat) >= 0;
   }
 
+  get indexBytes(): number {
+    return this.index.stats().typedArrayBytes;
+  }
+
   nameOf(id: string): string | undefined {
     return this.features.find((f) => f.properties.id === id)?.properties.name;
   }
@@ -84,15 +88,14 @@ class IndexedLayer {
 export class AreaLookup {
   readonly area: AreaInfo;
   readonly version: number | null;
+  /** Sites, spokes and unit names: all an answer needs besides the point's assignment. */
+  readonly sites: AreaSites;
   readonly hubs: readonly Site[];
-  private readonly sitesById: ReadonlyMap<string, Site>;
-  private readonly spokesByHub: ReadonlyMap<string, readonly Site[]>;
   private readonly outline: IndexedLayer | null;
   private readonly catchments: IndexedLayer;
   private readonly hvPatches: IndexedLayer | null;
   private readonly cocTeams: IndexedLayer | null;
   private readonly spokeCatchments: IndexedLayer | null;
-  private readonly unitNames: ReadonlyMap<string, string>;
   /** The boundary set this lookup was built from (immutable: shared, never copied). */
   readonly set: BoundarySet;
 
@@ -100,17 +103,6 @@ export class AreaLookup {
     this.set = set;
     this.area = set.area;
     this.version = set.version;
-    const sites = [...set.sites].sort((a, b) => compareIds(a.id, b.id));
-    this.hubs = sites.filter((s) => s.kind === 'hub');
-    this.sitesById = new Map(sites.map((s) => [s.id, s]));
-    const spokesByHub = new Map<string, Site[]>();
-    for (const spoke of sites) {
-      if (spoke.kind !== 'spoke' || !spoke.hubId) continue;
-      const list = spokesByHub.get(spoke.hubId) ?? [];
-      list.push(spoke);
-      spokesByHub.set(spoke.hubId, list);
-    }
-    this.spokesByHub = spokesByHub;
     this.outline = IndexedLayer.build(set.layers.outline);
     const catchments = IndexedLayer.build(set.layers.catchments);
     if (!catchments) throw new Error(`Area ${set.area.id} has no catchments layer features`);
@@ -122,7 +114,8 @@ export class AreaLookup {
     for (const layer of [this.hvPatches, this.cocTeams]) {
       for (const f of layer?.features ?? []) names.set(f.properties.id, f.properties.name);
     }
-    this.unitNames = names;
+    this.sites = new AreaSites(set.area, set.version, set.sites, (id) => names.get(id));
+    this.hubs = this.sites.hubs;
   }
 
   /** Builds every index once; the result is immutable and safe to share across requests. */
@@ -156,7 +149,7 @@ export class AreaLookup {
         ...spoke,
       };
     }
-    const nearest = this.nearestHub(lng, lat);
+    const nearest = this.sites.nearestHub(lng, lat);
     return {
       match: this.covers(lng, lat) ? 'gap' : 'outside',
       hubId: null,
@@ -165,6 +158,74 @@ export class AreaLookup {
       ...spoke,
       ...(nearest ? { nearestHubId: nearest.site.id, nearestHubDistanceM: nearest.distanceM } : {}),
     };
+  }
+
+  nearestHub(lng: number, lat: number): SiteDistance | null {
+    return this.sites.nearestHub(lng, lat);
+  }
+
+  spokesOf(hubId: string, lng: number, lat: number, limit = DEFAULT_SPOKES_PER_ANSWER): SiteDistance[] {
+    return this.sites.spokesOf(hubId, lng, lat, limit);
+  }
+
+  distanceTo(site: Site, lng: number, lat: number): number {
+    return this.sites.distanceTo(site, lng, lat);
+  }
+
+  site(id: string): Site | undefined {
+    return this.sites.site(id);
+  }
+
+  spokesOfHub(hubId: string): readonly Site[] {
+    return this.sites.spokesOfHub(hubId);
+  }
+
+  /** The hub's catchment feature, if it has one. */
+  catchmentOf(hubId: string): LayerFeature | undefined {
+    return this.catchments.features.find((f) => f.properties.id === hubId);
+  }
+
+  /** Display name of an HV patch or CoC team id. */
+  unitName(id: string): string | undefined {
+    return this.sites.unitName(id);
+  }
+
+  /** Bytes held in the layers' indexes (typed arrays), for cache budgets. */
+  indexBytes(): number {
+    return [this.outline, this.catchments, this.hvPatches, this.cocTeams, this.spokeCatchments].reduce(
+      (sum, layer) => sum + (layer?.indexBytes ?? 0),
+      0,
+    );
+  }
+}
+
+/**
+ * One area's sites at one version, and the names of its HV patches and CoC teams: everything an
+ * answer needs besides where the point falls. Served on its own (without the polygon layers) when
+ * postcode answers come precomputed.
+ */
+export class AreaSites {
+  readonly hubs: readonly Site[];
+  private readonly sitesById: ReadonlyMap<string, Site>;
+  private readonly spokesByHub: ReadonlyMap<string, readonly Site[]>;
+
+  constructor(
+    readonly area: AreaInfo,
+    readonly version: number | null,
+    sites: readonly Site[],
+    private readonly unitNames: (id: string) => string | undefined,
+  ) {
+    const sorted = [...sites].sort((a, b) => compareIds(a.id, b.id));
+    this.hubs = sorted.filter((s) => s.kind === 'hub');
+    this.sitesById = new Map(sorted.map((s) => [s.id, s]));
+    const spokesByHub = new Map<string, Site[]>();
+    for (const spoke of sorted) {
+      if (spoke.kind !== 'spoke' || !spoke.hubId) continue;
+      const list = spokesByHub.get(spoke.hubId) ?? [];
+      list.push(spoke);
+      spokesByHub.set(spoke.hubId, list);
+    }
+    this.spokesByHub = spokesByHub;
   }
 
   /**
@@ -228,16 +289,17 @@ export class AreaLookup {
     return this.spokesByHub.get(hubId) ?? [];
   }
 
-  /** The hub's catchment feature, if it has one. */
-  catchmentOf(hubId: string): LayerFeature | undefined {
-    return this.catchments.features.find((f) => f.properties.id === hubId);
-  }
-
   /** Display name of an HV patch or CoC team id. */
   unitName(id: string): string | undefined {
-    return this.unitNames.get(id);
+    return this.unitNames(id);
   }
 }
+
+/** What an answer is shaped from: an area's sites and names at one version (AreaSites or AreaLookup). */
+export type AnswerSource = Pick<
+  AreaSites,
+  'area' | 'version' | 'site' | 'distanceTo' | 'spokesOf' | 'unitName'
+>;
 
 /** Ids compare as plain code-unit strings: locale-independent, so every machine agrees. */
 export function compareIds(a: string, b: string): number {

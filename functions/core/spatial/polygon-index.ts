@@ -90,6 +90,19 @@ export interface PolygonIndexStats {
 
 export const DEFAULT_BOUNDARY_TOLERANCE_DEG = 1e-9;
 
+/** A built index as data (see `PolygonIndex.snapshot`). */
+export interface PolygonIndexSnapshot {
+  readonly size: number;
+  readonly boundaryToleranceDeg: number;
+  readonly xy: Float64Array;
+  readonly nodes: Float64Array;
+  readonly cells: Int32Array;
+  readonly leaves: Int32Array;
+  /** [minX, minY, maxX, maxY] of every feature, grown by the tolerance and a float margin. */
+  readonly paddedBounds: readonly [number, number, number, number];
+  readonly stats: PolygonIndexStats;
+}
+
 /** Grid shape; the defaults were measured on England LSOAs with bench/point-in-polygon.bench.ts. */
 interface GridTuning {
   /** Root grid: about this many edges per cell on average. */
@@ -158,34 +171,80 @@ export class PolygonIndex {
   private readonly maxY: number;
   private readonly statsValue: PolygonIndexStats;
 
-  private constructor(layer: FlatLayer, tol: number, grid: Grid, pad: number) {
-    this.size = layer.size;
-    this.boundaryToleranceDeg = tol;
-    this.tol2 = tol * tol;
-    this.xy = layer.xy;
+  private constructor(parts: PolygonIndexSnapshot) {
+    this.size = parts.size;
+    this.boundaryToleranceDeg = parts.boundaryToleranceDeg;
+    this.tol2 = parts.boundaryToleranceDeg * parts.boundaryToleranceDeg;
+    this.xy = parts.xy;
+    this.nodes = parts.nodes;
+    this.cells = parts.cells;
+    this.leaves = parts.leaves;
+    [this.minX, this.minY, this.maxX, this.maxY] = parts.paddedBounds;
+    this.statsValue = parts.stats;
+  }
+
+  private static fromGrid(layer: FlatLayer, tol: number, grid: Grid, pad: number): PolygonIndex {
     const a = grid.arrays;
-    this.nodes = a.nodes;
-    this.cells = a.cells;
-    this.leaves = a.leaves;
     const [x0, y0, x1, y1] = layer.bounds;
-    this.minX = x0 - pad;
-    this.minY = y0 - pad;
-    this.maxX = x1 + pad;
-    this.maxY = y1 + pad;
-    this.statsValue = {
-      features: layer.size,
-      vertices: layer.xy.length >> 1,
-      edges: layer.edges.length,
-      gridNodes: a.nodes.length / NODE_STRIDE,
-      gridCells: a.cells.length,
-      pureCells: grid.pureCells,
-      leafCells: grid.leafCells,
-      // Whole buffers: `leaves` may be a view of a slightly larger one.
-      typedArrayBytes: [this.xy, a.nodes, a.cells, a.leaves].reduce(
-        (sum, arr) => sum + arr.buffer.byteLength,
-        0,
-      ),
+    return new PolygonIndex({
+      size: layer.size,
+      boundaryToleranceDeg: tol,
+      xy: layer.xy,
+      nodes: a.nodes,
+      cells: a.cells,
+      leaves: a.leaves,
+      paddedBounds: [x0 - pad, y0 - pad, x1 + pad, y1 + pad],
+      stats: {
+        features: layer.size,
+        vertices: layer.xy.length >> 1,
+        edges: layer.edges.length,
+        gridNodes: a.nodes.length / NODE_STRIDE,
+        gridCells: a.cells.length,
+        pureCells: grid.pureCells,
+        leafCells: grid.leafCells,
+        // Whole buffers: `leaves` may be a view of a slightly larger one.
+        typedArrayBytes: [layer.xy, a.nodes, a.cells, a.leaves].reduce(
+          (sum, arr) => sum + arr.buffer.byteLength,
+          0,
+        ),
+      },
+    });
+  }
+
+  /**
+   * Everything a built index consists of, as typed arrays and plain numbers: serialise it once (e.g.
+   * in the national routing file) and `fromSnapshot` gives back an index that answers identically,
+   * with no build (convention 6: serialise indexes where it helps cold start).
+   */
+  snapshot(): PolygonIndexSnapshot {
+    return {
+      size: this.size,
+      boundaryToleranceDeg: this.boundaryToleranceDeg,
+      xy: this.xy,
+      nodes: this.nodes,
+      cells: this.cells,
+      leaves: this.leaves,
+      paddedBounds: [this.minX, this.minY, this.maxX, this.maxY],
+      stats: this.statsValue,
     };
+  }
+
+  /**
+   * An index from a snapshot of one built by this code. The arrays are used as given (not copied);
+   * a snapshot that was not produced by `snapshot()` gives undefined answers, so callers check the
+   * bytes they read (the routing file is checksummed) before handing them here.
+   */
+  static fromSnapshot(snapshot: PolygonIndexSnapshot): PolygonIndex {
+    const { nodes, cells, xy } = snapshot;
+    if (
+      nodes.length < NODE_STRIDE ||
+      nodes.length % NODE_STRIDE !== 0 ||
+      cells.length === 0 ||
+      xy.length % 2 !== 0
+    ) {
+      throw new RangeError('Not a polygon index snapshot: its node, cell or vertex arrays are malformed.');
+    }
+    return new PolygonIndex(snapshot);
   }
 
   /**
@@ -208,7 +267,7 @@ export class PolygonIndex {
     // The slabs serve the build only: every leaf answers from its own block.
     const exact = new FeatureSlabs(layer, tol);
     const grid = new GridBuilder(layer, exact, pad, TUNING).build();
-    return new PolygonIndex(layer, tol, grid, pad);
+    return PolygonIndex.fromGrid(layer, tol, grid, pad);
   }
 
   /** Counts and bytes of the built structure. */

@@ -8,14 +8,21 @@ import { gzipSync } from 'node:zlib';
 import { booleanPointInPolygon, centerOfMass, point, polygon } from '@turf/turf';
 import type { Feature } from 'geojson';
 import { geodesicDistanceM } from '../../../functions/core/geo/geodesic.js';
+import { adjacency, components } from '../../../functions/core/illustrative/adjacency.js';
 import {
-  type AreaGeometry,
-  type AreaInfo,
-  type LayerFeatureProperties,
-  SERVICE_CODES,
-  type ServiceCode,
-  type Site,
-} from '../../../functions/core/model.js';
+  BOUNDARY_ATTRIBUTION,
+  CODE_POINT_2014_ATTRIBUTION,
+  CODE_POINT_2025_ATTRIBUTION,
+} from '../../../functions/core/illustrative/attribution.js';
+import { compareCodeUnits as cmp } from '../../../functions/core/illustrative/choices.js';
+import {
+  dramaPhone,
+  hubHours,
+  hubServices,
+  spokeHours,
+  spokeServices,
+} from '../../../functions/core/illustrative/sites.js';
+import type { AreaGeometry, AreaInfo, LayerFeatureProperties, Site } from '../../../functions/core/model.js';
 import { PolygonIndex } from '../../../functions/core/spatial/polygon-index.js';
 import { parseCsv } from './csv.js';
 import {
@@ -31,15 +38,7 @@ import {
   TEAM_MOVES,
   TEAMS,
 } from './design.js';
-import {
-  adjacency,
-  areaM2,
-  components,
-  type DissolveNoise,
-  dissolve,
-  type Rings,
-  roundRing,
-} from './geometry.js';
+import { areaM2, type DissolveNoise, dissolve, type Rings, roundRing } from './geometry.js';
 
 export const AREA_ID = 'gloucestershire';
 export const OUTPUT_FILES = [
@@ -56,16 +55,9 @@ export const ILLUSTRATIVE_LABEL =
 
 /** Licence attributions, verbatim from the shared data README: boundaries, Code-Point 2025, 2014. */
 export const ATTRIBUTION: readonly string[] = [
-  'Contains Ordnance Survey, Office of National Statistics, National Records Scotland and LPS Intellectual ' +
-    'Property data © Crown copyright and database right [2016]. Data licensed under the terms of the Open ' +
-    'Government Licence (http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3). ' +
-    'Ordnance Survey data covered by OS OpenData Licence. Any further sub-licences must retain this attribution.',
-  'Contains OS data © Crown copyright and database right 2025.',
-  'Contains Royal Mail data © Royal Mail copyright and database right 2025.',
-  'Contains National Statistics data © Crown copyright and database right 2025.',
-  'Contains Ordnance Survey data © Crown copyright and database right 2014.',
-  'Contains Royal Mail data © Royal Mail copyright and database right 2014.',
-  'Contains National Statistics data © Crown copyright and database right 2014.',
+  BOUNDARY_ATTRIBUTION,
+  ...CODE_POINT_2025_ATTRIBUTION,
+  ...CODE_POINT_2014_ATTRIBUTION,
 ];
 
 /** Radius (m) for the density rule that puts a site in the busiest part of its town. */
@@ -449,7 +441,7 @@ export function buildSampleArea(realDataDir: string): SampleAreaOutput {
         email: `${h.slug}.familycentre@example.org`,
         website: `https://example.org/family-hubs/hub-${h.slug}`,
       },
-      openingHours: pick(`hours:${h.slug}`, HUB_HOURS),
+      openingHours: hubHours(h.slug),
     });
   }
   const spokes = [...SPOKES].sort((a, b) => cmp(a.slug, b.slug));
@@ -476,7 +468,7 @@ export function buildSampleArea(realDataDir: string): SampleAreaOutput {
         email: `${s.slug}.outreach@example.org`,
         website: `https://example.org/family-hubs/spoke-${s.slug}`,
       },
-      openingHours: pick(`hours:${s.slug}`, SPOKE_HOURS),
+      openingHours: spokeHours(s.slug),
     });
   });
 
@@ -718,82 +710,8 @@ function splitHub(
   return groups.map((g) => ({ id: '', name: '', hubId: `hub-${hub.slug}`, wards: g.wards.sort() }));
 }
 
-const SPOKE_CORE: readonly ServiceCode[] = ['health-visiting', 'early-years'];
-const SPOKE_OPTIONAL: readonly ServiceCode[] = [
-  'midwifery',
-  'infant-feeding',
-  'parenting-support',
-  'youth',
-  'employment-advice',
-  'debt-and-welfare-advice',
-];
-/** What every hub keeps whatever the variation: the statutory-ish start-for-life core. */
-const HUB_CORE: readonly ServiceCode[] = [
-  'midwifery',
-  'health-visiting',
-  'infant-feeding',
-  'early-years',
-  'parenting-support',
-  'send',
-];
-
-/** Hubs offer the whole core offer less one or two of the non-core services, chosen by a fixed hash. */
-function hubServices(slug: string): ServiceCode[] {
-  const optional = SERVICE_CODES.filter((s) => !HUB_CORE.includes(s));
-  const dropped = rankByHash(`hub:${slug}`, optional).slice(0, 1 + (hash(`hub:${slug}`) % 2));
-  return SERVICE_CODES.filter((s) => !dropped.includes(s));
-}
-
-/** Spokes offer health visiting and early years plus one to three others. */
-function spokeServices(slug: string): ServiceCode[] {
-  const extra = rankByHash(`spoke:${slug}`, SPOKE_OPTIONAL).slice(0, 1 + (hash(`spoke:${slug}`) % 3));
-  return SERVICE_CODES.filter((s) => SPOKE_CORE.includes(s) || extra.includes(s));
-}
-
-/** A fixed pseudo-random order of `items` for `key`: stable when other sites are added. */
-function rankByHash<T extends string>(key: string, items: readonly T[]): T[] {
-  return [...items].sort((a, b) => hash(`${key}:${a}`) - hash(`${key}:${b}`) || cmp(a, b));
-}
-
-const HUB_HOURS = [
-  'Mo-Fr 09:00-17:00',
-  'Mo-Th 08:30-17:00; Fr 08:30-16:30',
-  'Mo-Fr 08:30-17:00; Sa 09:30-12:30',
-];
-const SPOKE_HOURS = [
-  'Tu,Th 09:30-12:30',
-  'Mo,We 09:30-14:30',
-  'We 10:00-15:00; Fr 09:30-12:00',
-  'Tu 13:00-16:00; Th 09:30-12:30',
-];
-
-function pick<T>(key: string, options: readonly T[]): T {
-  return options[hash(key) % options.length]!;
-}
-
-/** FNV-1a, 32 bit: a fixed, dependency-free hash so choices do not shift when sites are added. */
-function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
-}
-
-/** Ofcom's drama range 01632 960000-960999: numbers that never ring anyone. */
-function dramaPhone(n: number): string {
-  if (n < 0 || n > 999) throw new Error(`No drama number ${n}`);
-  return `01632 960${String(n).padStart(3, '0')}`;
-}
-
 function sectorOf(postcode: string): string {
   return postcode.slice(0, -2);
-}
-
-/** Code-unit order, not locale order: the same on every machine. */
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** One feature per line: small diffs when the sample changes, still valid JSON. */
