@@ -33,7 +33,7 @@ const admin = createAdminApiHandler({
   auth: { mode: 'token', token: TOKEN },
 });
 const analysis = createAnalysisApiHandler({
-  context: () => ({ analysis: untouchable<AnalysisService>() }),
+  context: () => ({ analysis: untouchable<AnalysisService>(), maxBodyBytes: 1 << 20 }),
   logger,
   corsOrigins: [],
   adminCorsOrigins: [],
@@ -164,6 +164,13 @@ describe('analysis requests checked by the operation schemas', () => {
     const p = await problem(analysis, request('GET', url));
     expect(p.status).toBe(400);
     expect(p.detail).toMatch(detail);
+  });
+
+  it('checks the POST (weights) twins with the same query schema, before reading the body', async () => {
+    const p = await problem(analysis, request('POST', `${DRAFT}/impact?threshold=2`, {}));
+    expect(p.status).toBe(400);
+    expect(p.detail).toMatch(/"threshold" must be more than 0 and at most 1, got 2/);
+    expect(OPERATIONS.postDraftImpact.query).toBe(OPERATIONS.getDraftImpact.query);
   });
 
   it('shares one query schema between the draft and version routes, as the document prints', () => {
