@@ -91,6 +91,11 @@ describe('PolygonIndex on real boundaries', () => {
     const features: Feature<Area, { LSOA11CD: string }>[] = layer.features;
     expect(features).toHaveLength(32_844);
     const index = PolygonIndex.build(features.map((f) => f.geometry));
+    // The coarser grid `catchments assign` builds must answer the same (its allocation-free form).
+    const onePass = PolygonIndex.build(
+      features.map((f) => f.geometry),
+      { use: 'one-pass' },
+    );
 
     // The turf oracle, over every feature whose bbox holds the point: a bbox pre-filter cannot change
     // the answer of the naive loop over all features.
@@ -130,7 +135,12 @@ describe('PolygonIndex on real boundaries', () => {
         .filter((i) => booleanPointInPolygon([x, y], features[i]!))
         .sort((a, b) => a - b);
       const got = index.match(x, y);
-      if (got.candidates.join() !== expected.join() || index.locate(x, y) !== (expected[0] ?? -1)) {
+      const assigned = got.index < 0 ? -1 : got.index * 2 + (got.onBoundary ? 1 : 0);
+      if (
+        got.candidates.join() !== expected.join() ||
+        index.locate(x, y) !== (expected[0] ?? -1) ||
+        onePass.assignment(x, y) !== assigned
+      ) {
         disagreements.push(`${row[0]} (${x}, ${y}): turf [${expected}] index [${got.candidates}]`);
       }
       if (got.index >= 0) inEngland++;
