@@ -84,8 +84,7 @@ beforeAll(async () => {
       ...catchments,
       features: catchments.features.map((f) => {
         if (f.properties.id === FROM) return moved.features.find((m) => m.properties.id === FROM)!;
-        if (f.properties.id === FAR)
-          return { ...f, geometry: union(featureCollection([f, ward]))!.geometry };
+        if (f.properties.id === FAR) return { ...f, geometry: union(featureCollection([f, ward]))!.geometry };
         return f;
       }),
     }),
@@ -256,7 +255,10 @@ describe('the planner’s map', () => {
     const detachedOnMap = await page.evaluate(() => {
       const map = (globalThis as unknown as MapGlobal).catchmentsMap;
       const data = map.getSource('problems')!.serialize().data as {
-        features: { geometry: { type: string }; properties: { kind: string; feature?: string; severity: string } }[];
+        features: {
+          geometry: { type: string };
+          properties: { kind: string; feature?: string; severity: string };
+        }[];
       };
       return data.features
         .filter((f) => f.properties.kind === 'detached-part')
@@ -281,7 +283,11 @@ describe('the planner’s map', () => {
       return data.features.map((f) => [f.properties.kind, f.geometry.type]);
     });
     expect(drawn).toContainEqual(['catchment-overlap', 'MultiPolygon']);
-    expect(await page.getByRole('button', { name: 'Publish the draft…' }).isDisabled()).toBe(true);
+    // The publish panel is drawn once impact and alignment are in too (after the summary): the
+    // detached draft before this one had enabled it.
+    await expect
+      .poll(() => page.getByRole('button', { name: 'Publish the draft…' }).isDisabled(), { timeout: 60_000 })
+      .toBe(true);
 
     // Then the redraw itself, replacing the layer in the same draft.
     await page.getByLabel('File (GeoJSON or zipped Shapefile)').setInputFiles(draftFile);
