@@ -154,7 +154,7 @@ export async function startLocalApp(
       validity: config.validity,
     });
     const analysisApi = createAnalysisApiHandler({
-      context: () => ({ analysis }),
+      context: () => ({ analysis, maxBodyBytes: config.admin.maxBodyBytes }),
       logger,
       corsOrigins: config.corsOrigins,
       adminCorsOrigins: config.admin.corsOrigins,
