@@ -151,6 +151,7 @@ export async function startLocalApp(
       refreshMs: config.refreshSeconds * 1000,
       areas: config.areas,
       runner,
+      validity: config.validity,
     });
     const analysisApi = createAnalysisApiHandler({
       context: () => ({ analysis, maxBodyBytes: config.admin.maxBodyBytes }),

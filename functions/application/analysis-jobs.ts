@@ -15,6 +15,7 @@ import { type DraftProblem, problemSummaries } from '../core/boundary-set/proble
 import {
   type CoverageReport,
   type DraftSet,
+  type DraftValidation,
   draftToBoundarySet,
   postcodeGapProblems,
   type ValidationOptions,
@@ -31,6 +32,7 @@ import {
   encodeAssignmentTable,
 } from '../core/lookup/assignment-table.js';
 import type { BoundarySet, Layer, PostcodeRecord } from '../core/model.js';
+import type { AnalysisBudget } from '../core/overlay/budget.js';
 import { DirectoryFormatError, PostcodeDirectory } from '../core/postcode-directory.js';
 import { encodeAreaDigest } from '../core/routing/area-digest.js';
 import type { DirectoryColumns } from '../core/routing/national-routing.js';
@@ -176,6 +178,21 @@ export interface ImpactInput {
   readonly labels: { readonly from: string; readonly to: string };
   /** Weights and capacities; with weights, alignment summaries given above must be weighted alike. */
   readonly planning?: PlanningInput;
+  /** The validity budget of the publish checks of `to`, as the draft checks have it. */
+  readonly validity?: ValidityBudget;
+  /** `to`'s publish checks, cached by the service per draft revision or version (validateDraft). */
+  readonly validation?: DraftValidation;
+}
+
+export interface ValidateDraftInput {
+  readonly draft: DraftSet;
+  readonly sliverToleranceM2: number;
+  readonly validity?: ValidityBudget;
+}
+
+/** The publish checks alone (no postcode answers): what an impact reports of its new set. */
+function validateDraft(input: ValidateDraftInput): DraftValidation {
+  return validateDraftSet(input.draft, validationOptions(input));
 }
 
 function redrawImpact(input: ImpactInput): RedrawImpact {
@@ -195,6 +212,8 @@ function redrawImpact(input: ImpactInput): RedrawImpact {
     ...(input.alignmentBefore ? { alignmentBefore: input.alignmentBefore } : {}),
     ...(input.alignmentAfter ? { alignmentAfter: input.alignmentAfter } : {}),
     labels: input.labels,
+    ...(input.validation ? { validation: input.validation } : {}),
+    ...(input.validity ? { budget: analysisBudget(input.validity) } : {}),
   });
 }
 
@@ -202,11 +221,11 @@ function redrawImpact(input: ImpactInput): RedrawImpact {
 function usableSet(
   area: string,
   set: BoundarySet | DraftSet,
-  input: { sliverToleranceM2: number },
+  input: { sliverToleranceM2: number; validity?: ValidityBudget; validation?: DraftValidation },
 ): BoundarySet {
   const { outline, catchments } = set.layers;
   if (!outline || !catchments || outline.features.length === 0 || catchments.features.length === 0) {
-    const validation = validateDraftSet(set, { sliverToleranceM2: input.sliverToleranceM2 });
+    const validation = input.validation ?? validateDraftSet(set, validationOptions(input));
     throw new InvalidGeometryError(
       `The draft of area "${area}" has no ${!outline || outline.features.length === 0 ? 'outline' : 'catchments'} layer yet, so no postcode can be assigned with it. Upload it, then ask again.`,
       problemSummaries(validation.problems.filter((p) => p.severity === 'error')),
@@ -322,6 +341,7 @@ function directoryCheck(input: { readonly csv: string }): { postcodes: number } 
 
 export const analysisJobs = {
   checkDraft,
+  validateDraft,
   changesBetween,
   areaDigest,
   redrawImpact,
@@ -337,6 +357,7 @@ export type AnalysisJobs = typeof analysisJobs;
 /** What a job does, in words for an answer that says it was stopped. */
 export const JOB_DESCRIPTIONS: Readonly<Record<keyof AnalysisJobs, string>> = {
   checkDraft: 'Checking the draft (validity, overlaps, coverage and every postcode’s answer)',
+  validateDraft: 'Checking the draft (validity, overlaps and coverage)',
   changesBetween: 'Comparing the postcode answers of two versions',
   areaDigest: 'Building the version’s serving digest',
   redrawImpact: 'The redraw impact',
@@ -365,20 +386,18 @@ export function assignAll(set: BoundarySet, directory: PostcodeDirectory | null)
  * publish) and read the time from this clock; the worker's deadline and memory cap
  * (worker-runner.ts) still bound every job.
  */
-function validationOptions(input: CheckDraftInput): ValidationOptions {
-  const budget = input.validity;
+function validationOptions(input: {
+  readonly sliverToleranceM2: number;
+  readonly validity?: ValidityBudget;
+}): ValidationOptions {
   return {
     sliverToleranceM2: input.sliverToleranceM2,
-    ...(budget
-      ? {
-          budget: {
-            maxVertices: budget.maxVertices,
-            maxMillis: budget.maxMs,
-            clock: () => performance.now(),
-          },
-        }
-      : {}),
+    ...(input.validity ? { budget: analysisBudget(input.validity) } : {}),
   };
+}
+
+function analysisBudget(validity: ValidityBudget): AnalysisBudget {
+  return { maxVertices: validity.maxVertices, maxMillis: validity.maxMs, clock: () => performance.now() };
 }
 
 function pointsOf(directory: DirectoryText | null): { points?: readonly WeightedPoint[] } {

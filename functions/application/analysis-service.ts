@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { type AlignmentResult, DEFAULT_THRESHOLD } from '../core/alignment/align.js';
 import type { ThreeWayResult } from '../core/alignment/three-way.js';
+import type { DraftSet, DraftValidation } from '../core/boundary-set/validate.js';
 import {
   AreaNotFoundError,
   InvalidRequestError,
@@ -17,11 +18,16 @@ import {
   VersionConflictError,
 } from '../core/errors.js';
 import type { AlignmentSummary } from '../core/impact/alignment-summary.js';
-import type { RedrawImpact } from '../core/impact/redraw-impact.js';
+import { type RedrawImpact, refuseOverBudget } from '../core/impact/redraw-impact.js';
 import type { BoundarySet, LayerName } from '../core/model.js';
 import type { AlignmentCapacity } from '../core/weights/capacity.js';
 import type { WeightsReport } from '../core/weights/resolve.js';
-import { type DirectoryText, inlineRunner, type PlanningInput } from './analysis-jobs.js';
+import {
+  type DirectoryText,
+  inlineRunner,
+  type PlanningInput,
+  type ValidityBudget,
+} from './analysis-jobs.js';
 import type { AnalysisRunner } from './ports/analysis-runner.js';
 import type {
   AreaPointer,
@@ -45,6 +51,8 @@ export interface AnalysisServiceOptions {
   readonly now?: () => number;
   /** Where the computations run: worker threads locally, inline in a Lambda (the default). */
   readonly runner?: AnalysisRunner;
+  /** Budget of the publish checks an impact runs (CATCHMENTS_VALIDITY_MAX_VERTICES, _MAX_MS). */
+  readonly validity?: ValidityBudget;
 }
 
 /** Which set an answer describes. */
@@ -113,6 +121,8 @@ export class AnalysisService {
   private readonly results: PromiseCache<unknown>;
   private readonly versions = new PromiseCache<StoredVersion>(4);
   private readonly summaries = new PromiseCache<AlignmentSummary>(16);
+  /** The publish checks of a draft revision or version, shared by its impacts whatever their parameters. */
+  private readonly validations = new PromiseCache<DraftValidation>(8);
   private readonly directories = new Map<string, { stamp: string; directory: Promise<Directory> }>();
   private readonly pointers = new Map<string, { at: number; pointer: Promise<AreaPointer | null> }>();
   private readonly runner: AnalysisRunner;
@@ -153,15 +163,18 @@ export class AnalysisService {
       const draft = await this.loadDraft(area);
       sameRevision(draft, meta);
       const from = await this.version(area, fromVersion);
+      const to = { area: draft.meta.areaInfo, layers: draft.layers, sites: draft.sites };
       const impact = await this.runner.run('redrawImpact', {
         area,
         from: from.set,
-        to: { area: draft.meta.areaInfo, layers: draft.layers, sites: draft.sites },
+        to,
         directory: directory.text,
         fromAssignments: from.assignments,
         maxListed: request.maxListed,
         threshold: request.threshold,
         sliverToleranceM2: this.options.sliverToleranceM2,
+        ...this.budget(),
+        validation: await this.validation(area, `draft:${meta.draftId}:r${meta.revision}`, to),
         ...(request.planning ? { planning: request.planning } : {}),
         // The cached scores are weighted by postcodes; with the planner's weights the job scores afresh.
         ...(request.planning?.weights
@@ -211,6 +224,8 @@ export class AnalysisService {
         maxListed: request.maxListed,
         threshold: request.threshold,
         sliverToleranceM2: this.options.sliverToleranceM2,
+        ...this.budget(),
+        validation: await this.validation(area, `v${version}`, to.set),
         ...(request.planning ? { planning: request.planning } : {}),
         ...(request.planning?.weights
           ? {}
@@ -299,6 +314,28 @@ export class AnalysisService {
 
   // ---------------------------------------------------------------------------------------------
   // Internals
+
+  /**
+   * The publish checks of a draft revision (`draft:<id>:r<n>`) or a version (`v<n>`), run once per
+   * (area, source, tolerance): a planner asking for the impact with other parameters does not wait for
+   * them again. Failures (a draft past its budget: 422) are not kept.
+   */
+  private validation(area: string, source: string, set: DraftSet): Promise<DraftValidation> {
+    const key = [area, source, this.options.sliverToleranceM2].join('|');
+    return this.validations.get(key, async () => {
+      const validation = await this.runner.run('validateDraft', {
+        draft: set,
+        sliverToleranceM2: this.options.sliverToleranceM2,
+        ...this.budget(),
+      });
+      refuseOverBudget(validation);
+      return validation;
+    });
+  }
+
+  private budget(): { validity?: ValidityBudget } {
+    return this.options.validity ? { validity: this.options.validity } : {};
+  }
 
   private result<T>(key: string, make: () => Promise<T>): Promise<T> {
     return this.results.get(key, make) as Promise<T>;

@@ -225,6 +225,7 @@ async function buildLambda(): Promise<ApiHandler> {
     sliverToleranceM2: config.sliverToleranceM2,
     refreshMs: config.refreshSeconds * 1000,
     areas: config.areas,
+    validity: config.validity,
   });
   const context: AnalysisContext = { analysis, maxBodyBytes: config.admin.maxBodyBytes };
   if (config.admin.auth === 'token' && !config.admin.token) {

@@ -29,6 +29,8 @@ const TOKEN = 'planner-e2e-token-0123456789';
 const WARD = 'E05004324';
 const FROM = 'hub-tetbury';
 const TO = 'hub-dursley';
+/** A hub at the other end of the county: given the Tetbury ward, it is in two detached pieces. */
+const FAR = 'hub-tewkesbury';
 
 type Area = Feature<Polygon | MultiPolygon, { id: string; name: string; wards?: string[] }>;
 type Layer = FeatureCollection<Polygon | MultiPolygon, Area['properties']>;
@@ -42,6 +44,8 @@ let dir: string;
 let draftFile: string;
 /** The ward added to Dursley but left in Tetbury too: an overlap, which blocks publishing. */
 let overlapFile: string;
+/** The ward moved to Tewkesbury instead: publishable, with a detached-part warning. */
+let detachedFile: string;
 /** Postcodes in the ward that version 1 assigns to Tetbury: the ones the redraw must move. */
 let moving: string[];
 /** Of those, the live ones (the caseload proxy counts live postcodes: docs/impact.md). */
@@ -52,7 +56,9 @@ let caseload: Map<string, number>;
 beforeAll(async () => {
   await buildWeb();
   [app, browser, dir] = await Promise.all([
-    startTestApp({ CATCHMENTS_ADMIN_TOKEN: TOKEN }),
+    // The validity checks' time budget at its maximum: this test is about the map, and on a loaded
+    // machine the default 5 s ran out validating the sample (an analysis-budget-exceeded error).
+    startTestApp({ CATCHMENTS_ADMIN_TOKEN: TOKEN, CATCHMENTS_VALIDITY_MAX_MS: '60000' }),
     launchBrowser(),
     mkdtemp(join(tmpdir(), 'catchments-planner-')),
   ]);
@@ -73,6 +79,18 @@ beforeAll(async () => {
   };
   draftFile = join(dir, 'catchments-tetbury-ward-to-dursley.geojson');
   writeFileSync(draftFile, JSON.stringify(moved));
+  detachedFile = join(dir, 'catchments-detached.geojson');
+  writeFileSync(
+    detachedFile,
+    JSON.stringify({
+      ...catchments,
+      features: catchments.features.map((f) => {
+        if (f.properties.id === FROM) return moved.features.find((m) => m.properties.id === FROM)!;
+        if (f.properties.id === FAR) return { ...f, geometry: union(featureCollection([f, ward]))!.geometry };
+        return f;
+      }),
+    }),
+  );
   overlapFile = join(dir, 'catchments-overlap.geojson');
   writeFileSync(
     overlapFile,
@@ -225,8 +243,32 @@ describe('the planner’s map', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForSelector('#draft-card:not([hidden])');
 
-    // First a draft with an overlap: the problem is listed, drawn where it is, and blocks publishing.
+    // First a hub in two detached pieces: a warning, listed and drawn where the detached piece is,
+    // that does not stop publishing (docs/layer-checks.md, "Contiguity").
     await page.getByLabel('Layer to replace').selectOption('catchments');
+    await page.getByLabel('File (GeoJSON or zipped Shapefile)').setInputFiles(detachedFile);
+    await page.getByRole('button', { name: 'Upload to the draft' }).click();
+    await expect
+      .poll(() => text(page, '#validation-summary'), { timeout: 60_000 })
+      .toContain('Can be published');
+    expect(await text(page, '#problem-list')).toMatch(
+      new RegExp(`Catchment "${FAR}" is in 2 pieces: this one \\(.*\\) is apart from its main piece`),
+    );
+    const detachedOnMap = await page.evaluate(() => {
+      const map = (globalThis as unknown as MapGlobal).catchmentsMap;
+      const data = map.getSource('problems')!.serialize().data as {
+        features: {
+          geometry: { type: string };
+          properties: { kind: string; feature?: string; severity: string };
+        }[];
+      };
+      return data.features
+        .filter((f) => f.properties.kind === 'detached-part')
+        .map((f) => [f.properties.feature, f.properties.severity, f.geometry.type]);
+    });
+    expect(detachedOnMap).toEqual([[FAR, 'warning', 'MultiPolygon']]);
+
+    // Then a draft with an overlap: the problem is listed, drawn where it is, and blocks publishing.
     await page.getByLabel('File (GeoJSON or zipped Shapefile)').setInputFiles(overlapFile);
     await page.getByRole('button', { name: 'Upload to the draft' }).click();
     await expect
@@ -243,7 +285,11 @@ describe('the planner’s map', () => {
       return data.features.map((f) => [f.properties.kind, f.geometry.type]);
     });
     expect(drawn).toContainEqual(['catchment-overlap', 'MultiPolygon']);
-    expect(await page.getByRole('button', { name: 'Publish the draft…' }).isDisabled()).toBe(true);
+    // The publish panel is drawn once impact and alignment are in too (after the summary): the
+    // detached draft before this one had enabled it.
+    await expect
+      .poll(() => page.getByRole('button', { name: 'Publish the draft…' }).isDisabled(), { timeout: 60_000 })
+      .toBe(true);
 
     // Then the redraw itself, replacing the layer in the same draft.
     await page.getByLabel('File (GeoJSON or zipped Shapefile)').setInputFiles(draftFile);

@@ -9,7 +9,7 @@ import {
   POSTCODE_SOURCE_FORMATS,
   type PostcodeSourceFormat,
 } from '../../adapters/postcode-import.js';
-import { type OpenedStore, openStoreAt } from '../../adapters/store/open-store.js';
+import type { OpenedStore } from '../../adapters/store/open-store.js';
 import { RoutingMaintainer } from '../../application/serving/routing-maintainer.js';
 import type { PostcodeRecord } from '../../core/model.js';
 import { PostcodeDirectory } from '../../core/postcode-directory.js';
@@ -50,6 +50,9 @@ async function openTarget(input: CommandInput): Promise<OpenedStore> {
   const bucket = stringOption(input, 'bucket');
   if (bucket && !tableName)
     throw new UsageError('--bucket goes with --table (an embedded store keeps its own files)');
+  // Loaded here, not at the top: the AWS SDK takes ~0.4 s of CPU to load, which every other command
+  // (`catchments --help`, `assign`...) would pay for nothing.
+  const { openStoreAt } = await import('../../adapters/store/open-store.js');
   try {
     return await openStoreAt({
       ...(dir ? { dir } : {}),
