@@ -105,6 +105,9 @@ const lookupPostcode: Op = async ({ params, event }, context) => {
     const { answers, etags } = await answersAsOf(context, target, [await catalog.resolvePostcode(raw)]);
     return { body: answers[0], etag: etags[0] };
   }
+  // The hot path: this spelling answered before from what is served now (one Map read, no lookup).
+  const cached = postcodeAnswers.get(raw);
+  if (cached) return { body: null, json: cached.json, etag: cached.etag };
   let resolution: PostcodeResolution;
   try {
     resolution = await catalog.resolvePostcode(raw);
@@ -120,14 +123,15 @@ const lookupPostcode: Op = async ({ params, event }, context) => {
       etag: catalog.etagFor(point.lookup),
     };
   }
-  const etag = catalog.etagFor(resolution.lookup);
-  const key = etag + resolution.record.postcode;
-  let json = postcodeAnswers.get(key);
-  if (json === undefined) {
-    json = JSON.stringify(postcodeAnswer(resolution));
-    postcodeAnswers.set(key, json);
+  // Other spellings of one postcode ("gl11ad") share its answer: kept under the canonical form too.
+  const postcode = resolution.record.postcode;
+  let answer = postcodeAnswers.get(postcode);
+  if (answer === undefined) {
+    answer = { json: JSON.stringify(postcodeAnswer(resolution)), etag: catalog.etagFor(resolution.lookup) };
+    postcodeAnswers.set(postcode, answer);
   }
-  return { body: null, json, etag };
+  if (raw !== postcode) postcodeAnswers.set(raw, answer);
+  return { body: null, json: answer.json, etag: answer.etag };
 };
 
 const lookupLocation: Op = async ({ event }, context) => {
