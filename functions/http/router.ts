@@ -98,7 +98,8 @@ interface Matched<R> {
 /** Matches the segments of `path` from `start` below `node`, collecting every route that ends a match. */
 function walk<R>(node: Node<R>, path: string, start: number, values: string[], found: Matched<R>[]): void {
   if (start > path.length) {
-    for (const r of node.routes) found.push({ ...r, values: [...values] });
+    for (const r of node.routes)
+      found.push({ route: r.route, order: r.order, params: r.params, values: values.slice() });
     return;
   }
   let end = path.indexOf('/', start);
@@ -114,7 +115,8 @@ function walk<R>(node: Node<R>, path: string, start: number, values: string[], f
 }
 
 function paramsOf(names: readonly string[], values: readonly string[]): Record<string, string> {
-  const params = Object.create(null) as Record<string, string>;
+  // A plain object: the names come from the route table, never from the request.
+  const params: Record<string, string> = {};
   for (let i = 0; i < names.length; i++) params[names[i]!] = safeDecode(values[i]!);
   return params;
 }

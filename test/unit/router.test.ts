@@ -26,7 +26,9 @@ function scan(routes: readonly ApiRoute[], method: string, path: string) {
     });
     return [{ route, params }];
   });
-  const hit = matching.find((c) => c.route.method === method || (method === 'HEAD' && c.route.method === 'GET'));
+  const hit = matching.find(
+    (c) => c.route.method === method || (method === 'HEAD' && c.route.method === 'GET'),
+  );
   return { hit, allowed: matching.map((c) => c.route.method) };
 }
 
