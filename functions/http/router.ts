@@ -39,7 +39,10 @@ export class Router<R extends ApiRoute = ApiRoute> {
           node = node.param;
         } else {
           let next = node.literals.get(segment);
-          if (!next) node.literals.set(segment, (next = newNode()));
+          if (!next) {
+            next = newNode<R>();
+            node.literals.set(segment, next);
+          }
           node = next;
         }
       }
