@@ -29,6 +29,7 @@ import {
   type DraftMeta,
   type DraftPublishing,
   type NationalDirectoryPointer,
+  type NationalDirectoryWrite,
   type PointerChange,
   type RoutingPointer,
   type ServingState,
@@ -66,6 +67,8 @@ export { DEFAULT_CHUNK_BYTES };
 export interface TableBoundaryStoreOptions {
   /** Largest chunk of a blob part, in (gzipped) bytes. Tests lower it to exercise chunking. */
   readonly chunkBytes?: number;
+  /** Size of a national directory piece (default 4 MB). Tests lower it to exercise resumption. */
+  readonly directoryPieceBytes?: number;
   /** Random ids for blobs, drafts and changes (injectable for tests). */
   readonly newId?: () => string;
   /** Wall clock (ms) for blob registration times, which `sweep` ages by. */
@@ -176,6 +179,7 @@ export class TableBoundaryStore implements BoundaryStore {
   private readonly now: () => number;
   private readonly tableParts: TableBlobParts;
   private readonly objectParts: ObjectBlobParts | null;
+  private readonly directoryPieceBytes: number;
 
   constructor(
     protected readonly table: ItemTable,
@@ -185,6 +189,7 @@ export class TableBoundaryStore implements BoundaryStore {
     this.objectParts = options.objects ? new ObjectBlobParts(options.objects) : null;
     this.newId = options.newId ?? (() => randomBytes(12).toString('hex'));
     this.now = options.now ?? Date.now;
+    this.directoryPieceBytes = options.directoryPieceBytes ?? DIRECTORY_PIECE_BYTES;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -908,17 +913,26 @@ export class TableBoundaryStore implements BoundaryStore {
     bytes: Uint8Array,
     meta: { readonly postcodes: number; readonly at: string; readonly by: string },
     onProgress?: WriteProgress,
-  ): Promise<NationalDirectoryPointer & { resumedBytes: number }> {
+    shouldStop?: () => boolean,
+  ): Promise<NationalDirectoryWrite> {
     const stamp = sha256(bytes).slice(0, 16);
     // The blob id follows from the content, so a second run of the same file finds the first's pieces.
     const blob = `directory-${stamp}`;
     const pk = blobPk(NATIONAL, blob);
-    const pieces = Math.max(1, Math.ceil(bytes.length / DIRECTORY_PIECE_BYTES));
+    const pieceBytes = this.directoryPieceBytes;
+    const pieces = Math.max(1, Math.ceil(bytes.length / pieceBytes));
     const existing = await this.table.get(AREAS_PK, NATIONAL_DIRECTORY_SK);
     const current = existing?.body as NationalDirectoryBody | undefined;
+    const totalBytes = bytes.length;
     if (current?.stamp === stamp) {
-      onProgress?.(bytes.length, bytes.length);
-      return { ...nationalPointerOf(current), resumedBytes: bytes.length };
+      onProgress?.(totalBytes, totalBytes);
+      return {
+        ...nationalPointerOf(current),
+        complete: true,
+        resumedBytes: totalBytes,
+        storedBytes: totalBytes,
+        totalBytes,
+      };
     }
     await this.table.put({
       pk: areaPk(NATIONAL),
@@ -935,9 +949,12 @@ export class TableBoundaryStore implements BoundaryStore {
     let written = 0;
     for (let i = 0; i < pieces; i++) {
       const name = pieceName(i);
-      const raw = bytes.subarray(i * DIRECTORY_PIECE_BYTES, (i + 1) * DIRECTORY_PIECE_BYTES);
+      const raw = bytes.subarray(i * pieceBytes, (i + 1) * pieceBytes);
       if (done[name]?.sha256 === sha256(raw)) {
         resumedBytes += raw.length;
+      } else if (shouldStop?.()) {
+        const partial = { stamp, postcodes: meta.postcodes, updatedAt: meta.at, updatedBy: meta.by };
+        return { ...partial, complete: false, resumedBytes, storedBytes: written, totalBytes };
       } else {
         const [count] = await home.write(NATIONAL, blob, [[name, await gzipAsync(raw)]]);
         done[name] = { bytes: raw.length, sha256: sha256(raw), chunks: count! };
@@ -969,7 +986,7 @@ export class TableBoundaryStore implements BoundaryStore {
     await this.quietly(() => this.table.delete(pk, 'PROGRESS'));
     await this.quietly(() => this.table.delete(areaPk(NATIONAL), `BLOB#${blob}`));
     if (current && current.blob !== blob) await this.deleteBlobsQuietly(NATIONAL, [current.blob]);
-    return { ...nationalPointerOf(body), resumedBytes };
+    return { ...nationalPointerOf(body), complete: true, resumedBytes, storedBytes: totalBytes, totalBytes };
   }
 
   // ---------------------------------------------------------------------------------------------
