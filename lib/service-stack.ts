@@ -138,6 +138,7 @@ export class CatchmentsServiceStack extends Stack {
       table: props.table,
       alarmEmail: config.alarmEmail,
       forwardingRule: this.events.forwardingRule,
+      ...(this.events.deadLetters ? { deadLetterQueue: this.events.deadLetters } : {}),
     });
 
     new CfnOutput(this, 'ApiUrl', {
