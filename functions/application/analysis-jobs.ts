@@ -33,6 +33,7 @@ import {
 import type { BoundarySet, Layer, PostcodeRecord } from '../core/model.js';
 import { DirectoryFormatError, PostcodeDirectory } from '../core/postcode-directory.js';
 import { encodeAreaDigest } from '../core/routing/area-digest.js';
+import { recordsOfColumns } from '../core/routing/directory-columns.js';
 import type { DirectoryColumns } from '../core/routing/national-routing.js';
 import { assignAreaPostcodes } from './area-postcodes.js';
 import type { AnalysisRunner, JobInput, JobOutput } from './ports/analysis-runner.js';
@@ -146,6 +147,8 @@ export interface ImpactInput {
   /** A published version, or a draft (which may still lack the layers lookups need). */
   readonly to: BoundarySet | DraftSet;
   readonly directory: DirectoryText | null;
+  /** National postcodes within the sets' extent (area-postcodes.ts `nationalWithin`), when the store has them. */
+  readonly national?: DirectoryColumns | null;
   /** The versions' encoded answers, reused for postcodes that have not moved. */
   readonly fromAssignments: string;
   readonly toAssignments?: string;
@@ -158,8 +161,7 @@ export interface ImpactInput {
 }
 
 function redrawImpact(input: ImpactInput): RedrawImpact {
-  const directory = parsed(input.directory);
-  return computeRedrawImpact(input.from, usableSet(input.area, input.to, input), directory?.records ?? [], {
+  return computeRedrawImpact(input.from, usableSet(input.area, input.to, input), postcodesOf(input).records, {
     sliverToleranceM2: input.sliverToleranceM2,
     fromAssignments: assignmentMap(decodeAssignmentTable(input.fromAssignments)),
     ...(input.toAssignments
@@ -195,11 +197,12 @@ function alignment(input: {
   readonly b: Layer;
   readonly threshold: number;
   readonly directory: DirectoryText | null;
+  readonly national?: DirectoryColumns | null;
   readonly nouns: { readonly a: string; readonly b: string };
 }): AlignmentResult {
   return alignLayers(input.a, input.b, {
     threshold: input.threshold,
-    ...pointsOf(input.directory),
+    ...pointsOf(input),
     nouns: input.nouns,
   });
 }
@@ -208,18 +211,20 @@ function threeWay(input: {
   readonly layers: ThreeWayLayers;
   readonly threshold: number;
   readonly directory: DirectoryText | null;
+  readonly national?: DirectoryColumns | null;
 }): ThreeWayResult {
-  return alignThreeWay(input.layers, { threshold: input.threshold, ...pointsOf(input.directory) });
+  return alignThreeWay(input.layers, { threshold: input.threshold, ...pointsOf(input) });
 }
 
 function alignmentSummary(input: {
   readonly set: Pick<BoundarySet, 'layers'>;
   readonly threshold: number;
   readonly directory: DirectoryText | null;
+  readonly national?: DirectoryColumns | null;
 }): AlignmentSummary {
   return summariseAlignment(input.set, {
     threshold: input.threshold,
-    points: parsed(input.directory)?.points ?? [],
+    points: postcodesOf(input).points,
   });
 }
 
@@ -305,9 +310,30 @@ function validationOptions(input: CheckDraftInput): ValidationOptions {
   };
 }
 
-function pointsOf(directory: DirectoryText | null): { points?: readonly WeightedPoint[] } {
-  const points = parsed(directory)?.points ?? [];
+function pointsOf(input: PostcodeInputs): { points?: readonly WeightedPoint[] } {
+  const { points } = postcodesOf(input);
   return points.length > 0 ? { points } : {};
+}
+
+/** What an analysis job is given of an area's postcodes: its own directory, and the national share. */
+interface PostcodeInputs {
+  readonly directory: DirectoryText | null;
+  readonly national?: DirectoryColumns | null;
+}
+
+/**
+ * The postcodes an analysis counts, as the publish path assigns them (area-postcodes.ts): the
+ * area's own directory, plus the national postcodes it lacks (the service sends only those within
+ * the sets' extent, so this is a county's share, not the country).
+ */
+function postcodesOf(input: PostcodeInputs): Pick<ParsedDirectory, 'records' | 'points'> {
+  const own = parsed(input.directory);
+  if (!input.national || input.national.keys.length === 0) return own ?? { records: [], points: [] };
+  const records = [...(own?.records ?? [])];
+  for (const record of recordsOfColumns(input.national)) {
+    if (!own?.directory.has(record.postcode)) records.push(record);
+  }
+  return { records, points: livePoints(records) };
 }
 
 interface ParsedDirectory {
