@@ -1067,6 +1067,44 @@ export class TableBoundaryStore implements BoundaryStore {
     return { removedBlobs };
   }
 
+  /**
+   * The national blobs' sweep: removes routing files and directory loads that nothing refers to —
+   * not the routing pointer (its blob and the previous one, which containers may still be reading),
+   * not the national directory pointer — and that were registered more than `olderThanMs` ago (a
+   * build or load still running re-registers its blob when it starts). An abandoned directory load
+   * loses its recorded progress with its pieces, so a later run of the same file writes them again.
+   */
+  async sweepNational(options: { now: number; olderThanMs: number }): Promise<SweepResult> {
+    const [registry, routing, directory] = await Promise.all([
+      this.table.query(areaPk(NATIONAL), { prefix: 'BLOB#' }),
+      this.table.get(AREAS_PK, ROUTING_SK),
+      this.table.get(AREAS_PK, NATIONAL_DIRECTORY_SK),
+    ]);
+    const routingBody = routing?.body as RoutingBody | undefined;
+    const live = new Set(
+      [
+        routingBody?.blob,
+        routingBody?.previousBlob,
+        (directory?.body as NationalDirectoryBody | undefined)?.blob,
+      ].filter((b): b is string => typeof b === 'string'),
+    );
+    let removedBlobs = 0;
+    for (const entry of registry) {
+      const blob = entry.sk.slice('BLOB#'.length);
+      const createdAt = Date.parse(String(entry.body?.createdAt ?? ''));
+      if (!(createdAt < options.now - options.olderThanMs)) continue;
+      if (live.has(blob)) {
+        await this.table.delete(areaPk(NATIONAL), entry.sk);
+        continue;
+      }
+      // Progress first: a resumed load must never skip a piece this sweep removes.
+      await this.table.delete(blobPk(NATIONAL, blob), 'PROGRESS');
+      await this.deleteBlob(NATIONAL, blob);
+      removedBlobs++;
+    }
+    return { removedBlobs };
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Internals
 
@@ -1274,8 +1312,22 @@ export class TableBoundaryStore implements BoundaryStore {
     await this.table.delete(areaPk(area), `BLOB#${blob}`);
   }
 
+  /**
+   * Deletes superseded blobs, best effort. Each is registered again first, as long retired, and the
+   * registration goes last (deleteBlob), so a deletion that fails half-way is finished by the next
+   * sweep instead of leaving unreachable parts behind.
+   */
   private async deleteBlobsQuietly(area: string, blobs: readonly string[]): Promise<void> {
-    for (const blob of blobs) await this.quietly(() => this.deleteBlob(area, blob));
+    for (const blob of blobs) {
+      await this.quietly(async () => {
+        await this.table.put({
+          pk: areaPk(area),
+          sk: `BLOB#${blob}`,
+          body: { purpose: 'retired', createdAt: RETIRED_AT },
+        });
+        await this.deleteBlob(area, blob);
+      });
+    }
   }
 
   /** Best-effort steps whose failure a later reader, writer or sweep repairs. */
@@ -1371,6 +1423,9 @@ function routingConflict(): VersionConflictError {
 
 const NONE: ReadonlySet<string> = new Set();
 const RAW_ROUTING: ReadonlySet<string> = new Set(['routing']);
+
+/** Registration time of a superseded blob whose deletion is under way: older than any sweep's cut-off. */
+const RETIRED_AT = new Date(0).toISOString();
 const EXPORT_PART = 'assignments.csv';
 const RAW_EXPORT: ReadonlySet<string> = new Set([EXPORT_PART]);
 

@@ -317,4 +317,9 @@ export interface BoundaryStore {
 
   /** Removes unreferenced blobs older than `olderThanMs` (crashed or lost publishes; replaced parts). */
   sweep(area: string, options: { readonly now: number; readonly olderThanMs: number }): Promise<SweepResult>;
+  /**
+   * The same for the national blobs: routing files and directory loads that neither the routing
+   * pointer (current and previous file) nor the national directory pointer refers to.
+   */
+  sweepNational(options: { readonly now: number; readonly olderThanMs: number }): Promise<SweepResult>;
 }
