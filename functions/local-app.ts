@@ -155,7 +155,7 @@ export async function startLocalApp(
       runner,
     });
     const analysisApi = createAnalysisApiHandler({
-      context: () => ({ analysis }),
+      context: () => ({ analysis, maxBodyBytes: config.admin.maxBodyBytes }),
       logger,
       corsOrigins: config.corsOrigins,
       adminCorsOrigins: config.admin.corsOrigins,

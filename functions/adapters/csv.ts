@@ -106,6 +106,19 @@ export async function openInput(path: string, stdin?: Readable): Promise<InputSo
   };
 }
 
+/** CSV text already in memory (e.g. a request body) as an input, named `name` in errors. */
+export function textInput(text: string, name: string): InputSource {
+  const bytes = Buffer.from(text, 'utf8');
+  const stream = Readable.from([bytes]);
+  return {
+    name,
+    stream,
+    size: bytes.length,
+    bytesRead: () => bytes.length,
+    close: () => stream.destroy(),
+  };
+}
+
 /** Reads until `bytes` bytes (or the end) are buffered, and puts them back. */
 async function peek(stream: Readable, bytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];

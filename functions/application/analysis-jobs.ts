@@ -35,6 +35,14 @@ import { DirectoryFormatError, PostcodeDirectory } from '../core/postcode-direct
 import { encodeAreaDigest } from '../core/routing/area-digest.js';
 import { recordsOfColumns } from '../core/routing/directory-columns.js';
 import type { DirectoryColumns } from '../core/routing/national-routing.js';
+import {
+  type AlignmentCapacity,
+  alignmentCapacity,
+  type CapacityTable,
+  DEFAULT_UNDER_SHARE,
+} from '../core/weights/capacity.js';
+import { type ResolvedWeights, resolveWeights, type WeightsReport } from '../core/weights/resolve.js';
+import type { WeightsTable } from '../core/weights/weights-table.js';
 import { assignAreaPostcodes } from './area-postcodes.js';
 import type { AnalysisRunner, JobInput, JobOutput } from './ports/analysis-runner.js';
 
@@ -132,6 +140,17 @@ function changesBetween(input: {
   return changedPostcodes(before, assignmentMap(decodeAssignmentTable(input.after)));
 }
 
+/**
+ * A planner's weights and capacities for one request (docs/impact.md, "Weights and capacity"):
+ * parsed tables, plain data, put on the directory's postcodes inside the job.
+ */
+export interface PlanningInput {
+  readonly weights?: WeightsTable;
+  readonly capacity?: CapacityTable;
+  /** Below this share of capacity a unit is flagged under (default 0.8). */
+  readonly underShare?: number;
+}
+
 /** What serving and the national routing read of a version (core/routing/area-digest.ts), built at publish. */
 function areaDigest(input: {
   readonly set: BoundarySet;
@@ -158,10 +177,17 @@ export interface ImpactInput {
   readonly alignmentBefore?: AlignmentSummary;
   readonly alignmentAfter?: AlignmentSummary;
   readonly labels: { readonly from: string; readonly to: string };
+  /** Weights and capacities; with weights, alignment summaries given above must be weighted alike. */
+  readonly planning?: PlanningInput;
 }
 
 function redrawImpact(input: ImpactInput): RedrawImpact {
-  return computeRedrawImpact(input.from, usableSet(input.area, input.to, input), postcodesOf(input).records, {
+  const postcodes = postcodesOf(input);
+  const weights = plannedWeights(input.planning, postcodes);
+  return computeRedrawImpact(input.from, usableSet(input.area, input.to, input), postcodes.records, {
+    ...(weights ? { weights } : {}),
+    ...(input.planning?.capacity ? { capacity: input.planning.capacity } : {}),
+    ...(input.planning?.underShare !== undefined ? { underShare: input.planning.underShare } : {}),
     sliverToleranceM2: input.sliverToleranceM2,
     fromAssignments: assignmentMap(decodeAssignmentTable(input.fromAssignments)),
     ...(input.toAssignments
@@ -192,6 +218,13 @@ function usableSet(
   return 'version' in set ? set : draftToBoundarySet(set, null);
 }
 
+/** An alignment, and with a planner's input the weights' report and caseload against capacity. */
+export interface PlannedAlignment {
+  readonly alignment: AlignmentResult;
+  readonly weights: WeightsReport | null;
+  readonly capacity: AlignmentCapacity | null;
+}
+
 function alignment(input: {
   readonly a: Layer;
   readonly b: Layer;
@@ -199,12 +232,54 @@ function alignment(input: {
   readonly directory: DirectoryText | null;
   readonly national?: DirectoryColumns | null;
   readonly nouns: { readonly a: string; readonly b: string };
-}): AlignmentResult {
-  return alignLayers(input.a, input.b, {
+  /** The layers' names, which a capacity file's layer column uses. */
+  readonly layers: { readonly a: string; readonly b: string };
+  readonly planning?: PlanningInput;
+}): PlannedAlignment {
+  const postcodes = postcodesOf(input);
+  const weights = plannedWeights(input.planning, postcodes);
+  const points = weights ? livePoints(postcodes.records, weights.byPostcode) : postcodes.points;
+  const result = alignLayers(input.a, input.b, {
     threshold: input.threshold,
-    ...pointsOf(input),
+    ...(points.length > 0 ? { points } : {}),
     nouns: input.nouns,
   });
+  const capacity = input.planning?.capacity;
+  return {
+    alignment: result,
+    weights: weights?.report ?? null,
+    capacity: capacity
+      ? alignmentCapacity(
+          {
+            a: { layer: input.layers.a, units: result.unitsA },
+            b: { layer: input.layers.b, units: result.unitsB },
+          },
+          capacity,
+          {
+            measure: weights ? weights.report.column : 'live postcodes',
+            underShare: input.planning?.underShare ?? DEFAULT_UNDER_SHARE,
+          },
+        )
+      : null,
+  };
+}
+
+/**
+ * The planner's weights on the directory's postcodes; undefined without weights. Weights and
+ * capacities need postcodes to count: an area without a directory is refused.
+ */
+function plannedWeights(
+  planning: PlanningInput | undefined,
+  postcodes: AreaRecords,
+): ResolvedWeights | undefined {
+  if (!planning?.weights && !planning?.capacity) return undefined;
+  if (postcodes.records.length === 0) {
+    throw new InvalidRequestError(
+      'This area has no postcode directory, so there is no caseload to weigh or set against capacity. Load one (PUT …/directory), then ask again.',
+    );
+  }
+  if (!planning.weights) return undefined;
+  return resolveWeights(planning.weights, postcodes.records, { censusColumns: postcodes.censusColumns });
 }
 
 function threeWay(input: {
@@ -326,14 +401,25 @@ interface PostcodeInputs {
  * area's own directory, plus the national postcodes it lacks (the service sends only those within
  * the sets' extent, so this is a county's share, not the country).
  */
-function postcodesOf(input: PostcodeInputs): Pick<ParsedDirectory, 'records' | 'points'> {
+function postcodesOf(input: PostcodeInputs): AreaRecords {
   const own = parsed(input.directory);
-  if (!input.national || input.national.keys.length === 0) return own ?? { records: [], points: [] };
+  // Census codes (for weights) come with an area's own directory; national rows carry none.
+  const censusColumns = own?.directory.censusColumns ?? [];
+  if (!input.national || input.national.keys.length === 0) {
+    return { records: own?.records ?? [], points: own?.points ?? [], censusColumns };
+  }
   const records = [...(own?.records ?? [])];
   for (const record of recordsOfColumns(input.national)) {
     if (!own?.directory.has(record.postcode)) records.push(record);
   }
-  return { records, points: livePoints(records) };
+  return { records, points: livePoints(records), censusColumns };
+}
+
+/** An analysis's postcodes, the live located ones as points, and the census columns weights may name. */
+interface AreaRecords {
+  readonly records: readonly PostcodeRecord[];
+  readonly points: readonly WeightedPoint[];
+  readonly censusColumns: PostcodeDirectory['censusColumns'];
 }
 
 interface ParsedDirectory {

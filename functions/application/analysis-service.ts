@@ -5,7 +5,9 @@
 // revision never changes, a directory is named by its content hash — so a cached answer is never
 // stale; only which draft revision or active version to use is read from the store on each request.
 // The analysis Lambda (functions/handlers/analysis-api.ts) and the local server use this; the
-// computations themselves run through the analysis runner (worker threads locally).
+// computations themselves run through the analysis runner (worker threads locally). A planner's
+// weights and capacities come with the request; the cache names them by a hash of their content.
+import { createHash } from 'node:crypto';
 import { type AlignmentResult, DEFAULT_THRESHOLD } from '../core/alignment/align.js';
 import type { ThreeWayResult } from '../core/alignment/three-way.js';
 import {
@@ -18,7 +20,9 @@ import type { AlignmentSummary } from '../core/impact/alignment-summary.js';
 import type { RedrawImpact } from '../core/impact/redraw-impact.js';
 import type { BoundarySet, Layer, LayerName } from '../core/model.js';
 import type { DirectoryColumns } from '../core/routing/national-routing.js';
-import { type DirectoryText, inlineRunner } from './analysis-jobs.js';
+import type { AlignmentCapacity } from '../core/weights/capacity.js';
+import type { WeightsReport } from '../core/weights/resolve.js';
+import { type DirectoryText, inlineRunner, type PlanningInput } from './analysis-jobs.js';
 import { AreaPostcodes, nationalWithin } from './area-postcodes.js';
 import type { AnalysisRunner } from './ports/analysis-runner.js';
 import type {
@@ -70,6 +74,9 @@ export interface AlignmentView {
   readonly layers: { readonly a: LayerName; readonly b: LayerName };
   readonly directoryStamp: string | null;
   readonly alignment: AlignmentResult;
+  /** The planner's weights (alignment is weighted by them) and caseload against capacity; else null. */
+  readonly weights: WeightsReport | null;
+  readonly capacity: AlignmentCapacity | null;
 }
 
 export interface ThreeWayView {
@@ -90,6 +97,8 @@ export interface ImpactRequest {
   readonly from?: number;
   readonly maxListed: number;
   readonly threshold: number;
+  /** A planner's weights and capacities (docs/impact.md, "Weights and capacity"). */
+  readonly planning?: PlanningInput;
 }
 
 /** The postcodes an analysis counts, as the publish path reads them (area-postcodes.ts). */
@@ -146,6 +155,7 @@ export class AnalysisService {
       directory.stamp,
       request.maxListed,
       request.threshold,
+      planningStamp(request.planning),
     ].join('|');
     return this.result(key, async () => {
       const draft = await this.loadDraft(area);
@@ -161,7 +171,11 @@ export class AnalysisService {
         maxListed: request.maxListed,
         threshold: request.threshold,
         sliverToleranceM2: this.options.sliverToleranceM2,
-        alignmentBefore: await this.summary(area, fromVersion, directory, request.threshold),
+        ...(request.planning ? { planning: request.planning } : {}),
+        // The cached scores are weighted by postcodes; with the planner's weights the job scores afresh.
+        ...(request.planning?.weights
+          ? {}
+          : { alignmentBefore: await this.summary(area, fromVersion, directory, request.threshold) }),
         labels: { from: `v${fromVersion}`, to: `draft r${draft.meta.revision}` },
       });
       return {
@@ -192,6 +206,7 @@ export class AnalysisService {
       directory.stamp,
       request.maxListed,
       request.threshold,
+      planningStamp(request.planning),
     ].join('|');
     return this.result(key, async () => {
       const [from, to] = await Promise.all([this.version(area, fromVersion), this.version(area, version)]);
@@ -206,8 +221,13 @@ export class AnalysisService {
         maxListed: request.maxListed,
         threshold: request.threshold,
         sliverToleranceM2: this.options.sliverToleranceM2,
-        alignmentBefore: await this.summary(area, fromVersion, directory, request.threshold),
-        alignmentAfter: await this.summary(area, version, directory, request.threshold),
+        ...(request.planning ? { planning: request.planning } : {}),
+        ...(request.planning?.weights
+          ? {}
+          : {
+              alignmentBefore: await this.summary(area, fromVersion, directory, request.threshold),
+              alignmentAfter: await this.summary(area, version, directory, request.threshold),
+            }),
         labels: { from: `v${fromVersion}`, to: `v${version}` },
       });
       return { ...impact, draft: null, directoryStamp: directory.stamp };
@@ -217,11 +237,17 @@ export class AnalysisService {
   // ---------------------------------------------------------------------------------------------
   // Alignment
 
-  async draftAlignment(area: string, a: LayerName, b: LayerName, threshold: number): Promise<AlignmentView> {
+  async draftAlignment(
+    area: string,
+    a: LayerName,
+    b: LayerName,
+    threshold: number,
+    planning?: PlanningInput,
+  ): Promise<AlignmentView> {
     const { source, directory, load } = await this.draftSource(area);
-    const key = ['align', area, sourceKey(source), a, b, threshold, directory.stamp].join('|');
-    return this.result(key, async () =>
-      this.alignmentView(area, source, await load(), a, b, threshold, directory),
+    const key = ['align', area, sourceKey(source), a, b, threshold, directory.stamp, planningStamp(planning)];
+    return this.result(key.join('|'), async () =>
+      this.alignmentView(area, source, await load(), { a, b, threshold, planning }, directory),
     );
   }
 
@@ -231,13 +257,20 @@ export class AnalysisService {
     a: LayerName,
     b: LayerName,
     threshold: number,
+    planning?: PlanningInput,
   ): Promise<AlignmentView> {
     await this.adminPointer(area); // 404 for an unknown area
     const directory = await this.directory(area);
     const source: AnalysisSource = { kind: 'version', version };
-    const key = ['align', area, sourceKey(source), a, b, threshold, directory.stamp].join('|');
-    return this.result(key, async () =>
-      this.alignmentView(area, source, (await this.version(area, version)).set, a, b, threshold, directory),
+    const key = ['align', area, sourceKey(source), a, b, threshold, directory.stamp, planningStamp(planning)];
+    return this.result(key.join('|'), async () =>
+      this.alignmentView(
+        area,
+        source,
+        (await this.version(area, version)).set,
+        { a, b, threshold, planning },
+        directory,
+      ),
     );
   }
 
@@ -285,11 +318,10 @@ export class AnalysisService {
     area: string,
     source: AnalysisSource,
     set: Pick<BoundarySet, 'layers'>,
-    a: LayerName,
-    b: LayerName,
-    threshold: number,
+    request: { a: LayerName; b: LayerName; threshold: number; planning: PlanningInput | undefined },
     directory: Directory,
   ): Promise<AlignmentView> {
+    const { a, b, threshold, planning } = request;
     const layerA = set.layers[a];
     const layerB = set.layers[b];
     for (const [name, layer] of [
@@ -299,15 +331,17 @@ export class AnalysisService {
       if (!layer || layer.features.length === 0)
         throw new NotFoundError(`${describe(source)} of area "${area}" has no ${name} layer.`);
     }
-    const alignment = await this.runner.run('alignment', {
+    const planned = await this.runner.run('alignment', {
       a: layerA!,
       b: layerB!,
       threshold,
       directory: directory.text,
       national: nationalShare(directory, set.layers),
       nouns: { a: NOUNS[a], b: NOUNS[b] },
+      layers: { a, b },
+      ...(planning ? { planning } : {}),
     });
-    return { area, source, layers: { a, b }, directoryStamp: directory.stamp, alignment };
+    return { area, source, layers: { a, b }, directoryStamp: directory.stamp, ...planned };
   }
 
   private async threeWayView(
@@ -454,6 +488,12 @@ function nationalShare(
   ...layerSets: readonly Partial<Record<LayerName, Layer>>[]
 ): DirectoryColumns | null {
   return directory.national ? nationalWithin(directory.national, layerSets) : null;
+}
+
+/** Names a planner's input in cache keys by its content (the same file sent twice is one entry). */
+function planningStamp(planning: PlanningInput | undefined): string {
+  if (!planning) return '-';
+  return createHash('sha256').update(JSON.stringify(planning)).digest('base64url').slice(0, 22);
 }
 
 function sourceKey(source: AnalysisSource): string {

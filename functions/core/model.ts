@@ -1,6 +1,8 @@
 // The domain vocabulary shared by every part of the service. Plain data only: everything here
 // can be JSON-serialised as is, which is what the stores and the HTTP layer rely on.
+
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import type { CensusCodes } from './census.js';
 
 /** A WGS84 position as RFC 7946 orders it: longitude first. */
 export type LngLat = readonly [lng: number, lat: number];
@@ -138,4 +140,6 @@ export interface PostcodeRecord {
   readonly status: PostcodeStatus;
   /** Year and month of termination (`YYYY-MM`), when the source gives it. */
   readonly terminated?: string;
+  /** Census output area and LSOA codes, when the directory carries them (ONSPD, NSPL; functions/core/census.ts). */
+  readonly census?: CensusCodes;
 }

@@ -18,9 +18,22 @@
 // - postcode in canonical form (`isCanonicalPostcode`);
 // - lat/lng in WGS84 degrees with 6 decimals (~0.1 m), both empty when the postcode has no location;
 // - status `live` or `terminated`; terminated is `YYYY-MM` or empty (only terminated rows have one).
+// - optionally, census columns after `terminated` (functions/core/census.ts): any of `oa11`,
+//   `lsoa11`, `oa21`, `lsoa21`, in that order, e.g. `postcode,lat,lng,status,terminated,oa11,lsoa11`;
+//   each cell a census code (`E01022380`) or empty. ONSPD and NSPL imports carry them; they let a
+//   planner's counts per OA or LSOA reach postcodes (functions/core/weights/). They are kept in
+//   their own arrays (8 bytes a postcode per column), allocated only when the file has them.
 // Decoding accepts rows in any order (records come back sorted), LF or CRLF line ends, a UTF-8 BOM
 // and trailing blank lines; anything else (blank lines inside, extra columns, a postcode listed
 // twice...) is rejected with the line number, never guessed around.
+import {
+  CENSUS_COLUMNS,
+  type CensusCodes,
+  type CensusColumn,
+  decodeCensusCode,
+  encodeCensusCode,
+  isCensusCode,
+} from './census.js';
 import type { PostcodeRecord } from './model.js';
 import { isCanonicalPostcode, isCanonicalPostcodeBeforeComma, parsePostcode } from './postcode.js';
 import {
@@ -31,6 +44,11 @@ import {
 } from './postcode-key.js';
 
 export const DIRECTORY_CSV_HEADER = 'postcode,lat,lng,status,terminated';
+
+/** The header of a directory file with these census columns (in CENSUS_COLUMNS order). */
+export function directoryCsvHeader(census: readonly CensusColumn[] = []): string {
+  return [DIRECTORY_CSV_HEADER, ...CENSUS_COLUMNS.filter((c) => census.includes(c))].join(',');
+}
 
 /** The directory file (or a record list) is not what it should be; `line` is 1-based when known. */
 export class DirectoryFormatError extends Error {
@@ -72,36 +90,47 @@ const STRIDE = 4; // key, lat, lng, meta (status | month index << 1)
 
 export class PostcodeDirectory implements Iterable<PostcodeRecord> {
   readonly counts: DirectoryCounts;
+  /** The census columns the directory carries (none for Code-Point), in CENSUS_COLUMNS order. */
+  readonly censusColumns: readonly CensusColumn[];
   private readonly table: Float64Array;
   private readonly capacity: number;
   private readonly months: readonly string[];
+  /** Per census column, the encoded code of each slot (NaN: none). */
+  private readonly census: readonly Float64Array[];
 
   private constructor(table: DirectoryTable) {
     this.table = table.slots;
     this.capacity = table.capacity;
     this.months = table.months;
     this.counts = table.counts;
+    this.censusColumns = table.censusColumns;
+    this.census = table.census;
   }
 
   /** Builds a directory; throws `DirectoryFormatError` on a malformed record or a duplicate postcode. */
   static fromRecords(records: Iterable<PostcodeRecord>): PostcodeDirectory {
     const list = Array.isArray(records) ? (records as readonly PostcodeRecord[]) : Array.from(records);
-    const table = new TableBuilder(list.length);
+    for (let i = 0; i < list.length; i++) checkRecord(list[i]!, i);
+    const columns = censusColumnsOf(list);
+    const table = new TableBuilder(list.length, columns);
     for (let i = 0; i < list.length; i++) {
       const record = list[i]!;
-      checkRecord(record, i);
       const { location } = record;
-      const added = table.add(
+      const slot = table.add(
         canonicalPostcodeKey(record.postcode),
         location ? location.lat : Number.NaN,
         location ? location.lng : Number.NaN,
         record.status === 'live' ? LIVE : TERMINATED,
         record.terminated ?? '',
       );
-      if (!added) {
+      if (slot < 0) {
         const first = list.findIndex((r) => r.postcode === record.postcode);
         throw duplicateError(`records #${first} and #${i} are both ${record.postcode}`);
       }
+      columns.forEach((column, c) => {
+        const code = record.census?.[column];
+        if (code !== undefined) table.setCensus(slot, c, encodeCensusCode(code));
+      });
     }
     return new PostcodeDirectory(table.build());
   }
@@ -199,11 +228,25 @@ export class PostcodeDirectory implements Iterable<PostcodeRecord> {
     const lat = this.table[at + 1]!;
     const location = Number.isNaN(lat) ? null : { lat, lng: this.table[at + 2]! };
     const meta = this.table[at + 3]!;
-    if (meta === LIVE) return { postcode, location, status: 'live' };
+    const census = this.census.length > 0 ? this.censusAt(slot) : undefined;
+    const extra = census ? { census } : {};
+    if (meta === LIVE) return { postcode, location, status: 'live', ...extra };
     const month = meta >>> 1;
     return month === 0
-      ? { postcode, location, status: 'terminated' }
-      : { postcode, location, status: 'terminated', terminated: this.months[month]! };
+      ? { postcode, location, status: 'terminated', ...extra }
+      : { postcode, location, status: 'terminated', terminated: this.months[month]!, ...extra };
+  }
+
+  /** The slot's census codes, undefined when it has none. */
+  private censusAt(slot: number): CensusCodes | undefined {
+    let codes: Partial<Record<CensusColumn, string>> | undefined;
+    for (let c = 0; c < this.census.length; c++) {
+      const code = decodeCensusCode(this.census[c]![slot]!);
+      if (code === undefined) continue;
+      codes ??= {};
+      codes[this.censusColumns[c]!] = code;
+    }
+    return codes;
   }
 }
 
@@ -218,10 +261,14 @@ interface DirectoryTable {
   /** Termination months by index; index 0 means none. */
   readonly months: readonly string[];
   readonly counts: DirectoryCounts;
+  readonly censusColumns: readonly CensusColumn[];
+  /** One array of `capacity` encoded codes per census column (NaN: none). */
+  readonly census: readonly Float64Array[];
 }
 
 class TableBuilder {
   private readonly slots: Float64Array;
+  private readonly census: Float64Array[];
   private readonly capacity: number;
   private readonly months: string[] = [''];
   private readonly monthIndex = new Map<string, number>();
@@ -230,19 +277,23 @@ class TableBuilder {
   private withoutLocation = 0;
 
   /** `maxRecords` must bound the number of records added. */
-  constructor(maxRecords: number) {
+  constructor(
+    maxRecords: number,
+    private readonly censusColumns: readonly CensusColumn[] = [],
+  ) {
     this.capacity = Math.max(8, Math.ceil(maxRecords / MAX_LOAD) + 1);
     this.slots = new Float64Array(this.capacity * STRIDE);
+    this.census = censusColumns.map(() => new Float64Array(this.capacity).fill(Number.NaN));
   }
 
-  /** Adds a record; false (and nothing changed) when the key is already there. */
-  add(key: number, lat: number, lng: number, status: number, terminated: string): boolean {
+  /** Adds a record and returns its slot; -1 (and nothing changed) when the key is already there. */
+  add(key: number, lat: number, lng: number, status: number, terminated: string): number {
     const slots = this.slots;
     let slot = postcodeKeySlot(key, this.capacity);
     for (;;) {
       const stored = slots[slot * STRIDE]!;
       if (stored === 0) break;
-      if (stored === key) return false;
+      if (stored === key) return -1;
       if (++slot === this.capacity) slot = 0;
     }
     let month = 0;
@@ -261,7 +312,12 @@ class TableBuilder {
     this.total++;
     if (status === LIVE) this.live++;
     if (Number.isNaN(lat)) this.withoutLocation++;
-    return true;
+    return slot;
+  }
+
+  /** Sets census column `column` (an index into the builder's columns) of a slot `add` returned. */
+  setCensus(slot: number, column: number, code: number): void {
+    this.census[column]![slot] = code;
   }
 
   build(): DirectoryTable {
@@ -269,6 +325,8 @@ class TableBuilder {
       slots: this.slots,
       capacity: this.capacity,
       months: this.months,
+      censusColumns: this.censusColumns,
+      census: this.census,
       counts: {
         total: this.total,
         live: this.live,
@@ -318,6 +376,25 @@ function checkRecord(record: PostcodeRecord, index: number): void {
       throw new DirectoryFormatError(`record #${index} (${record.postcode}): terminated must be YYYY-MM`);
     }
   }
+  for (const [column, code] of Object.entries(record.census ?? {})) {
+    if (!(CENSUS_COLUMNS as readonly string[]).includes(column)) {
+      throw new DirectoryFormatError(
+        `record #${index} (${record.postcode}): census column "${column}" is not one of ${CENSUS_COLUMNS.join(', ')}`,
+      );
+    }
+    if (typeof code !== 'string' || !isCensusCode(code)) {
+      throw new DirectoryFormatError(
+        `record #${index} (${record.postcode}): ${column} must be a census code such as E01022380`,
+      );
+    }
+  }
+}
+
+/** The census columns any of the records has a code for, in CENSUS_COLUMNS order. */
+function censusColumnsOf(records: readonly PostcodeRecord[]): CensusColumn[] {
+  const used = new Set<string>();
+  for (const r of records) if (r.census) for (const column of Object.keys(r.census)) used.add(column);
+  return CENSUS_COLUMNS.filter((c) => used.has(c));
 }
 
 function isLatitude(value: unknown): value is number {
@@ -333,15 +410,19 @@ export function encodeDirectoryCsv(records: Iterable<PostcodeRecord>): string {
   const sorted = Array.from(records);
   for (let i = 0; i < sorted.length; i++) checkRecord(sorted[i]!, i);
   sorted.sort((a, b) => (a.postcode < b.postcode ? -1 : a.postcode > b.postcode ? 1 : 0));
+  const census = censusColumnsOf(sorted);
   const lines = new Array<string>(sorted.length + 2);
-  lines[0] = DIRECTORY_CSV_HEADER;
+  lines[0] = directoryCsvHeader(census);
   for (let i = 0; i < sorted.length; i++) {
-    const { postcode, location, status, terminated } = sorted[i]!;
+    const record = sorted[i]!;
+    const { postcode, location, status, terminated } = record;
     if (i > 0 && sorted[i - 1]!.postcode === postcode) {
       throw new DirectoryFormatError(`${postcode} is listed twice: a directory lists each postcode once`);
     }
     const coordinates = location ? `${fixed6(location.lat)},${fixed6(location.lng)}` : ',';
-    lines[i + 1] = `${postcode},${coordinates},${status},${terminated ?? ''}`;
+    let line = `${postcode},${coordinates},${status},${terminated ?? ''}`;
+    for (const column of census) line += `,${record.census?.[column] ?? ''}`;
+    lines[i + 1] = line;
   }
   lines[sorted.length + 1] = ''; // the final newline, keeping the result one flat string
   return lines.join('\n');
@@ -369,14 +450,9 @@ function decodeTable(text: string): DirectoryTable {
   let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let end = lineEndAt(text, pos);
   const header = text.slice(pos, contentEnd(text, pos, end));
-  if (header !== DIRECTORY_CSV_HEADER) {
-    throw new DirectoryFormatError(
-      `line 1: a postcode directory starts with the header "${DIRECTORY_CSV_HEADER}", found ` +
-        `${JSON.stringify(header.slice(0, 80))}. Create the file with \`catchments import-postcodes\`.`,
-      1,
-    );
-  }
-  const table = new TableBuilder(countLines(text));
+  const censusColumns = censusColumnsOfHeader(header);
+  const columns = 5 + censusColumns.length;
+  const table = new TableBuilder(countLines(text), censusColumns);
   let line = 1;
   // No closures over the loop's variables here: V8 would move them to the heap and slow every row.
   for (pos = end + 1; pos < text.length; pos = end + 1) {
@@ -391,9 +467,13 @@ function decodeTable(text: string): DirectoryTable {
     const c2 = c1 < 0 ? -1 : commaBefore(text, c1 + 1, stop);
     const c3 = c2 < 0 ? -1 : commaBefore(text, c2 + 1, stop);
     const c4 = c3 < 0 ? -1 : commaBefore(text, c3 + 1, stop);
-    if (c4 < 0 || commaBefore(text, c4 + 1, stop) >= 0) {
+    // The end of `terminated`: the line's end, or the comma before the census columns.
+    const c5 = censusColumns.length === 0 || c4 < 0 ? stop : commaBefore(text, c4 + 1, stop);
+    let last = c5;
+    for (let c = 1; c < censusColumns.length && last >= 0; c++) last = commaBefore(text, last + 1, stop);
+    if (c4 < 0 || last < 0 || commaBefore(text, (censusColumns.length === 0 ? c4 : last) + 1, stop) >= 0) {
       const found = JSON.stringify(text.slice(pos, Math.min(stop, pos + 80)));
-      throw rowError(line, `expected 5 columns (${DIRECTORY_CSV_HEADER}), found ${found}`);
+      throw rowError(line, `expected ${columns} columns (${header}), found ${found}`);
     }
     if (!isCanonicalPostcodeBeforeComma(text, pos)) {
       const found = JSON.stringify(text.slice(pos, Math.min(c1, pos + 40)));
@@ -417,8 +497,8 @@ function decodeTable(text: string): DirectoryTable {
       throw rowError(line, `${text.slice(pos, c1)}: status must be live or terminated, found ${found}`);
     }
     let terminated = '';
-    if (stop > c4 + 1) {
-      terminated = text.slice(c4 + 1, stop);
+    if (c5 > c4 + 1) {
+      terminated = text.slice(c4 + 1, c5);
       if (!TERMINATED_MONTH.test(terminated)) {
         const found = JSON.stringify(terminated.slice(0, 20));
         throw rowError(line, `${text.slice(pos, c1)}: terminated must be YYYY-MM or empty, found ${found}`);
@@ -427,12 +507,45 @@ function decodeTable(text: string): DirectoryTable {
         throw rowError(line, `${text.slice(pos, c1)}: a live postcode cannot have a termination date`);
       }
     }
-    if (!table.add(canonicalPostcodeKeyAt(text, pos, c1), lat, lng, status, terminated)) {
+    const slot = table.add(canonicalPostcodeKeyAt(text, pos, c1), lat, lng, status, terminated);
+    if (slot < 0) {
       const postcode = text.slice(pos, c1);
       throw duplicateError(`lines ${firstLineOf(text, postcode)} and ${line} are both ${postcode}`, line);
     }
+    for (let c = 0, from = c5 + 1; c < censusColumns.length; c++) {
+      const to = c + 1 < censusColumns.length ? text.indexOf(',', from) : stop;
+      if (to > from) {
+        const code = text.slice(from, to);
+        if (!isCensusCode(code)) {
+          throw rowError(
+            line,
+            `${text.slice(pos, c1)}: ${censusColumns[c]} must be a census code such as E01022380 or empty, found ${JSON.stringify(code.slice(0, 20))}`,
+          );
+        }
+        table.setCensus(slot, c, encodeCensusCode(code));
+      }
+      from = to + 1;
+    }
   }
   return table.build();
+}
+
+/** The census columns a header names after the fixed five; throws for any other header. */
+function censusColumnsOfHeader(header: string): CensusColumn[] {
+  if (header === DIRECTORY_CSV_HEADER) return [];
+  const extra = header.startsWith(`${DIRECTORY_CSV_HEADER},`)
+    ? header.slice(DIRECTORY_CSV_HEADER.length + 1).split(',')
+    : undefined;
+  const columns = extra?.filter((c): c is CensusColumn => (CENSUS_COLUMNS as readonly string[]).includes(c));
+  if (!extra || !columns || columns.length !== extra.length || header !== directoryCsvHeader(columns)) {
+    throw new DirectoryFormatError(
+      `line 1: a postcode directory starts with the header "${DIRECTORY_CSV_HEADER}", found ` +
+        `${JSON.stringify(header.slice(0, 80))} (census columns may follow it: ${CENSUS_COLUMNS.join(', ')}, ` +
+        'in that order). Create the file with `catchments import-postcodes`.',
+      1,
+    );
+  }
+  return columns;
 }
 
 function rowError(line: number, message: string): DirectoryFormatError {

@@ -1,7 +1,8 @@
 // Lambda entry point for redraw impact and alignment (route group `analysis`; the local server
 // mounts it beside the admin and public APIs): the draft's or a version's impact, two-layer and
 // three-way alignment, and the public alignment summary of the active version. Thin: parse the
-// query, call the analysis service (which caches per immutable input), return data.
+// query (and, for the POST routes, the planner's weights and capacities: planning-request.ts), call
+// the analysis service (which caches per immutable input), return data.
 // Semantics and response schemas: docs/impact.md, docs/alignment.md.
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { openBoundaryStore } from '../adapters/store/open-store.js';
@@ -17,9 +18,12 @@ import { queryParam } from '../http/request.js';
 import { Router } from '../http/router.js';
 import { ANALYSIS_ROUTES, type ApiRoute } from '../http/routes.js';
 import { bearerGuard } from './admin-api.js';
+import { planningRequest } from './planning-request.js';
 
 export interface AnalysisContext {
   readonly analysis: AnalysisService;
+  /** Body limit of the POST routes' weights and capacities (CATCHMENTS_ADMIN_MAX_BODY_BYTES). */
+  readonly maxBodyBytes: number;
 }
 
 type Op = Operation<AnalysisContext>;
@@ -38,6 +42,33 @@ const getVersionImpact: Op = async ({ event, params }, { analysis }) => ({
     impactRequest(event),
   ),
 });
+
+const postDraftImpact: Op = async ({ event, params }, { analysis, maxBodyBytes }) => ({
+  body: await analysis.draftImpact(params.area!, {
+    ...impactRequest(event),
+    planning: await planningRequest(event, maxBodyBytes),
+  }),
+});
+
+const postVersionImpact: Op = async ({ event, params }, { analysis, maxBodyBytes }) => ({
+  body: await analysis.versionImpact(params.area!, versionNumber(params.version, 'version'), {
+    ...impactRequest(event),
+    planning: await planningRequest(event, maxBodyBytes),
+  }),
+});
+
+const postDraftAlignment: Op = async ({ event, params }, { analysis, maxBodyBytes }) => {
+  const { a, b } = layerPair(event);
+  const planning = await planningRequest(event, maxBodyBytes);
+  return { body: await analysis.draftAlignment(params.area!, a, b, threshold(event), planning) };
+};
+
+const postVersionAlignment: Op = async ({ event, params }, { analysis, maxBodyBytes }) => {
+  const { a, b } = layerPair(event);
+  const version = versionNumber(params.version, 'version');
+  const planning = await planningRequest(event, maxBodyBytes);
+  return { body: await analysis.versionAlignment(params.area!, version, a, b, threshold(event), planning) };
+};
 
 const getDraftAlignment: Op = async ({ event, params }, { analysis }) => {
   const { a, b } = layerPair(event);
@@ -81,6 +112,10 @@ const getAlignmentSummary: Op = async ({ params }, { analysis }) => {
 export const analysisOperations: Readonly<Record<string, Op>> = {
   getDraftImpact,
   getVersionImpact,
+  postDraftImpact,
+  postVersionImpact,
+  postDraftAlignment,
+  postVersionAlignment,
   getDraftAlignment,
   getVersionAlignment,
   getDraftThreeWay,
@@ -237,7 +272,7 @@ async function buildLambda(): Promise<ApiHandler> {
     refreshMs: config.refreshSeconds * 1000,
     areas: config.areas,
   });
-  const context: AnalysisContext = { analysis };
+  const context: AnalysisContext = { analysis, maxBodyBytes: config.admin.maxBodyBytes };
   if (config.admin.auth === 'token' && !config.admin.token) {
     logger.warn(
       'analysis API: no CATCHMENTS_ADMIN_TOKEN and not CATCHMENTS_ADMIN_AUTH=iam, so only the public summary is served',

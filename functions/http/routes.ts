@@ -213,8 +213,9 @@ const analysisRoute = (
   operationId: string,
   summary: string,
   auth: ApiRoute['auth'] = 'admin',
+  method: ApiRoute['method'] = 'GET',
 ): ApiRoute => ({
-  method: 'GET',
+  method,
   path,
   operationId,
   summary,
@@ -245,6 +246,21 @@ export const ANALYSIS_ROUTES: readonly ApiRoute[] = [
     'getDraftThreeWay',
     "The draft's hub catchments ↔ HV patches ↔ CoC teams, and the places where the three disagree",
   ),
+  // The same with a planner's weights and capacities in a JSON body (docs/impact.md).
+  analysisRoute(
+    '/v1/admin/areas/{area}/draft/impact',
+    'postDraftImpact',
+    "The draft's impact with the planner's weights (births, children, cases per postcode or OA/LSOA) and capacities",
+    'admin',
+    'POST',
+  ),
+  analysisRoute(
+    '/v1/admin/areas/{area}/draft/alignment',
+    'postDraftAlignment',
+    "Alignment of two of the draft's layers weighted by the planner's weights, with caseload against capacity",
+    'admin',
+    'POST',
+  ),
   analysisRoute(
     '/v1/admin/areas/{area}/versions/{version}/impact',
     'getVersionImpact',
@@ -254,6 +270,20 @@ export const ANALYSIS_ROUTES: readonly ApiRoute[] = [
     '/v1/admin/areas/{area}/versions/{version}/alignment',
     'getVersionAlignment',
     "Alignment of two of a published version's layers",
+  ),
+  analysisRoute(
+    '/v1/admin/areas/{area}/versions/{version}/impact',
+    'postVersionImpact',
+    "A published version's impact with the planner's weights and capacities",
+    'admin',
+    'POST',
+  ),
+  analysisRoute(
+    '/v1/admin/areas/{area}/versions/{version}/alignment',
+    'postVersionAlignment',
+    "Alignment of two of a published version's layers with the planner's weights and capacities",
+    'admin',
+    'POST',
   ),
   analysisRoute(
     '/v1/admin/areas/{area}/versions/{version}/alignment/three-way',

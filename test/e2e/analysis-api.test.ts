@@ -2,7 +2,10 @@
 // area seeded into an in-memory store: a draft that moves the ground of one HV patch between two hub
 // catchments, its impact (checked against an independent point-in-polygon recount), alignment before
 // and after, the three-way report, the public summary, the version-to-version impact after publishing,
-// the token, and the CLI's remote form. Every response is checked against the OpenAPI document.
+// the token, and the CLI's remote form; the same with a planner's births per LSOA and capacities
+// (POST), checked against births spread by hand over the recount's moves. Every response is checked
+// against the OpenAPI document.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAreaDirectories, readBoundarySetDir } from '../../functions/adapters/boundary-set-files.js';
@@ -26,6 +29,21 @@ const auth = { Authorization: `Bearer ${TOKEN}` };
 const json = { ...auth, 'Content-Type': 'application/json' };
 const AREA = 'gloucestershire';
 const ADMIN = `/v1/admin/areas/${AREA}`;
+// The illustrative births per LSOA and HV patch capacities (made up: data/planning/README.md), plus
+// two hub capacities, and two weights rows that cannot be placed.
+const BIRTHS_CSV = `${readFileSync(path.join(SAMPLE_DIR, 'planning', 'births-per-lsoa-illustrative.csv'), 'utf8')}E01999999,4\nTotal,100\n`;
+const CAPACITY_CSV = `${readFileSync(path.join(SAMPLE_DIR, 'planning', 'hv-patch-capacity-illustrative.csv'), 'utf8')}hub,hub-stroud,400\nhub,hub-gloucester-south,300\n`;
+const PLANNING = {
+  weights: { csv: BIRTHS_CSV, key: 'lsoa', column: 'births' },
+  capacity: { csv: CAPACITY_CSV },
+};
+const capacities = new Map(
+  CAPACITY_CSV.trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','))
+    .map(([, id, c]) => [id!, Number(c)]),
+);
 
 let app: LocalApp;
 let sample: BoundarySet;
@@ -48,6 +66,25 @@ async function ok(p: string, init?: RequestInit): Promise<CallResult> {
   expect(r.contractProblems, `${init?.method ?? 'GET'} ${p}`).toEqual([]);
   return r;
 }
+
+/** Births per postcode, by hand: each LSOA's births spread equally over its live located postcodes. */
+function birthsPerPostcode(): Map<string, number> {
+  const births = new Map(
+    BIRTHS_CSV.trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','))
+      .map(([code, n]) => [code!, Number(n)]),
+  );
+  const live = records.filter((r) => r.status === 'live' && r.location && births.has(r.census?.lsoa11 ?? ''));
+  const count = new Map<string, number>();
+  for (const r of live) count.set(r.census!.lsoa11!, (count.get(r.census!.lsoa11!) ?? 0) + 1);
+  return new Map(
+    live.map((r) => [r.postcode, births.get(r.census!.lsoa11!)! / count.get(r.census!.lsoa11!)!]),
+  );
+}
+
+const flagOf = (share: number, under = 0.8) => (share > 1 ? 'over' : share < under ? 'under' : 'within');
 
 const coterminosity = (s: AlignmentSummary, name: string) =>
   s.pairs.find((p) => p.name === name)!.scores.coterminosity;
@@ -227,6 +264,115 @@ describe('a draft that moves hv-stroud-1’s ground from hub-stroud to hub-glouc
     expect(wrong.code).toBe(2);
   });
 
+  let weighted: ImpactView;
+  const post = (p: string, body: unknown) =>
+    ok(p, { method: 'POST', headers: json, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+  it('weighs the impact by births per LSOA: hub births move as an independent recount says, against capacity', async () => {
+    const r = await post(`${ADMIN}/draft/impact?maxListed=10000`, PLANNING);
+    expect(r.status).toBe(200);
+    weighted = r.json as ImpactView;
+    // The same moves as the unweighted answer; births move with the live postcodes that change hub.
+    expect(weighted.hubs.moved).toEqual(impact.hubs.moved);
+    const perPostcode = birthsPerPostcode();
+    const moved = expected.reduce((sum, m) => sum + (perPostcode.get(m.postcode) ?? 0), 0);
+    expect(moved).toBeGreaterThan(10);
+    const hub = (id: string) => weighted.hubs.units.find((u) => u.id === id)!;
+    expect(hub('hub-stroud').weight!.change).toBeCloseTo(-moved, 6);
+    expect(hub('hub-gloucester-south').weight!.change).toBeCloseTo(moved, 6);
+    expect(weighted.hubs.matrix[0]!.weight).toBeCloseTo(moved, 6);
+    // Every postcode's births are counted once: Σ hubs + none = what was placed.
+    const placed = [...perPostcode.values()].reduce((a, b) => a + b, 0);
+    const sum = weighted.hubs.units.reduce((a, u) => a + u.weight!.before, 0);
+    expect(sum + weighted.hubs.weighted!.none.before).toBeCloseTo(placed, 6);
+    expect(weighted.weights!.matched.weight).toBeCloseTo(placed, 6);
+    expect(weighted.weights!.unmatched.listed.map((u) => [u.code, u.reason])).toEqual([
+      ['Total', 'malformed'],
+      ['E01999999', 'unknown'],
+    ]);
+    // Caseload against the capacities given, flagged by share; the HV patches did not move.
+    for (const [layer, changes] of [
+      ['hubs', weighted.hubs],
+      ['patches', weighted.hvPatches!],
+    ] as const) {
+      for (const u of changes.capacity!.units) {
+        expect(u.capacity, `${layer} ${u.id}`).toBe(capacities.get(u.id));
+        for (const load of [u.before!, u.after!]) {
+          expect(load.share).toBeCloseTo(load.caseload / u.capacity, 12);
+          expect(load.flag, `${layer} ${u.id}`).toBe(flagOf(load.share));
+        }
+      }
+    }
+    const stroud = weighted.hubs.capacity!.units.find((u) => u.id === 'hub-stroud')!;
+    expect(stroud.before!.caseload - stroud.after!.caseload).toBeCloseTo(moved, 6);
+    expect(weighted.hvPatches!.capacity!.units).toHaveLength(40);
+    expect(weighted.hvPatches!.units.every((u) => Math.abs(u.weight!.change) < 1e-9)).toBe(true);
+  });
+
+  it('weighs alignment by births and sets each patch and team against its capacity', async () => {
+    const r = await post(`${ADMIN}/draft/alignment?a=hv-patches&b=coc-teams`, PLANNING);
+    expect(r.status).toBe(200);
+    const view = r.json as AlignmentView;
+    expect(view.weights!.matched.weight).toBeCloseTo(weighted.weights!.matched.weight, 6);
+    const patchBirths = new Map(weighted.hvPatches!.units.map((u) => [u.id, u.weight!.after]));
+    for (const u of view.capacity!.a.units) {
+      expect(u.load.caseload, u.id).toBeCloseTo(patchBirths.get(u.id)!, 6);
+      expect(u.load.flag, u.id).toBe(flagOf(u.load.caseload / capacities.get(u.id)!));
+    }
+    expect(view.capacity!.b.units).toEqual([]); // no team capacities given
+    expect(view.capacity!.unknown.map((e) => e.unit)).toEqual(['hub-stroud', 'hub-gloucester-south']);
+    const v1 = await post(`${ADMIN}/versions/1/alignment?a=hv-patches&b=catchments`, {
+      ...PLANNING,
+      underShare: 0.9,
+    });
+    expect(v1.status).toBe(200);
+    const before = v1.json as AlignmentView;
+    expect(before.source).toEqual({ kind: 'version', version: 1 });
+    const hubs = new Map(weighted.hubs.units.map((u) => [u.id, u.weight!.before]));
+    for (const u of before.capacity!.b.units) {
+      expect(u.load.caseload, u.id).toBeCloseTo(hubs.get(u.id)!, 6);
+      expect(u.load.flag, u.id).toBe(flagOf(u.load.share, 0.9));
+    }
+  });
+
+  it('refuses a bad planning body with problem+json saying what to do', async () => {
+    const cases: [unknown, number, RegExp][] = [
+      [{ weights: { ...PLANNING.weights, csv: 'lsoa11,births\nE01022110,*\n' } }, 400, /births is "\*"/],
+      [{ weights: { ...PLANNING.weights, key: 'ward' } }, 400, /weights\.key/],
+      [{ capacity: { csv: 'unit_id,capacity\nhv-stroud-1,-1\n' } }, 400, /Capacity row 1/],
+      [{ weights: { ...PLANNING.weights, key: 'oa21' } }, 400, /oa21|2021/],
+      ['{"weights": ', 400, /not valid JSON/],
+      [{ underShare: 0 }, 400, /underShare/],
+    ];
+    for (const [body, status, detail] of cases) {
+      const r = await post(`${ADMIN}/draft/impact`, body);
+      expect(r.status, JSON.stringify(body).slice(0, 80)).toBe(status);
+      expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect((r.json as { detail: string }).detail).toMatch(detail);
+    }
+    const csv = await ok(`${ADMIN}/draft/alignment`, {
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'text/csv' },
+      body: BIRTHS_CSV,
+    });
+    expect(csv.status).toBe(415);
+  });
+
+  it('is what the CLI prints when it sends the files to the service', async () => {
+    const planning = path.join(SAMPLE_DIR, 'planning');
+    const r = await runCatchments(
+      'impact',
+      ...['--area', AREA, '--url', app.url, '--token', TOKEN, '--to', 'draft', '--json'],
+      ...['--weights', path.join(planning, 'births-per-lsoa-illustrative.csv')],
+      ...['--weights-key', 'lsoa', '--weights-column', 'births'],
+      ...['--capacity', path.join(planning, 'hv-patch-capacity-illustrative.csv')],
+    );
+    expect(r.stderr).toBe('');
+    const printed = JSON.parse(r.stdout) as ImpactView;
+    expect(printed.hvPatches!.capacity!.units).toEqual(weighted.hvPatches!.capacity!.units);
+    expect(printed.hubs.units.map((u) => u.weight)).toEqual(weighted.hubs.units.map((u) => u.weight));
+  });
+
   it('after publishing, the version-to-version impact lists the same moves, and the summary follows', async () => {
     const published = await ok(`${ADMIN}/draft/publish`, {
       method: 'POST',
@@ -246,6 +392,11 @@ describe('a draft that moves hv-stroud-1’s ground from hub-stroud to hub-glouc
     const summary = (await ok(`/v1/areas/${AREA}/alignment`)).json as AlignmentSummary & { version: number };
     expect(summary.version).toBe(2);
     expect(summary.agreement).toBeCloseTo(impact.alignment!.agreement.after!, 12);
+    const w = await post(`${ADMIN}/versions/2/impact?maxListed=10000`, PLANNING);
+    expect(w.status).toBe(200);
+    const versionWeighted = w.json as ImpactView;
+    expect(versionWeighted.hubs.units.map((u) => u.weight)).toEqual(weighted.hubs.units.map((u) => u.weight));
+    expect(versionWeighted.hubs.capacity).toEqual(weighted.hubs.capacity);
   });
 
   it('exercised every analysis route', () => {

@@ -58,3 +58,23 @@ export function recountMoves(
     .sort()
     .map((postcode) => ({ postcode, from: b.get(postcode)!, to: a.get(postcode)! }));
 }
+
+/**
+ * The set with HV patch `absorbed` merged into `kept` (their union keeps `kept`'s id and name):
+ * a patch redraw that leaves the hub catchments as they are.
+ */
+export function mergePatches(set: BoundarySet, kept: string, absorbed: string): BoundarySet {
+  const layer = set.layers['hv-patches'];
+  const K = layer?.features.find((f) => f.properties.id === kept);
+  const A = layer?.features.find((f) => f.properties.id === absorbed);
+  if (!layer || !K || !A) throw new Error(`mergePatches: no ${kept} or ${absorbed}`);
+  const merged = union(featureCollection([K, A]));
+  if (!merged) throw new Error('mergePatches: the clipper returned nothing');
+  const patches: Layer = {
+    ...layer,
+    features: layer.features
+      .filter((f) => f !== A)
+      .map((f) => (f === K ? { ...f, geometry: merged.geometry } : f)),
+  };
+  return { ...set, version: null, layers: { ...set.layers, 'hv-patches': patches } };
+}

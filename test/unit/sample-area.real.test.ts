@@ -5,6 +5,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { bbox, booleanPointInPolygon } from '@turf/turf';
+import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Layer } from '../../functions/core/model.js';
 import {
@@ -26,6 +28,7 @@ describe('sample area against the shared data', () => {
     outDir = mkdtempSync(join(tmpdir(), 'sample-area-'));
     built = buildSampleArea(realData);
     writeSampleArea(outDir, built.files);
+    // About 4 s alone (it indexes the 2,001 OAs and 373 LSOAs too); far more on a busy machine.
   }, 120_000);
   afterAll(() => {
     if (outDir) rmSync(outDir, { recursive: true, force: true });
@@ -80,8 +83,38 @@ describe('sample area against the shared data', () => {
     const col = source[0]!.split(',').indexOf('admin_district_code');
     const inCounty = source.slice(1).filter((l) => /^E0700007[89]$|^E0700008[0-3]$/.test(l.split(',')[col]!));
     const directory = gunzipSync(committed('postcodes.csv.gz')).toString('utf8').trim().split('\n');
-    const live = directory.filter((l) => l.endsWith(',live,')).map((l) => l.split(',')[0]);
+    const live = directory.filter((l) => l.split(',')[3] === 'live').map((l) => l.split(',')[0]);
     expect(live.sort()).toEqual(inCounty.map((l) => l.split(',')[0]).sort());
     expect(built.report.postcodes.live).toBe(inCounty.length);
+  });
+
+  it("gives sampled postcodes the OA and LSOA whose polygon holds them (turf's point-in-polygon as oracle)", () => {
+    const polygons = (file: string, idProperty: string) =>
+      (
+        JSON.parse(readFileSync(join(realData, file), 'utf8')) as {
+          features: Feature<Polygon | MultiPolygon, Record<string, string>>[];
+        }
+      ).features.map((f) => ({ id: f.properties[idProperty]!, feature: f, box: bbox(f) }));
+    const containing = (layer: ReturnType<typeof polygons>, lng: number, lat: number) =>
+      layer
+        .filter(({ box: [w, s, e, n] }) => lng >= w && lng <= e && lat >= s && lat <= n)
+        .filter(({ feature }) => booleanPointInPolygon([lng, lat], feature))
+        .map(({ id }) => id);
+    const oas = polygons('gloucestershire-oa.geojson', 'OA11CD');
+    const lsoas = polygons('gloucestershire-lsoa.geojson', 'LSOA11CD');
+    const rows = gunzipSync(committed('postcodes.csv.gz')).toString('utf8').trim().split('\n').slice(1);
+    let checked = 0;
+    for (let i = 0; i < rows.length; i += 97) {
+      const [postcode, lat, lng, , , oa, lsoa] = rows[i]!.split(',');
+      const at = [Number(lng), Number(lat)] as const;
+      const expected = { oa: containing(oas, ...at), lsoa: containing(lsoas, ...at) };
+      // On a shared edge either neighbour is right; outside every polygon the codes are empty.
+      if (expected.oa.length === 0) expect(oa, postcode).toBe('');
+      else expect(expected.oa, postcode).toContain(oa);
+      if (expected.lsoa.length === 0) expect(lsoa, postcode).toBe('');
+      else expect(expected.lsoa, postcode).toContain(lsoa);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(200);
   });
 });

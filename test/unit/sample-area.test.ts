@@ -186,17 +186,20 @@ describe('sample area: postcode directory', () => {
   const text = gunzipSync(readFileSync(new URL('postcodes.csv.gz', dir))).toString('utf8');
   const lines = text.split('\n');
 
-  it('has the fixed header, sorted unique rows and valid fields', () => {
-    expect(lines[0]).toBe('postcode,lat,lng,status,terminated');
+  it('has the fixed header with 2011 census codes, sorted unique rows and valid fields', () => {
+    expect(lines[0]).toBe('postcode,lat,lng,status,terminated,oa11,lsoa11');
     expect(lines[lines.length - 1]).toBe('');
     const rows = lines.slice(1, -1).map((l) => l.split(','));
     const bad: string[] = [];
     let live = 0;
     let terminated = 0;
     for (let i = 0; i < rows.length; i++) {
-      const [postcode = '', lat = '', lng = '', status, term] = rows[i]!;
+      const [postcode = '', lat = '', lng = '', status, term, oa = '', lsoa = ''] = rows[i]!;
       const ok =
-        rows[i]!.length === 5 &&
+        rows[i]!.length === 7 &&
+        /^(?:E00\d{6})?$/.test(oa) &&
+        /^(?:E01\d{6})?$/.test(lsoa) &&
+        (oa === '') === (lsoa === '') &&
         /^[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}$/.test(postcode) &&
         (i === 0 || postcode > rows[i - 1]![0]!) &&
         /^5[12]\.\d{6}$/.test(lat) &&
@@ -211,6 +214,10 @@ describe('sample area: postcode directory', () => {
     expect(bad).toEqual([]);
     expect(live).toBeGreaterThanOrEqual(20_000);
     expect(terminated).toBeGreaterThanOrEqual(700);
+    // Every live postcode but the one just outside the districts lies in one of the 373 LSOAs.
+    const lsoas = new Set(rows.filter((r) => r[3] === 'live' && r[6]).map((r) => r[6]));
+    expect(lsoas.size).toBe(373);
+    expect(rows.filter((r) => r[3] === 'live' && !r[6]).length).toBeLessThanOrEqual(1);
   });
 
   it('holds every site postcode as live, at the site location', () => {

@@ -570,7 +570,11 @@ export interface paths {
          */
         get: operations["getDraftImpact"];
         put?: never;
-        post?: never;
+        /**
+         * The draft's impact with the planner's weights (births, children, cases per postcode or OA/LSOA) and capacities
+         * @description The draft’s impact as GET …/draft/impact answers it, with the planner’s weights (births, children, cases per postcode or per OA/LSOA, spread over each area’s live postcodes) and capacities per hub, HV patch and CoC team: every unit’s weight before and after, alignment weighted by it, caseload against capacity flagged over (> 100%) or under (< underShare), and every weights row that could not be placed, with why. Nothing is stored; answers are cached per draft revision and the content of the weights and capacities.
+         */
+        post: operations["postDraftImpact"];
         delete?: never;
         options?: never;
         head?: never;
@@ -590,7 +594,11 @@ export interface paths {
          */
         get: operations["getDraftAlignment"];
         put?: never;
-        post?: never;
+        /**
+         * Alignment of two of the draft's layers weighted by the planner's weights, with caseload against capacity
+         * @description Alignment of two layers of the draft weighted by the planner’s weights, with each unit’s caseload against its capacity (`capacity.a`, `capacity.b`).
+         */
+        post: operations["postDraftAlignment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -630,7 +638,11 @@ export interface paths {
          */
         get: operations["getVersionImpact"];
         put?: never;
-        post?: never;
+        /**
+         * A published version's impact with the planner's weights and capacities
+         * @description A published version’s impact with the planner’s weights and capacities (as POST …/draft/impact).
+         */
+        post: operations["postVersionImpact"];
         delete?: never;
         options?: never;
         head?: never;
@@ -647,7 +659,11 @@ export interface paths {
         /** Alignment of two of a published version's layers */
         get: operations["getVersionAlignment"];
         put?: never;
-        post?: never;
+        /**
+         * Alignment of two of a published version's layers with the planner's weights and capacities
+         * @description Alignment of two layers of a published version weighted by the planner’s weights, with caseload against capacity.
+         */
+        post: operations["postVersionAlignment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -872,6 +888,12 @@ export interface components {
             };
             directoryStamp: string | null;
             alignment: components["schemas"]["AlignmentResult"];
+            weights: components["schemas"]["WeightsReport"] | null;
+            capacity: {
+                a: components["schemas"]["LayerLoads"];
+                b: components["schemas"]["LayerLoads"];
+                unknown: components["schemas"]["CapacityEntry"][];
+            } | null;
         };
         AnalysisSource: {
             /** @constant */
@@ -972,6 +994,33 @@ export interface components {
             postcodes: components["schemas"]["BulkItem"][];
             /** @description Item i answers request locations[i]. */
             locations: components["schemas"]["BulkItem"][];
+        };
+        CapacityChanges: {
+            measure: string;
+            underShare: number;
+            units: {
+                id: string;
+                name: string;
+                state: "kept" | "added" | "removed";
+                capacity: number;
+                before: components["schemas"]["Load"] | null;
+                after: components["schemas"]["Load"] | null;
+            }[];
+            withoutCapacity: string[];
+            over: {
+                before: number;
+                after: number;
+            };
+            under: {
+                before: number;
+                after: number;
+            };
+        };
+        CapacityEntry: {
+            layer: string | null;
+            unit: string;
+            capacity: number;
+            row: number;
         };
         /** @description Postcodes changing each layer (one changing two layers counts in both). */
         ChangeCounts: {
@@ -1095,6 +1144,17 @@ export interface components {
                 after: components["schemas"]["Balance"];
             };
             largestChange: components["schemas"]["UnitCount"] | null;
+            weighted: {
+                none: {
+                    before: number;
+                    after: number;
+                };
+                balance: {
+                    before: components["schemas"]["WeightBalance"];
+                    after: components["schemas"]["WeightBalance"];
+                };
+            } | null;
+            capacity: components["schemas"]["CapacityChanges"] | null;
         };
         HubMove: {
             fromHub: string | null;
@@ -1107,6 +1167,25 @@ export interface components {
         LatLng: {
             lat: number;
             lng: number;
+        };
+        LayerLoads: {
+            measure: string;
+            underShare: number;
+            units: {
+                id: string;
+                name: string;
+                capacity: number;
+                load: components["schemas"]["Load"];
+            }[];
+            withoutCapacity: string[];
+            over: number;
+            under: number;
+        };
+        /** @description caseload ÷ capacity: over above 1, under below the lower share (underShare), else within. */
+        Load: {
+            caseload: number;
+            share: number;
+            flag: "over" | "under" | "within";
         };
         /** @description Where a postcode or point falls. `match`: inside (one catchment), boundary (on a shared boundary or in more than one catchment: lowest hub id wins, listed in `boundary`), gap (inside the area but in no catchment: no hub, nearestHub offered), outside (outside every area: nearestHub offered). */
         LookupAnswer: {
@@ -1241,6 +1320,38 @@ export interface components {
             empty: boolean;
             contents: components["schemas"]["OrukService"][];
         };
+        /**
+         * @description A planner’s weights (births, children, cases per postcode or per OA/LSOA) and capacities per hub, HV patch or CoC team, sent with each request (nothing is stored).
+         * @example {
+         *       "weights": {
+         *         "csv": "lsoa11,births\nE01022110,17\n",
+         *         "key": "lsoa",
+         *         "column": "births"
+         *       },
+         *       "capacity": {
+         *         "csv": "layer,unit_id,capacity\nhv-patches,hv-stroud-1,60\n"
+         *       },
+         *       "underShare": 0.8
+         *     }
+         */
+        PlanningRequest: {
+            weights?: {
+                /** @description The weights file as CSV text, header first. */
+                csv: string;
+                /** @description What the rows are keyed by; census codes are spread over their live postcodes. */
+                key: "postcode" | "oa" | "lsoa" | "oa11" | "lsoa11" | "oa21" | "lsoa21";
+                /** @description The column holding the counts, e.g. births. */
+                column: string;
+                /** @description The column holding the keys (default: found by name). */
+                keyColumn?: string;
+            };
+            capacity?: {
+                /** @description CSV with unit_id, capacity and optionally layer. */
+                csv: string;
+            };
+            /** @default 0.8 */
+            underShare: number;
+        };
         /** @description Present when `at` or `version` was asked for: which version answered, and whether it is history. */
         PointInTime: {
             at: string | null;
@@ -1364,6 +1475,13 @@ export interface components {
                 };
             } | null;
             maxListed: number;
+            weights: components["schemas"]["WeightsReport"] | null;
+            capacity: {
+                measure: string;
+                underShare: number;
+                rows: number;
+                unknown: components["schemas"]["CapacityEntry"][];
+            } | null;
         };
         /** @description A→B: share of A lying in its best-fitting B unit (by area and by postcodes). Coterminosity: share of the weight of A ∪ B in pieces where either unit is the other’s best fit (docs/alignment.md). */
         ScoreSet: {
@@ -1504,6 +1622,17 @@ export interface components {
                 after: components["schemas"]["Balance"];
             };
             largestChange: components["schemas"]["UnitCount"] | null;
+            weighted: {
+                none: {
+                    before: number;
+                    after: number;
+                };
+                balance: {
+                    before: components["schemas"]["WeightBalance"];
+                    after: components["schemas"]["WeightBalance"];
+                };
+            } | null;
+            capacity: components["schemas"]["CapacityChanges"] | null;
         };
         UnitCount: {
             id: string;
@@ -1513,6 +1642,12 @@ export interface components {
             after: number;
             change: number;
             changeShare: number | null;
+            weight?: {
+                before: number;
+                after: number;
+                change: number;
+                changeShare: number | null;
+            };
         };
         UnitFit: {
             id: string;
@@ -1537,6 +1672,7 @@ export interface components {
             to: string | null;
             postcodes: number;
             live: number;
+            weight?: number;
         };
         /** @description A postcode's hub, HV patch and CoC team ids in one version (null: none). */
         UnitIds: {
@@ -1614,6 +1750,64 @@ export interface components {
             spokeCatchments: number;
             postcodes: number;
             postcodesInGaps: number;
+        };
+        WeightBalance: {
+            units: number;
+            weight: number;
+            mean: number;
+            min: {
+                id: string;
+                weight: number;
+            } | null;
+            max: {
+                id: string;
+                weight: number;
+            } | null;
+            maxMinRatio: number | null;
+            cv: number | null;
+        };
+        /** @description What the weights file matched: matched.weight = total − unmatched.weight, and every caseload total splits matched.weight (docs/impact.md, "Weights and capacity"). */
+        WeightsReport: {
+            key: "postcode" | "oa" | "lsoa" | "oa11" | "lsoa11" | "oa21" | "lsoa21";
+            column: string;
+            keyColumn: string;
+            censusSource: string | null;
+            rows: number;
+            total: number;
+            matched: {
+                rows: number;
+                weight: number;
+                postcodes: number;
+            };
+            unmatched: {
+                rows: number;
+                weight: number;
+                byReason: {
+                    malformed: {
+                        rows: number;
+                        weight: number;
+                    };
+                    unknown: {
+                        rows: number;
+                        weight: number;
+                    };
+                    terminated: {
+                        rows: number;
+                        weight: number;
+                    };
+                    "no-location": {
+                        rows: number;
+                        weight: number;
+                    };
+                };
+                listed: {
+                    code: string;
+                    row: number;
+                    weight: number;
+                    reason: "malformed" | "unknown" | "terminated" | "no-location";
+                }[];
+                listedTruncated: boolean;
+            };
         };
     };
     responses: never;
@@ -4854,6 +5048,141 @@ export interface operations {
             };
         };
     };
+    postDraftImpact: {
+        parameters: {
+            query?: {
+                /** @description Compare with this published version instead of the active one. */
+                from?: number;
+                /** @description Moved postcodes listed per layer (the counts always cover all of them). */
+                maxListed?: number;
+                /** @description Share of a unit in its best fit that counts as nested. */
+                threshold?: number;
+            };
+            header?: never;
+            path: {
+                /** @example gloucestershire */
+                area: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanningRequest"];
+            };
+        };
+        responses: {
+            /** @description The impact. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RedrawImpact"];
+                };
+            };
+            /** @description A malformed query parameter, or body: weights or capacity CSV that cannot be read, a missing column, a count that is not a number ≥ 0, a key listed twice, census codes the directory does not carry (each names the row). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No admin token, or a wrong one (Authorization: Bearer <token>). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The SigV4-signed caller’s IAM policy does not allow this route (API Gateway, /problems/forbidden), or blocked by the firewall. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown area, no draft, no such version, or the set lacks a layer the report needs. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Method not allowed on this path. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The draft changed while it was being analysed; ask again. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the admin body limit (CATCHMENTS_ADMIN_MAX_BODY_BYTES). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A layer that cannot be overlaid at all, or a draft without outline or catchments (`problems`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (API Gateway): the stage, route, API-key or WAF rate limit, the key’s daily quota, or the function at capacity. Wait for `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure; the body carries a requestId and no internals. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getDraftAlignment: {
         parameters: {
             query?: {
@@ -4929,6 +5258,141 @@ export interface operations {
             };
             /** @description The draft changed while it was being analysed; ask again. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A layer that cannot be overlaid at all, or a draft without outline or catchments (`problems`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (API Gateway): the stage, route, API-key or WAF rate limit, the key’s daily quota, or the function at capacity. Wait for `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure; the body carries a requestId and no internals. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postDraftAlignment: {
+        parameters: {
+            query?: {
+                /** @description Layer A. */
+                a?: "outline" | "catchments" | "hv-patches" | "coc-teams" | "spoke-catchments";
+                /** @description Layer B (not A). */
+                b?: "outline" | "catchments" | "hv-patches" | "coc-teams" | "spoke-catchments";
+                /** @description Share of a unit in its best fit that counts as nested. */
+                threshold?: number;
+            };
+            header?: never;
+            path: {
+                /** @example gloucestershire */
+                area: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanningRequest"];
+            };
+        };
+        responses: {
+            /** @description The alignment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlignmentView"];
+                };
+            };
+            /** @description A malformed query parameter, or body: weights or capacity CSV that cannot be read, a missing column, a count that is not a number ≥ 0, a key listed twice, census codes the directory does not carry (each names the row). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No admin token, or a wrong one (Authorization: Bearer <token>). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The SigV4-signed caller’s IAM policy does not allow this route (API Gateway, /problems/forbidden), or blocked by the firewall. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown area, no draft, no such version, or the set lacks a layer the report needs. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Method not allowed on this path. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The draft changed while it was being analysed; ask again. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the admin body limit (CATCHMENTS_ADMIN_MAX_BODY_BYTES). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5182,6 +5646,134 @@ export interface operations {
             };
         };
     };
+    postVersionImpact: {
+        parameters: {
+            query?: {
+                /** @description The earlier version (default: the one it replaced). */
+                from?: number;
+                /** @description Moved postcodes listed per layer (the counts always cover all of them). */
+                maxListed?: number;
+                /** @description Share of a unit in its best fit that counts as nested. */
+                threshold?: number;
+            };
+            header?: never;
+            path: {
+                /** @example gloucestershire */
+                area: string;
+                /** @example 2 */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanningRequest"];
+            };
+        };
+        responses: {
+            /** @description The impact. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RedrawImpact"];
+                };
+            };
+            /** @description A malformed query parameter, or body: weights or capacity CSV that cannot be read, a missing column, a count that is not a number ≥ 0, a key listed twice, census codes the directory does not carry (each names the row). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No admin token, or a wrong one (Authorization: Bearer <token>). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The SigV4-signed caller’s IAM policy does not allow this route (API Gateway, /problems/forbidden), or blocked by the firewall. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown area, no draft, no such version, or the set lacks a layer the report needs. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Method not allowed on this path. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the admin body limit (CATCHMENTS_ADMIN_MAX_BODY_BYTES). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A layer that cannot be overlaid at all, or a draft without outline or catchments (`problems`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (API Gateway): the stage, route, API-key or WAF rate limit, the key’s daily quota, or the function at capacity. Wait for `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure; the body carries a requestId and no internals. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getVersionAlignment: {
         parameters: {
             query?: {
@@ -5250,6 +5842,134 @@ export interface operations {
             };
             /** @description Method not allowed on this path. */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A layer that cannot be overlaid at all, or a draft without outline or catchments (`problems`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (API Gateway): the stage, route, API-key or WAF rate limit, the key’s daily quota, or the function at capacity. Wait for `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure; the body carries a requestId and no internals. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postVersionAlignment: {
+        parameters: {
+            query?: {
+                /** @description Layer A. */
+                a?: "outline" | "catchments" | "hv-patches" | "coc-teams" | "spoke-catchments";
+                /** @description Layer B (not A). */
+                b?: "outline" | "catchments" | "hv-patches" | "coc-teams" | "spoke-catchments";
+                /** @description Share of a unit in its best fit that counts as nested. */
+                threshold?: number;
+            };
+            header?: never;
+            path: {
+                /** @example gloucestershire */
+                area: string;
+                /** @example 2 */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanningRequest"];
+            };
+        };
+        responses: {
+            /** @description The alignment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlignmentView"];
+                };
+            };
+            /** @description A malformed query parameter, or body: weights or capacity CSV that cannot be read, a missing column, a count that is not a number ≥ 0, a key listed twice, census codes the directory does not carry (each names the row). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No admin token, or a wrong one (Authorization: Bearer <token>). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The SigV4-signed caller’s IAM policy does not allow this route (API Gateway, /problems/forbidden), or blocked by the firewall. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown area, no draft, no such version, or the set lacks a layer the report needs. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Method not allowed on this path. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the admin body limit (CATCHMENTS_ADMIN_MAX_BODY_BYTES). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as application/json. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

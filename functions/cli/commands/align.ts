@@ -1,14 +1,25 @@
 // `catchments align`: how well two boundary layers line up (e.g. HV patches and CoC midwifery teams),
 // where they do not, and what to move — with a third layer, the three-way report with the hub
 // catchments. The engine is functions/core/alignment; semantics and the --json schema: docs/alignment.md.
+// With a planner's weights (--postcodes directory + --weights) the scores are weighted by them, and
+// with --capacity each unit's caseload is set against its capacity (docs/impact.md).
 import { writeFile } from 'node:fs/promises';
 import type { FeatureCollection, MultiPolygon } from 'geojson';
 import { openInput, readCsv } from '../../adapters/csv.js';
+import { readDirectoryFile } from '../../adapters/directory-file.js';
 import { type AlignmentResult, alignLayers } from '../../core/alignment/align.js';
 import type { WeightedPoint } from '../../core/alignment/points.js';
 import { alignThreeWay, type ThreeWayResult } from '../../core/alignment/three-way.js';
+import { livePoints } from '../../core/impact/redraw-impact.js';
 import type { LayerCrs } from '../../core/layer-validation.js';
-import type { Layer } from '../../core/model.js';
+import { LAYER_NAMES, type Layer } from '../../core/model.js';
+import {
+  DEFAULT_UNDER_SHARE,
+  type LayerLoads,
+  loadsByLayer,
+  type UnitWithWeight,
+} from '../../core/weights/capacity.js';
+import type { ResolvedWeights } from '../../core/weights/resolve.js';
 import {
   type CliCommand,
   type CommandInput,
@@ -23,6 +34,15 @@ import {
   UsageError,
 } from '../framework.js';
 import { CRS_OPTION, crsOption, LAYER_FORMATS_NOTE, loadLayer } from '../layer-input.js';
+import {
+  type CliPlanning,
+  describeLayerLoads,
+  describeWeights,
+  PLANNING_NOTE,
+  PLANNING_OPTIONS,
+  plannedWeights,
+  readPlanning,
+} from '../planning-input.js';
 
 /** Reads a layer for alignment: any layer file the CLI reads, no size caps (see ../layer-input.ts). */
 export function readLayerFile(
@@ -266,6 +286,57 @@ function describeThreeWay(r: ThreeWayResult): string {
   return `${out.join('\n')}\n`;
 }
 
+const labelOf = (file: string) => file.split(/[\\/]/).pop()!;
+
+/** The layer a file holds, by its name (hv-patches.geojson → hv-patches); undefined for other names. */
+function layerNameOf(file: string): string | undefined {
+  const base = labelOf(file)
+    .toLowerCase()
+    .replaceAll('_', '-')
+    .replace(/\.geojson(\.gz)?$|\.json(\.gz)?$|\.zip$/, '')
+    .replace(/-(bng|wgs84|27700|4326)$/, '');
+  return (LAYER_NAMES as readonly string[]).includes(base) ? base : undefined;
+}
+
+/** The weights' report and caseload against capacity per layer, for --json and for the report. */
+function planningExtras(
+  planning: CliPlanning | undefined,
+  weights: ResolvedWeights | undefined,
+  weightColumn: string | undefined,
+  layers: readonly { layer: string; label: string; units: readonly UnitWithWeight[] }[],
+): { json: Record<string, unknown>; text: string } | undefined {
+  if (!planning) return undefined;
+  const measure = weights?.report.column ?? weightColumn ?? 'points';
+  const capacity = planning.capacity
+    ? loadsByLayer(layers, planning.capacity, {
+        measure,
+        underShare: planning.underShare ?? DEFAULT_UNDER_SHARE,
+      })
+    : undefined;
+  const lines: string[] = [];
+  if (weights) lines.push('', ...describeWeights(weights.report));
+  const loads: Record<string, LayerLoads> = {};
+  for (const l of layers) {
+    const layerLoads = capacity?.layers.get(l.layer);
+    if (!layerLoads) continue;
+    loads[l.layer] = layerLoads;
+    if (layerLoads.units.length > 0) lines.push('', ...describeLayerLoads(l.label, layerLoads));
+  }
+  if (capacity && capacity.unknown.length > 0) {
+    lines.push(
+      '',
+      `Capacity rows naming no unit of these layers (not used): ${capacity.unknown.map((e) => `row ${e.row} ${e.unit}`).join(', ')}`,
+    );
+  }
+  return {
+    json: {
+      weights: weights?.report ?? null,
+      capacity: capacity ? { layers: loads, unknown: capacity.unknown } : null,
+    },
+    text: lines.length > 0 ? `${lines.join('\n')}\n` : '',
+  };
+}
+
 export const alignCommand: CliCommand = {
   name: 'align',
   summary:
@@ -310,6 +381,12 @@ export const alignCommand: CliCommand = {
       valueName: 'csv[.gz]',
       description: 'Postcode points to weight by (headed CSV; - for standard input)',
     },
+    postcodes: {
+      type: 'string',
+      valueName: 'csv[.gz]',
+      description:
+        'A postcode directory (import-postcodes format): its live postcodes are the points; --weights needs it',
+    },
     lat: { type: 'string', valueName: 'column', description: 'Latitude column of --points (default: lat)' },
     lng: { type: 'string', valueName: 'column', description: 'Longitude column of --points (default: lng)' },
     weight: {
@@ -334,6 +411,7 @@ export const alignCommand: CliCommand = {
       valueName: 'out.geojson',
       description: 'Write the misaligned fragments (or three-way places) as GeoJSON',
     },
+    ...PLANNING_OPTIONS,
   },
   details: `${LAYER_FORMATS_NOTE}
 Examples:
@@ -341,6 +419,11 @@ Examples:
       --points data/gloucestershire/postcodes.csv.gz --filter status=live
   catchments align --a lsoa.geojson --a-id LSOA11CD --a-name LSOA11NM --b msoa.geojson --b-id MSOA11CD --json
   catchments align --a hv-patches.geojson --a-id id --b coc-teams.geojson --b-id id --c catchments.geojson --c-id id --points pc.csv
+${PLANNING_NOTE}
+  With --postcodes (a directory) instead of --points; a capacity row's layer is its file's name (hv-patches…).
+  catchments align --a data/gloucestershire/hv-patches.geojson --a-id id --b data/gloucestershire/coc-teams.geojson --b-id id \\
+      --postcodes data/gloucestershire/postcodes.csv.gz --weights data/planning/births-per-lsoa-illustrative.csv \\
+      --weights-key lsoa --weights-column births --capacity data/planning/hv-patch-capacity-illustrative.csv
 Exit codes: 0 aligned (no misaligned piece beyond slivers), 1 misaligned pieces found, 2 bad usage or input.`,
   async run(input) {
     if (input.positionals.length > 0) throw new UsageError(`unexpected argument "${input.positionals[0]}"`);
@@ -366,14 +449,36 @@ Exit codes: 0 aligned (no misaligned piece beyond slivers), 1 misaligned pieces 
       crs,
     );
     const pointsFile = stringOption(input, 'points');
-    const points = pointsFile
-      ? await readPointsFile(input.io, pointsFile, {
-          lat: stringOption(input, 'lat') ?? 'lat',
-          lng: stringOption(input, 'lng') ?? 'lng',
-          weight: stringOption(input, 'weight'),
-          filter: stringOption(input, 'filter'),
-        })
-      : undefined;
+    const postcodesFile = stringOption(input, 'postcodes');
+    const planning = await readPlanning(input);
+    if (pointsFile && postcodesFile) throw new UsageError('give --points or --postcodes, not both');
+    if (planning?.weights && !postcodesFile) {
+      throw new UsageError(
+        '--weights needs --postcodes <directory>: the weights go on its live postcodes (by postcode, or by their OA/LSOA codes)',
+      );
+    }
+    let weights: ResolvedWeights | undefined;
+    let points: WeightedPoint[] | undefined;
+    if (postcodesFile) {
+      const directory = await readDirectoryFile(postcodesFile);
+      const records = [...directory.records()];
+      weights = plannedWeights(planning, directory, records);
+      points = livePoints(records, weights?.byPostcode);
+    } else if (pointsFile) {
+      points = await readPointsFile(input.io, pointsFile, {
+        lat: stringOption(input, 'lat') ?? 'lat',
+        lng: stringOption(input, 'lng') ?? 'lng',
+        weight: stringOption(input, 'weight'),
+        filter: stringOption(input, 'filter'),
+      });
+    }
+    if (planning?.capacity && !points) {
+      throw new UsageError(
+        '--capacity needs points to count caseloads: give --postcodes <directory> (or --points)',
+      );
+    }
+    const extras = (layers: readonly { layer: string; label: string; units: readonly UnitWithWeight[] }[]) =>
+      planningExtras(planning, weights, stringOption(input, 'weight'), layers);
     const cFile = stringOption(input, 'c');
     const out = stringOption(input, 'fragments');
     if (cFile) {
@@ -399,17 +504,32 @@ Exit codes: 0 aligned (no misaligned piece beyond slivers), 1 misaligned pieces 
         };
         await writeFile(out, `${JSON.stringify(fc)}\n`);
       }
-      input.io.stdout.write(flag(input, 'json') ? `${JSON.stringify(r)}\n` : describeThreeWay(r));
+      const planned = extras([
+        { layer: 'hv-patches', label: labelOf(aFile), units: r.alignments['patches-teams'].unitsA },
+        { layer: 'coc-teams', label: labelOf(bFile), units: r.alignments['patches-teams'].unitsB },
+        { layer: 'catchments', label: labelOf(cFile), units: r.alignments['patches-catchments'].unitsB },
+      ]);
+      input.io.stdout.write(
+        flag(input, 'json')
+          ? `${JSON.stringify(planned ? { ...r, ...planned.json } : r)}\n`
+          : describeThreeWay(r) + (planned?.text ?? ''),
+      );
       return r.places.length > 0 ? EXIT_FINDINGS : EXIT_OK;
     }
     const nouns = { a: nounFor(aFile, 'A unit'), b: nounFor(bFile, 'B unit') };
     const r = alignLayers(layerA, layerB, { points, threshold, maxFixes, nouns });
     if (out) await writeFile(out, `${JSON.stringify(r.fragments)}\n`);
-    const label = (f: string) => f.split(/[\\/]/).pop()!;
+    // A capacity file's layer column names a layer by its file's name, or `a` / `b`.
+    const [nameA, nameB] = [layerNameOf(aFile), layerNameOf(bFile)];
+    const distinct = nameA !== nameB;
+    const planned = extras([
+      { layer: (distinct && nameA) || 'a', label: labelOf(aFile), units: r.unitsA },
+      { layer: (distinct && nameB) || 'b', label: labelOf(bFile), units: r.unitsB },
+    ]);
     input.io.stdout.write(
       flag(input, 'json')
-        ? `${JSON.stringify(r)}\n`
-        : describeAlignment(r, nouns, { a: label(aFile), b: label(bFile) }),
+        ? `${JSON.stringify(planned ? { ...r, ...planned.json } : r)}\n`
+        : describeAlignment(r, nouns, { a: labelOf(aFile), b: labelOf(bFile) }) + (planned?.text ?? ''),
     );
     return r.misalignedPieces > 0 ? EXIT_FINDINGS : EXIT_OK;
   },

@@ -2,7 +2,8 @@
 // that change hub, HV patch and CoC team, each hub's caseload proxy before and after, and the
 // alignment scores before and after. Two boundary-set folders are compared here, with the pure core
 // (functions/core/impact); a draft or version of a running service is compared by the service
-// (GET …/draft/impact or …/versions/{v}/impact). Semantics and the --json schema: docs/impact.md.
+// (GET …/draft/impact or …/versions/{v}/impact; POST with a planner's weights and capacities).
+// Semantics and the --json schema: docs/impact.md.
 import { existsSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -16,7 +17,7 @@ import {
   type HubMovedPostcode,
   type RedrawImpact,
 } from '../../core/impact/redraw-impact.js';
-import type { Balance, UnitChanges } from '../../core/impact/unit-changes.js';
+import type { Balance, UnitChanges, WeightBalance } from '../../core/impact/unit-changes.js';
 import { ADMIN_OPTIONS, adminRequest, adminTarget, withApiErrors } from '../admin-client.js';
 import {
   type CliCommand,
@@ -30,6 +31,15 @@ import {
   stringOption,
   UsageError,
 } from '../framework.js';
+import {
+  describeCapacityChanges,
+  describeWeights,
+  PLANNING_NOTE,
+  PLANNING_OPTIONS,
+  plannedWeights,
+  planningBody,
+  readPlanning,
+} from '../planning-input.js';
 
 const DIRECTORY_FILES = ['postcodes.csv.gz', 'postcodes.csv'];
 
@@ -102,6 +112,7 @@ export const impactCommand: CliCommand = {
       valueName: 'out.geojson',
       description: 'Write the postcodes that change hub as GeoJSON points (open it in QGIS)',
     },
+    ...PLANNING_OPTIONS,
     ...ADMIN_OPTIONS,
     json: { type: 'boolean', description: 'Print the full result as JSON (schema in docs/impact.md)' },
   },
@@ -111,6 +122,9 @@ A running service compares its draft (or a version) with the active version (or 
   catchments impact --area gloucestershire --to draft
   catchments impact --area gloucestershire --from 3 --to draft --url https://…/prod
   catchments impact --area gloucestershire --from 2 --to 3 --json
+${PLANNING_NOTE}
+  catchments impact --from data/gloucestershire --to my-redraw/ --weights data/planning/births-per-lsoa-illustrative.csv \\
+      --weights-key lsoa --weights-column births --capacity data/planning/hv-patch-capacity-illustrative.csv
 Exit codes: 0 the redraw is publishable, 1 validation errors would block publishing, 2 bad usage or input.`,
   async run(input) {
     if (input.positionals.length > 0) throw new UsageError(`unexpected argument "${input.positionals[0]}"`);
@@ -140,11 +154,17 @@ Exit codes: 0 the redraw is publishable, 1 validation errors would block publish
         readBoundarySetDir(toArg, null),
       ]);
       const directory = await readDirectoryFile(directoryFile(input, [fromArg!, toArg]));
-      impact = computeRedrawImpact(from, to, directory, {
+      const records = [...directory.records()];
+      const planning = await readPlanning(input);
+      const weights = plannedWeights(planning, directory, records);
+      impact = computeRedrawImpact(from, to, records, {
         maxListed,
         threshold,
         sliverToleranceM2: sliver,
         labels: { from: fromArg!, to: toArg },
+        ...(weights ? { weights } : {}),
+        ...(planning?.capacity ? { capacity: planning.capacity } : {}),
+        ...(planning?.underShare !== undefined ? { underShare: planning.underShare } : {}),
       });
       return report(input, impact);
     }
@@ -159,8 +179,14 @@ Exit codes: 0 the redraw is publishable, 1 validation errors would block publish
       if (to === 'active') throw new UsageError('--to is "draft", a version number or a folder');
       apiPath = `/versions/${to}/impact?${query}`;
     }
+    const body = await planningBody(input);
     return withApiErrors(input, async () => {
-      const r = await adminRequest(target, 'GET', apiPath);
+      const r = body
+        ? await adminRequest(target, 'POST', apiPath, {
+            body: JSON.stringify(body),
+            contentType: 'application/json',
+          })
+        : await adminRequest(target, 'GET', apiPath);
       return report(input, r.json as RedrawImpact);
     });
   },
@@ -186,6 +212,8 @@ export function movesGeoJson(moved: readonly HubMovedPostcode[]): FeatureCollect
 }
 
 const n0 = (x: number) => x.toLocaleString('en-GB');
+const w1 = (x: number) => x.toLocaleString('en-GB', { maximumFractionDigits: 1 });
+const signedW = (x: number) => (Math.abs(x) < 0.05 ? '0' : x > 0 ? `+${w1(x)}` : `−${w1(-x)}`);
 const signed = (x: number) => (x > 0 ? `+${n0(x)}` : x < 0 ? `−${n0(-x)}` : '0');
 const pct = (x: number | null) =>
   x === null ? '—' : `${x > 0 ? '+' : x < 0 ? '−' : ''}${Math.abs(x * 100).toFixed(1)}%`;
@@ -205,8 +233,9 @@ function balanceLine(b: Balance): string {
 function unitSection(
   title: string,
   noun: string,
-  u: UnitChanges,
+  u: Omit<UnitChanges, 'moved'>,
   names: ReadonlyMap<string, string>,
+  measure: string | null,
 ): string[] {
   const out: string[] = [];
   const name = (id: string | null) => (id === null ? `(no ${noun})` : (names.get(id) ?? id));
@@ -226,14 +255,28 @@ function unitSection(
     );
     if (u.matrix.length > 20) out.push(`(${u.matrix.length - 20} more flows in --json)`);
   }
-  const changing = u.units.filter((x) => x.change !== 0 || x.state !== 'kept');
+  const changing = u.units.filter(
+    (x) =>
+      x.change !== 0 || x.state !== 'kept' || (x.weight !== undefined && Math.abs(x.weight.change) > 1e-9),
+  );
   if (changing.length > 0) {
     out.push('');
-    out.push(`Live postcodes per ${noun} (caseload proxy), ${noun}s that change:`);
+    out.push(
+      `Live postcodes${measure ? ` and ${measure}` : ''} per ${noun} (caseload${measure ? '' : ' proxy'}), ${plural(noun)} that change:`,
+    );
+    const weighted = measure !== null;
     out.push(
       formatTable(
         [
-          [noun, 'name', 'before', 'after', 'change', '%'],
+          [
+            noun,
+            'name',
+            'before',
+            'after',
+            'change',
+            '%',
+            ...(weighted ? [`${measure} before`, 'after', 'change'] : []),
+          ],
           ...changing
             .slice(0, 30)
             .map((x) => [
@@ -243,19 +286,42 @@ function unitSection(
               n0(x.after),
               signed(x.change),
               pct(x.changeShare),
+              ...(x.weight ? [w1(x.weight.before), w1(x.weight.after), signedW(x.weight.change)] : []),
             ]),
         ],
-        [2, 3, 4, 5],
+        weighted ? [2, 3, 4, 5, 6, 7, 8] : [2, 3, 4, 5],
       ).trimEnd(),
     );
   }
   out.push('');
   out.push(`Balance before: ${balanceLine(u.balance.before)}`);
   out.push(`Balance after:  ${balanceLine(u.balance.after)}`);
+  if (u.weighted) {
+    out.push(`Balance of ${measure} before: ${weightBalanceLine(u.weighted.balance.before)}`);
+    out.push(`Balance of ${measure} after:  ${weightBalanceLine(u.weighted.balance.after)}`);
+  }
   if (u.none.before > 0 || u.none.after > 0) {
     out.push(`Live postcodes in no ${noun}: ${n0(u.none.before)} → ${n0(u.none.after)}`);
   }
+  if (u.weighted && (u.weighted.none.before > 0 || u.weighted.none.after > 0)) {
+    out.push(`${measure} in no ${noun}: ${w1(u.weighted.none.before)} → ${w1(u.weighted.none.after)}`);
+  }
+  const capacity = u.capacity ? describeCapacityChanges(noun, u.capacity) : [];
+  if (capacity.length > 0) out.push('', ...capacity);
   return out;
+}
+
+/** hub → hubs, patch → patches. */
+function plural(noun: string): string {
+  return /(ch|sh|s|x)$/.test(noun) ? `${noun}es` : `${noun}s`;
+}
+
+function weightBalanceLine(b: WeightBalance): string {
+  if (b.units === 0) return 'no units';
+  return (
+    `mean ${w1(b.mean)}, min ${w1(b.min!.weight)} (${b.min!.id}), max ${w1(b.max!.weight)} (${b.max!.id}), ` +
+    `max/min ${ratio(b.maxMinRatio)}, CV ${score(b.cv)}`
+  );
 }
 
 /** The readable report: validation first, then hubs (top moves first), patches, teams, alignment. */
@@ -279,6 +345,15 @@ export function describeImpact(r: RedrawImpact): string {
   for (const p of listed)
     out.push(`  - ${p.severity} [${p.kind}]${p.feature ? ` ${p.feature}:` : ''} ${p.message}`);
   if (v.problems.length > listed.length) out.push(`  … ${v.problems.length - listed.length} more (--json)`);
+  if (r.weights) {
+    out.push('');
+    out.push(...describeWeights(r.weights));
+  }
+  if (r.capacity && r.capacity.unknown.length > 0) {
+    out.push(
+      `Capacity rows naming no hub, patch or team (not used): ${r.capacity.unknown.map((e) => `row ${e.row} ${e.unit}`).join(', ')}`,
+    );
+  }
   const p = r.postcodes;
   out.push('');
   out.push(
@@ -289,7 +364,8 @@ export function describeImpact(r: RedrawImpact): string {
   );
   out.push('');
   const hubNames = new Map(r.hubs.units.map((u) => [u.id, u.name]));
-  out.push(...unitSection('Hubs', 'hub', { ...r.hubs, moved: [] }, hubNames));
+  const measure = r.weights?.column ?? null;
+  out.push(...unitSection('Hubs', 'hub', r.hubs, hubNames, measure));
   if (r.hubs.largestChange) {
     const c = r.hubs.largestChange;
     out.push(`Largest change: ${c.name} ${signed(c.change)} (${pct(c.changeShare)})`);
@@ -300,12 +376,14 @@ export function describeImpact(r: RedrawImpact): string {
   ] as const) {
     if (!u) continue;
     out.push('');
-    out.push(...unitSection(title, noun, u, new Map(u.units.map((x) => [x.id, x.name]))));
+    out.push(...unitSection(title, noun, u, new Map(u.units.map((x) => [x.id, x.name])), measure));
   }
   if (r.alignment) {
     const a = r.alignment;
     out.push('');
-    out.push(`Alignment (coterminosity, weighted by ${a.after.basis}; 1 = the layers nest or match):`);
+    out.push(
+      `Alignment (coterminosity, weighted by ${measure ?? a.after.basis}; 1 = the layers nest or match):`,
+    );
     out.push(
       formatTable(
         [

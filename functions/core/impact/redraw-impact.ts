@@ -6,7 +6,10 @@
 // Every postcode is assigned as the lookup API will answer it: `AreaLookup.assign` on each set (the
 // same index and tie rules), or, for a published set, its precomputed assignment table where the
 // postcode has not moved since. So the postcodes listed as moving are exactly those whose lookup
-// answer changes when the draft is published. Semantics and the JSON schema: docs/impact.md.
+// answer changes when the draft is published. With a planner's weights (births per postcode or per
+// LSOA…, functions/core/weights/) every caseload is also given as weight, alignment is weighted by
+// it, and with capacities each unit's caseload is set against its capacity before and after.
+// Semantics and the JSON schema: docs/impact.md.
 import { DEFAULT_THRESHOLD } from '../alignment/align.js';
 import type { WeightedPoint } from '../alignment/points.js';
 import type { PairName } from '../alignment/three-way.js';
@@ -16,7 +19,15 @@ import { DomainError, InvalidGeometryError } from '../errors.js';
 import { AreaLookup, type Assignment } from '../lookup/area-lookup.js';
 import type { AssignmentRow } from '../lookup/assignment-table.js';
 import type { BoundarySet, LayerName, PostcodeRecord, PostcodeStatus } from '../model.js';
+import {
+  type CapacityEntry,
+  type CapacityTable,
+  DEFAULT_UNDER_SHARE,
+  splitCapacity,
+} from '../weights/capacity.js';
+import type { ResolvedWeights, WeightsReport } from '../weights/resolve.js';
 import { type AlignmentSummary, summariseAlignment } from './alignment-summary.js';
+import { capacityChanges } from './capacity-changes.js';
 import {
   type LayerUnits,
   type MovedPostcode,
@@ -52,6 +63,25 @@ export interface RedrawImpactOptions {
   readonly alignmentAfter?: AlignmentSummary;
   /** How the report names the two sets (default `v<n>`, or `draft`). */
   readonly labels?: { readonly from?: string; readonly to?: string };
+  /**
+   * A planner's weights put on `postcodes` (resolveWeights): caseloads are given as weight too, and
+   * alignment is weighted by them (`alignmentBefore`/`After` must then be weighted the same way).
+   */
+  readonly weights?: ResolvedWeights;
+  /** Capacity per unit (hubs by catchment id, HV patches, CoC teams), in the caseload's measure. */
+  readonly capacity?: CapacityTable;
+  /** Below this share of its capacity a unit is flagged under (default 0.8); above 1 it is over. */
+  readonly underShare?: number;
+}
+
+/** The capacity file as the report used it. */
+export interface CapacityInput {
+  /** The caseload measure capacities are compared with: the weights' column, or `live postcodes`. */
+  readonly measure: string;
+  readonly underShare: number;
+  readonly rows: number;
+  /** Rows naming no hub, patch or team of either set: not used, listed here. */
+  readonly unknown: readonly CapacityEntry[];
 }
 
 export interface ImpactSide {
@@ -137,6 +167,9 @@ export interface RedrawImpact {
   /** null when options.alignment is false. */
   readonly alignment: ImpactAlignment | null;
   readonly maxListed: number;
+  /** The weights file: what matched, and every unmatched row's weight and reason; null without one. */
+  readonly weights: WeightsReport | null;
+  readonly capacity: CapacityInput | null;
 }
 
 export interface MatchCounts {
@@ -210,6 +243,11 @@ export function computeRedrawImpact(
   };
   const located = names.length;
   const live = status.filter((s) => s === 'live').length;
+  // Each live postcode's weight (the weights land on live located postcodes only).
+  const byPostcode = options.weights?.byPostcode;
+  const weight = byPostcode
+    ? Float64Array.from(names, (p, i) => (status[i] === 'live' ? (byPostcode.get(p) ?? 0) : 0))
+    : undefined;
 
   // Hubs: the hub ids of each set are its catchment feature ids (validation ties them to hub sites).
   const hubUnits = (set: BoundarySet): LayerUnits => {
@@ -227,20 +265,21 @@ export function computeRedrawImpact(
   };
   const hubBefore = before.map((a) => a.hubId);
   const hubAfter = after.map((a) => a.hubId);
-  const hubs = unitChanges(
+  const hubLayer = unitChanges(
     columns,
     hubBefore,
     hubAfter,
     { before: hubUnits(from), after: hubUnits(to) },
     maxListed,
+    weight,
   );
   const indexOf = new Map<string, number>();
   names.forEach((p, i) => {
     indexOf.set(p, i);
   });
   const hubChanges: HubChanges = {
-    ...hubs,
-    moved: hubs.moved.map((m: MovedPostcode) => ({
+    ...hubLayer,
+    moved: hubLayer.moved.map((m: MovedPostcode) => ({
       postcode: m.postcode,
       lat: m.lat,
       lng: m.lng,
@@ -265,15 +304,47 @@ export function computeRedrawImpact(
       after.map(pick),
       { before: unitsOf(b), after: unitsOf(a) },
       maxListed,
+      weight,
     );
   };
+  const hvPatches = layerChanges('hv-patches', (a) => a.hvPatchId);
+  const cocTeams = layerChanges('coc-teams', (a) => a.cocTeamId);
+
+  // Capacity: every row goes to the layer it names, or the one layer with a unit of that id.
+  let capacity: CapacityInput | null = null;
+  let hubs: HubChanges = hubChanges;
+  let patches = hvPatches;
+  let teams = cocTeams;
+  if (options.capacity) {
+    const measure = options.weights ? options.weights.report.column : 'live postcodes';
+    const underShare = options.underShare ?? DEFAULT_UNDER_SHARE;
+    const idsOf = (changes: UnitChanges | HubChanges | null) => new Set(changes?.units.map((u) => u.id));
+    const split = splitCapacity(options.capacity, [
+      { layer: 'catchments', ids: idsOf(hubChanges) },
+      { layer: 'hv-patches', ids: idsOf(hvPatches) },
+      { layer: 'coc-teams', ids: idsOf(cocTeams) },
+    ]);
+    const loads = (changes: UnitChanges | HubChanges, layer: string) =>
+      capacityChanges(changes.units, split.byLayer.get(layer)!, {
+        measure,
+        underShare,
+        weighted: weight !== undefined,
+      });
+    hubs = { ...hubChanges, capacity: loads(hubChanges, 'catchments') };
+    if (hvPatches) patches = { ...hvPatches, capacity: loads(hvPatches, 'hv-patches') };
+    if (cocTeams) teams = { ...cocTeams, capacity: loads(cocTeams, 'coc-teams') };
+    capacity = { measure, underShare, rows: options.capacity.entries.length, unknown: split.unknown };
+  }
 
   // Alignment on the live postcodes (the caseload proxy), in both sets.
   let alignment: ImpactAlignment | null = null;
   if (options.alignment ?? true) {
     const points: WeightedPoint[] = [];
     for (let i = 0; i < located; i++) {
-      if (status[i] === 'live') points.push({ lng: lng[i]!, lat: lat[i]! });
+      if (status[i] !== 'live') continue;
+      points.push(
+        weight ? { lng: lng[i]!, lat: lat[i]!, weight: weight[i]! } : { lng: lng[i]!, lat: lat[i]! },
+      );
     }
     const threshold = options.threshold ?? DEFAULT_THRESHOLD;
     const summaryBefore = options.alignmentBefore ?? summariseAlignment(from, { threshold, points });
@@ -307,11 +378,13 @@ export function computeRedrawImpact(
       before: matchCounts(before),
       after: matchCounts(after),
     },
-    hubs: hubChanges,
-    hvPatches: layerChanges('hv-patches', (a) => a.hvPatchId),
-    cocTeams: layerChanges('coc-teams', (a) => a.cocTeamId),
+    hubs,
+    hvPatches: patches,
+    cocTeams: teams,
     alignment,
     maxListed,
+    weights: options.weights?.report ?? null,
+    capacity,
   };
 }
 
@@ -319,11 +392,19 @@ function labelOf(set: BoundarySet): string {
   return set.version === null ? 'draft' : `v${set.version}`;
 }
 
-/** The live located postcodes as alignment points (what impact weighs alignment by). */
-export function livePoints(postcodes: Iterable<PostcodeRecord>): WeightedPoint[] {
+/**
+ * The live located postcodes as alignment points (what impact weighs alignment by), each with its
+ * weight when `weights` are given (0 for a postcode the weights do not reach).
+ */
+export function livePoints(
+  postcodes: Iterable<PostcodeRecord>,
+  weights?: ReadonlyMap<string, number>,
+): WeightedPoint[] {
   const points: WeightedPoint[] = [];
   for (const r of postcodes) {
-    if (r.location && r.status === 'live') points.push({ lng: r.location.lng, lat: r.location.lat });
+    if (!r.location || r.status !== 'live') continue;
+    const { lng, lat } = r.location;
+    points.push(weights ? { lng, lat, weight: weights.get(r.postcode) ?? 0 } : { lng, lat });
   }
   return points;
 }

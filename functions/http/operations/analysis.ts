@@ -1,7 +1,27 @@
 import { Type } from '@sinclair/typebox';
-import { AlignmentSummary, AlignmentView, RedrawImpact, ThreeWayView } from '../schemas/analysis.js';
+import {
+  AlignmentSummary,
+  AlignmentView,
+  PlanningRequest,
+  RedrawImpact,
+  ThreeWayView,
+} from '../schemas/analysis.js';
 import { StringEnum } from '../schemas/typebox.js';
 import { empty, ok, operation, problem } from './operation.js';
+
+// The POST forms take a planner's weights and capacities as the body; the handler reads it
+// (functions/handlers/planning-request.ts), so each refusal names the CSV row and what to do.
+const planningBody = {
+  required: true,
+  content: { 'application/json': PlanningRequest },
+} as const;
+const planning400 = problem(
+  'A malformed query parameter, or body: weights or capacity CSV that cannot be read, a missing column, a count that is not a number ≥ 0, a key listed twice, census codes the directory does not carry (each names the row).',
+);
+const planning413 = problem(
+  'The body is larger than the admin body limit (CATCHMENTS_ADMIN_MAX_BODY_BYTES).',
+);
+const planning415 = problem('The body is not sent as application/json.');
 
 export const ANALYSIS_OPERATIONS = {
   getDraftImpact: operation({
@@ -230,4 +250,36 @@ export const ANALYSIS_OPERATIONS = {
       404: problem('Unknown area, or no published version yet.'),
     },
   }),
+};
+
+/** A GET operation's POST twin: the same parameters and answer, with the planner's body. */
+function withPlanning<const S extends (typeof ANALYSIS_OPERATIONS)[keyof typeof ANALYSIS_OPERATIONS]>(
+  get: S,
+  description: string,
+) {
+  return operation({
+    ...get,
+    description,
+    body: planningBody,
+    responses: { ...get.responses, 400: planning400, 413: planning413, 415: planning415 },
+  });
+}
+
+export const PLANNING_OPERATIONS = {
+  postDraftImpact: withPlanning(
+    ANALYSIS_OPERATIONS.getDraftImpact,
+    'The draft’s impact as GET …/draft/impact answers it, with the planner’s weights (births, children, cases per postcode or per OA/LSOA, spread over each area’s live postcodes) and capacities per hub, HV patch and CoC team: every unit’s weight before and after, alignment weighted by it, caseload against capacity flagged over (> 100%) or under (< underShare), and every weights row that could not be placed, with why. Nothing is stored; answers are cached per draft revision and the content of the weights and capacities.',
+  ),
+  postVersionImpact: withPlanning(
+    ANALYSIS_OPERATIONS.getVersionImpact,
+    'A published version’s impact with the planner’s weights and capacities (as POST …/draft/impact).',
+  ),
+  postDraftAlignment: withPlanning(
+    ANALYSIS_OPERATIONS.getDraftAlignment,
+    'Alignment of two layers of the draft weighted by the planner’s weights, with each unit’s caseload against its capacity (`capacity.a`, `capacity.b`).',
+  ),
+  postVersionAlignment: withPlanning(
+    ANALYSIS_OPERATIONS.getVersionAlignment,
+    'Alignment of two layers of a published version weighted by the planner’s weights, with caseload against capacity.',
+  ),
 };

@@ -74,6 +74,159 @@ export const Balance = Type.Object(
   },
   { $id: 'Balance' },
 );
+// A planner's weights and capacities (docs/impact.md, "Weights and capacity").
+const WEIGHT_KEYS = ['postcode', 'oa', 'lsoa', 'oa11', 'lsoa11', 'oa21', 'lsoa21'] as const;
+const UNMATCHED_REASONS = ['malformed', 'unknown', 'terminated', 'no-location'] as const;
+const Share = Type.Number({ minimum: 0, maximum: 1 });
+const WeightTotal = Type.Object({ rows: Type.Integer({ minimum: 0 }), weight: Type.Number({ minimum: 0 }) });
+export const WeightBalance = Type.Object(
+  {
+    units: Type.Integer({ minimum: 0 }),
+    weight: Type.Number(),
+    mean: Type.Number(),
+    min: Nullable(Type.Object({ id: Type.String(), weight: Type.Number() })),
+    max: Nullable(Type.Object({ id: Type.String(), weight: Type.Number() })),
+    maxMinRatio: Nullable(Type.Number()),
+    cv: Nullable(Type.Number()),
+  },
+  { $id: 'WeightBalance' },
+);
+export const Load = Type.Object(
+  {
+    caseload: Type.Number({ minimum: 0 }),
+    share: Type.Number({ minimum: 0 }),
+    flag: StringEnum(['over', 'under', 'within']),
+  },
+  {
+    description: 'caseload ÷ capacity: over above 1, under below the lower share (underShare), else within.',
+    $id: 'Load',
+  },
+);
+export const CapacityChanges = Type.Object(
+  {
+    measure: Type.String(),
+    underShare: Share,
+    units: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        name: Type.String(),
+        state: StringEnum(['kept', 'added', 'removed']),
+        capacity: Type.Number({ exclusiveMinimum: 0 }),
+        before: Nullable(Load),
+        after: Nullable(Load),
+      }),
+    ),
+    withoutCapacity: Type.Array(Type.String()),
+    over: Type.Object({ before: Type.Integer({ minimum: 0 }), after: Type.Integer({ minimum: 0 }) }),
+    under: Type.Object({ before: Type.Integer({ minimum: 0 }), after: Type.Integer({ minimum: 0 }) }),
+  },
+  { $id: 'CapacityChanges' },
+);
+export const LayerLoads = Type.Object(
+  {
+    measure: Type.String(),
+    underShare: Share,
+    units: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        name: Type.String(),
+        capacity: Type.Number({ exclusiveMinimum: 0 }),
+        load: Load,
+      }),
+    ),
+    withoutCapacity: Type.Array(Type.String()),
+    over: Type.Integer({ minimum: 0 }),
+    under: Type.Integer({ minimum: 0 }),
+  },
+  { $id: 'LayerLoads' },
+);
+export const CapacityEntry = Type.Object(
+  {
+    layer: Nullable(Type.String()),
+    unit: Type.String(),
+    capacity: Type.Number({ exclusiveMinimum: 0 }),
+    row: Type.Integer({ minimum: 1 }),
+  },
+  { $id: 'CapacityEntry' },
+);
+export const WeightsReport = Type.Object(
+  {
+    key: StringEnum(WEIGHT_KEYS),
+    column: Type.String(),
+    keyColumn: Type.String(),
+    censusSource: Nullable(Type.String()),
+    rows: Type.Integer({ minimum: 0 }),
+    total: Type.Number({ minimum: 0 }),
+    matched: Type.Object({
+      rows: Type.Integer({ minimum: 0 }),
+      weight: Type.Number({ minimum: 0 }),
+      postcodes: Type.Integer({ minimum: 0 }),
+    }),
+    unmatched: Type.Object({
+      rows: Type.Integer({ minimum: 0 }),
+      weight: Type.Number({ minimum: 0 }),
+      byReason: Type.Object({
+        malformed: WeightTotal,
+        unknown: WeightTotal,
+        terminated: WeightTotal,
+        'no-location': WeightTotal,
+      }),
+      listed: Type.Array(
+        Type.Object({
+          code: Type.String(),
+          row: Type.Integer({ minimum: 1 }),
+          weight: Type.Number({ minimum: 0 }),
+          reason: StringEnum(UNMATCHED_REASONS),
+        }),
+      ),
+      listedTruncated: Type.Boolean(),
+    }),
+  },
+  {
+    description:
+      'What the weights file matched: matched.weight = total − unmatched.weight, and every caseload total splits matched.weight (docs/impact.md, "Weights and capacity").',
+    $id: 'WeightsReport',
+  },
+);
+export const PlanningRequest = Type.Object(
+  {
+    weights: Type.Optional(
+      Type.Object(
+        {
+          csv: Type.String({ description: 'The weights file as CSV text, header first.' }),
+          key: StringEnum(WEIGHT_KEYS, {
+            description: 'What the rows are keyed by; census codes are spread over their live postcodes.',
+          }),
+          column: Type.String({ description: 'The column holding the counts, e.g. births.' }),
+          keyColumn: Type.Optional(
+            Type.String({ description: 'The column holding the keys (default: found by name).' }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    capacity: Type.Optional(
+      Type.Object(
+        { csv: Type.String({ description: 'CSV with unit_id, capacity and optionally layer.' }) },
+        { additionalProperties: false },
+      ),
+    ),
+    underShare: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 0.8 })),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'A planner’s weights (births, children, cases per postcode or per OA/LSOA) and capacities per hub, HV patch or CoC team, sent with each request (nothing is stored).',
+    examples: [
+      {
+        weights: { csv: 'lsoa11,births\nE01022110,17\n', key: 'lsoa', column: 'births' },
+        capacity: { csv: 'layer,unit_id,capacity\nhv-patches,hv-stroud-1,60\n' },
+        underShare: 0.8,
+      },
+    ],
+    $id: 'PlanningRequest',
+  },
+);
 export const UnitCount = Type.Object(
   {
     id: Type.String(),
@@ -83,6 +236,15 @@ export const UnitCount = Type.Object(
     after: Type.Integer({ minimum: 0 }),
     change: Type.Integer(),
     changeShare: Nullable(Type.Number()),
+    /** With weights: the unit's weight before and after. */
+    weight: Type.Optional(
+      Type.Object({
+        before: Type.Number(),
+        after: Type.Number(),
+        change: Type.Number(),
+        changeShare: Nullable(Type.Number()),
+      }),
+    ),
   },
   { $id: 'UnitCount' },
 );
@@ -92,6 +254,7 @@ export const UnitFlow = Type.Object(
     to: Nullable(Type.String()),
     postcodes: Type.Integer({ minimum: 0 }),
     live: Type.Integer({ minimum: 0 }),
+    weight: Type.Optional(Type.Number()),
   },
   { $id: 'UnitFlow' },
 );
@@ -121,6 +284,13 @@ export const UnitChanges = Type.Object(
       after: Balance,
     }),
     largestChange: Nullable(UnitCount),
+    weighted: Nullable(
+      Type.Object({
+        none: Type.Object({ before: Type.Number(), after: Type.Number() }),
+        balance: Type.Object({ before: WeightBalance, after: WeightBalance }),
+      }),
+    ),
+    capacity: Nullable(CapacityChanges),
   },
   {
     description:
@@ -155,6 +325,13 @@ export const HubChanges = Type.Object(
       after: Balance,
     }),
     largestChange: Nullable(UnitCount),
+    weighted: Nullable(
+      Type.Object({
+        none: Type.Object({ before: Type.Number(), after: Type.Number() }),
+        balance: Type.Object({ before: WeightBalance, after: WeightBalance }),
+      }),
+    ),
+    capacity: Nullable(CapacityChanges),
   },
   {
     description:
@@ -256,6 +433,15 @@ export const RedrawImpact = Type.Object(
       }),
     ),
     maxListed: Type.Integer({ minimum: 0 }),
+    weights: Nullable(WeightsReport),
+    capacity: Nullable(
+      Type.Object({
+        measure: Type.String(),
+        underShare: Share,
+        rows: Type.Integer({ minimum: 0 }),
+        unknown: Type.Array(CapacityEntry),
+      }),
+    ),
   },
   { description: 'docs/impact.md describes every field.', $id: 'RedrawImpact' },
 );
@@ -401,6 +587,9 @@ export const AlignmentView = Type.Object(
     }),
     directoryStamp: Nullable(Type.String()),
     alignment: AlignmentResult,
+    /** The planner's weights (the alignment is weighted by them) and caseload against capacity; else null. */
+    weights: Nullable(WeightsReport),
+    capacity: Nullable(Type.Object({ a: LayerLoads, b: LayerLoads, unknown: Type.Array(CapacityEntry) })),
   },
   { $id: 'AlignmentView' },
 );

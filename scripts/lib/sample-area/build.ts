@@ -23,6 +23,7 @@ import {
   spokeServices,
 } from '../../../functions/core/illustrative/sites.js';
 import type { AreaGeometry, AreaInfo, LayerFeatureProperties, Site } from '../../../functions/core/model.js';
+import { PolygonIndex } from '../../../functions/core/spatial/polygon-index.js';
 import { parseCsv } from './csv.js';
 import {
   CATCHMENT_OVERRIDES,
@@ -489,7 +490,8 @@ export function buildSampleArea(realDataDir: string): SampleAreaOutput {
   files.set('coc-teams.geojson', Buffer.from(featureCollectionText(cocTeams)));
   files.set('hv-patches.geojson', Buffer.from(featureCollectionText(hvPatches)));
   files.set('outline.geojson', Buffer.from(featureCollectionText(outline)));
-  const postcodeRows = postcodeCsvRows(live, terminated);
+  const census = censusLocator(read('gloucestershire-oa.geojson'), read('gloucestershire-lsoa.geojson'));
+  const postcodeRows = postcodeCsvRows(live, terminated, census);
   files.set('postcodes.csv.gz', gzipSync(Buffer.from(postcodeRows.text), { level: 9 }));
 
   const outlineArea = areaM2(outline[0]!.geometry);
@@ -613,21 +615,49 @@ function loadOperators(text: string): Map<DistrictCode, string> {
   return out;
 }
 
+/**
+ * The 2011 output area and LSOA of a point, as ONSPD would give them: the census polygon it falls in
+ * (the lookup's point-in-polygon rule, lowest feature first on a shared edge), or '' outside them all.
+ * Code-Point carries no census codes; the sample directory gets them so that a planner's counts per
+ * OA or LSOA can be tried on it (docs/impact.md, "Weights and capacity").
+ */
+function censusLocator(oaText: string, lsoaText: string): (lng: number, lat: number) => string {
+  const index = (text: string, idProperty: string) => {
+    const fc = JSON.parse(text) as {
+      features: { properties: Record<string, string>; geometry: AreaGeometry }[];
+    };
+    return {
+      ids: fc.features.map((f) => f.properties[idProperty]!),
+      index: PolygonIndex.build(fc.features.map((f) => f.geometry)),
+    };
+  };
+  const oa = index(oaText, 'OA11CD');
+  const lsoa = index(lsoaText, 'LSOA11CD');
+  const code = (layer: typeof oa, lng: number, lat: number) => {
+    const at = layer.index.locate(lng, lat);
+    return at < 0 ? '' : layer.ids[at]!;
+  };
+  return (lng, lat) => `${code(oa, lng, lat)},${code(lsoa, lng, lat)}`;
+}
+
 function postcodeCsvRows(
   live: readonly LivePostcode[],
   terminated: readonly { postcode: string; lat: number; lng: number }[],
+  census: (lng: number, lat: number) => string,
 ): { text: string; live: number; terminated: number } {
   const rows: [string, string][] = [];
   const seen = new Set<string>();
   const add = (postcode: string, lat: number, lng: number, status: string) => {
     if (seen.has(postcode)) throw new Error(`Postcode ${postcode} appears twice`);
     seen.add(postcode);
-    rows.push([postcode, `${postcode},${lat.toFixed(6)},${lng.toFixed(6)},${status},`]);
+    // Census codes of the point as the file stores it (6 dp), as a lookup would place it.
+    const at = census(Number(lng.toFixed(6)), Number(lat.toFixed(6)));
+    rows.push([postcode, `${postcode},${lat.toFixed(6)},${lng.toFixed(6)},${status},,${at}`]);
   };
   for (const p of live) add(p.postcode, p.lat, p.lng, 'live');
   for (const p of terminated) add(p.postcode, p.lat, p.lng, 'terminated');
   rows.sort((a, b) => cmp(a[0], b[0]));
-  const text = `postcode,lat,lng,status,terminated\n${rows.map((r) => r[1]).join('\n')}\n`;
+  const text = `postcode,lat,lng,status,terminated,oa11,lsoa11\n${rows.map((r) => r[1]).join('\n')}\n`;
   return { text, live: live.length, terminated: terminated.length };
 }
 
