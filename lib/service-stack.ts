@@ -30,6 +30,7 @@ export const FUNCTION_ENV = {
   refreshSeconds: 'CATCHMENTS_REFRESH_SECONDS',
   adminAuth: 'CATCHMENTS_ADMIN_AUTH',
   corsOrigins: 'CATCHMENTS_CORS_ORIGINS',
+  adminCorsOrigins: 'CATCHMENTS_ADMIN_CORS_ORIGINS',
   maxBodyBytes: 'CATCHMENTS_MAX_BODY_BYTES',
   adminMaxBodyBytes: 'CATCHMENTS_ADMIN_MAX_BODY_BYTES',
   areas: 'CATCHMENTS_AREAS',
@@ -99,6 +100,7 @@ export class CatchmentsServiceStack extends Stack {
       stageName: config.stage,
       stageThrottle: { rateLimit: config.rateLimit, burstLimit: config.burstLimit },
       corsOrigins: config.corsOrigins,
+      adminCorsOrigins: config.adminCorsOrigins,
       keyRequiredOperations: (props.keyRequiredOperations ?? DEFAULT_KEY_REQUIRED_OPERATIONS).filter((op) =>
         routes.some((r) => r.operationId === op),
       ),
@@ -180,6 +182,9 @@ export class CatchmentsServiceStack extends Stack {
     if (routes.some((r) => r.group === group && r.auth === 'admin')) {
       environment[FUNCTION_ENV.adminAuth] = 'iam';
       environment[FUNCTION_ENV.adminMaxBodyBytes] = String(ADMIN_MAX_BODY_BYTES);
+      if (config.adminCorsOrigins.length > 0) {
+        environment[FUNCTION_ENV.adminCorsOrigins] = config.adminCorsOrigins.join(',');
+      }
     }
     if (profile.publishesEvents) environment[FUNCTION_ENV.eventBusName] = this.events.bus.eventBusName;
     if (profile.usesPlaceIndex && props.placeIndex) {

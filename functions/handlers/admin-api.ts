@@ -33,18 +33,10 @@ import { type LayerCrs, parseLayerCrs } from '../core/layer-validation.js';
 import { LAYER_NAMES, type LayerName } from '../core/model.js';
 import { type ApiHandler, type ApiResult, createApiHandler, type Operation } from '../http/api.js';
 import { createLogger, type Logger } from '../http/logger.js';
-import {
-  binaryBody,
-  header,
-  isJsonObject,
-  jsonBody,
-  onlyKnownMembers,
-  queryParam,
-  textBody,
-} from '../http/request.js';
+import { binaryBody, header, jsonBody, textBody } from '../http/request.js';
 import { Router } from '../http/router.js';
 import { ADMIN_ROUTES } from '../http/routes.js';
-import { pathOf, queryOf } from '../http/validation.js';
+import { bodyOf, pathOf, queryOf } from '../http/validation.js';
 
 export interface AdminContext {
   readonly service: BoundarySetService;
@@ -62,19 +54,14 @@ const GEOJSON = 'application/geo+json';
 
 const createDraft: Op = async ({ event, params }, { service, maxBodyBytes }) => {
   const area = params.area!;
-  const body = event.body ? jsonBody(event, maxBodyBytes) : {};
-  if (!isJsonObject(body)) throw new InvalidRequestError('Send a JSON object, e.g. {"from": "active"}.');
-  onlyKnownMembers(body, ['from', 'area', 'replace'], 'The body');
-  if (body.from !== undefined && body.from !== 'active' && body.from !== 'empty') {
-    throw new InvalidRequestError('"from" must be "active" (copy the active version) or "empty".');
-  }
-  if (body.replace !== undefined && typeof body.replace !== 'boolean') {
-    throw new InvalidRequestError('"replace" must be true or false.');
-  }
-  const from = (body.from as 'active' | 'empty' | undefined) ?? 'active';
+  const body = event.body ? bodyOf('createDraft', event, maxBodyBytes) : {};
   const meta = await service.createDraft(
     area,
-    { from, ...(body.area !== undefined ? { areaInfo: body.area } : {}), replace: body.replace === true },
+    {
+      from: body.from ?? 'active',
+      ...(body.area !== undefined ? { areaInfo: body.area } : {}),
+      replace: body.replace === true,
+    },
     actor(event),
   );
   return draftResult(meta, { Location: `/v1/admin/areas/${area}/draft` });
@@ -94,14 +81,8 @@ const getDraftLayer: Op = async ({ params }, { service }) => {
 
 const putDraftLayer: Op = async ({ event, params }, { service, maxBodyBytes }) => {
   const layer = layerName(params.layer);
-  const idProperty = queryParam(event, 'idProperty');
-  if (!idProperty) {
-    throw new InvalidRequestError(
-      "Name the property holding each feature's id: ?idProperty=<column> (for catchments, the column with the hub ids, e.g. ?idProperty=hub_id).",
-    );
-  }
-  const nameProperty = queryParam(event, 'nameProperty');
-  const crsText = queryParam(event, 'crs');
+  const { idProperty, nameProperty, crs: crsText } = queryOf('putDraftLayer', event);
+  // The spellings of the two CRSs are many (EPSG:27700, BNG, urn:ogc:…): parsed by the layer checks.
   const crs = crsText === undefined ? undefined : parseLayerCrs(crsText);
   if (crsText !== undefined && !crs) {
     throw new InvalidRequestError(
@@ -210,17 +191,12 @@ const validateDraft: Op = async ({ params }, { service }) => {
 const publishDraft: Op = async ({ event, params }, { service, maxBodyBytes, onChange }) => {
   const area = params.area!;
   const expected = expectedActive(event, area);
-  const body = jsonBody(event, maxBodyBytes);
-  if (!isJsonObject(body)) throw new InvalidRequestError('Send {"message": "why this change"}.');
-  onlyKnownMembers(body, ['message', 'draftRevision'], 'The body');
-  if (body.draftRevision !== undefined && !Number.isSafeInteger(body.draftRevision)) {
-    throw new InvalidRequestError('"draftRevision" must be the whole number GET …/draft reports.');
-  }
+  const body = bodyOf('publishDraft', event, maxBodyBytes);
   const { header: version, event: published } = await service.publish(area, {
     expectedActive: expected,
     message: body.message,
     by: actor(event),
-    ...(body.draftRevision !== undefined ? { draftRevision: body.draftRevision as number } : {}),
+    ...(body.draftRevision !== undefined ? { draftRevision: body.draftRevision } : {}),
   });
   onChange?.();
   return {
@@ -241,20 +217,13 @@ const publishDraft: Op = async ({ event, params }, { service, maxBodyBytes, onCh
 const rollback: Op = async ({ event, params }, { service, maxBodyBytes, onChange }) => {
   const area = params.area!;
   const expected = expectedActive(event, area);
-  const body = jsonBody(event, maxBodyBytes);
-  if (!isJsonObject(body)) throw new InvalidRequestError('Send {"version": <number>, "message": "why"}.');
-  onlyKnownMembers(body, ['version', 'message'], 'The body');
-  if (!Number.isSafeInteger(body.version) || (body.version as number) < 1) {
-    throw new InvalidRequestError(
-      '"version" must be the number of a published version (see GET …/versions).',
-    );
-  }
+  const body = bodyOf('rollback', event, maxBodyBytes);
   const {
     change,
     header: version,
     event: published,
   } = await service.rollback(area, {
-    to: body.version as number,
+    to: body.version,
     expectedActive: expected,
     message: body.message,
     by: actor(event),
@@ -278,10 +247,10 @@ const rollback: Op = async ({ event, params }, { service, maxBodyBytes, onChange
 const listVersions: Op = async ({ params }, { service }) => ({ body: await service.history(params.area!) });
 
 const getVersion: Op = async ({ params }, { service }) => {
-  const history = await service.history(params.area!);
-  const n = versionNumber(params.version);
+  const { area, version: n } = pathOf('getVersion', params);
+  const history = await service.history(area);
   const version = history.versions.find((v) => v.version === n);
-  if (!version) throw new NotFoundError(`Area "${params.area}" has no version ${n}.`);
+  if (!version) throw new NotFoundError(`Area "${area}" has no version ${n}.`);
   return { body: version };
 };
 
@@ -336,14 +305,6 @@ function layerName(raw: string | undefined): LayerName {
     );
   }
   return raw as LayerName;
-}
-
-function versionNumber(raw: string | undefined): number {
-  const n = Number(raw);
-  if (!raw || !/^\d{1,9}$/.test(raw) || n < 1) {
-    throw new InvalidRequestError(`"${truncate(raw ?? '', 20)}" is not a version number (1, 2, 3...).`);
-  }
-  return n;
 }
 
 /** The active version the caller publishes over (If-Match), or null for an area's first (If-None-Match: *). */

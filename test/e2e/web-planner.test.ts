@@ -370,4 +370,80 @@ describe('the planner’s map', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+  it('uploads hubs and spokes with their ORUK ids and Ofsted URN; a bad URN is refused in words', async () => {
+    const area = JSON.parse(readFileSync(join(SAMPLE_DIR, 'gloucestershire', 'area.json'), 'utf8')) as {
+      sites: { id: string; kind: string; oruk?: object; ofstedUrn?: string }[];
+    };
+    const hub = area.sites.find((s) => s.kind === 'hub')!;
+    const spoke = area.sites.find((s) => s.kind === 'spoke')!;
+    const oruk = {
+      serviceId: '6f1c2a8e-0b7d-4f3e-9a51-2c4d6e8f0a1b',
+      locationId: '0a9b8c7d-6e5f-4a3b-2c1d-0e9f8a7b6c5d',
+    };
+    const linked = area.sites.map((s) =>
+      s.id === hub.id ? { ...s, oruk } : s.id === spoke.id ? { ...s, ofstedUrn: 'EY123456' } : s,
+    );
+    const goodFile = join(dir, 'sites-with-oruk.json');
+    writeFileSync(goodFile, JSON.stringify({ sites: linked }));
+    const badFile = join(dir, 'sites-bad-urn.json');
+    writeFileSync(
+      badFile,
+      JSON.stringify(linked.map((s) => (s.id === spoke.id ? { ...s, ofstedUrn: 'not a urn' } : s))),
+    );
+
+    const { context, errors } = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${app.url}/planner`);
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.getByLabel('Admin token').fill(TOKEN);
+    await page.getByLabel('Your name (for the history)').fill('E2E Planner');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForSelector('#draft-card:not([hidden])');
+    await page.getByLabel('Layer to replace').selectOption('sites');
+    // Sites are not a layer: the id, name and coordinate fields go away.
+    expect(await page.getByLabel('Id property').isHidden()).toBe(true);
+
+    await page.getByLabel('File (GeoJSON or zipped Shapefile)').setInputFiles(badFile);
+    await page.getByRole('button', { name: 'Upload to the draft' }).click();
+    await expect.poll(() => text(page, '#upload-error')).toContain('ofstedUrn');
+    expect(await text(page, '#upload-problems')).toMatch(/Ofsted unique reference number/);
+    const audit = await new AxeBuilder({ page })
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+      .analyze();
+    expect(
+      audit.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    ).toEqual([]);
+
+    await page.getByLabel('File (GeoJSON or zipped Shapefile)').setInputFiles(goodFile);
+    await page.getByRole('button', { name: 'Upload to the draft' }).click();
+    await expect
+      .poll(() => text(page, '#validation-summary'), { timeout: 60_000 })
+      .toContain('Can be published');
+    expect(await page.locator('#upload-error').isHidden()).toBe(true);
+    const hubs = area.sites.filter((s) => s.kind === 'hub').length;
+    await expect
+      .poll(() => text(page, '#draft-status'))
+      .toContain(`Sites: ${hubs} hubs, ${area.sites.length - hubs} spokes.`);
+    expect(errors).toEqual([]);
+    await context.close();
+
+    // Published (through the admin API), the ids reach the public sites and the ORUK feed.
+    const admin = { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' };
+    const active = (await (await fetch(`${app.url}/v1/areas/gloucestershire`)).json()) as { version: number };
+    const published = await fetch(`${app.url}/v1/admin/areas/gloucestershire/draft/publish`, {
+      method: 'POST',
+      headers: { ...admin, 'If-Match': String(active.version) },
+      body: JSON.stringify({ message: 'ORUK ids and an Ofsted URN from the planner' }),
+    });
+    expect(published.status).toBe(201);
+    const feed = (await (
+      await fetch(`${app.url}/v1/areas/gloucestershire/oruk/services?per_page=100`)
+    ).json()) as { contents: { id: string; service_at_locations: { location: { id: string } }[] }[] };
+    const service = feed.contents.find((c) => c.id === oruk.serviceId)!;
+    expect(service.service_at_locations[0]!.location.id).toBe(oruk.locationId);
+    const sites = (await (await fetch(`${app.url}/v1/areas/gloucestershire/sites`)).json()) as {
+      features: { properties: { id: string; ofstedUrn?: string } }[];
+    };
+    expect(sites.features.find((f) => f.properties.id === spoke.id)!.properties.ofstedUrn).toBe('EY123456');
+  });
 });

@@ -3456,9 +3456,11 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": {
+                    /** @description "active" copies the active version (the default); "empty" starts from nothing. */
                     from?: "active" | "empty";
                     /** @description name, description, illustrative, attribution */
                     area?: Record<string, never>;
+                    /** @description true replaces an unpublished draft (default false). */
                     replace?: boolean;
                 };
             };
@@ -3711,11 +3713,20 @@ export interface operations {
     putDraftLayer: {
         parameters: {
             query: {
-                /** @example hub_id */
+                /**
+                 * @description The property holding each feature's id: for catchments, the column with the hub ids (e.g. ?idProperty=hub_id).
+                 * @example hub_id
+                 */
                 idProperty: string;
-                /** @example name */
+                /**
+                 * @description The property holding each feature's display name.
+                 * @example name
+                 */
                 nameProperty?: string;
-                /** @example EPSG:27700 */
+                /**
+                 * @description EPSG:4326 (WGS84, the default) or EPSG:27700 (British National Grid, reprojected); a zipped Shapefile’s .prj says it already.
+                 * @example EPSG:27700
+                 */
                 crs?: string;
             };
             header?: {
@@ -4179,9 +4190,9 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description Why: kept in the history. */
+                    /** @description Why this change, kept in the version history, e.g. "Move Hempsted into the Gloucester City catchment". */
                     message: string;
-                    /** @description Publish only if the draft is still at this revision. */
+                    /** @description The revision GET …/draft reports (a whole number): publish only if the draft is still at it. */
                     draftRevision?: number;
                 };
             };
@@ -4314,7 +4325,9 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description The number of a published version to make active (see GET …/versions). */
                     version: number;
+                    /** @description Why this change, kept in the version history, e.g. "Move Hempsted into the Gloucester City catchment". */
                     message: string;
                 };
             };
@@ -4938,11 +4951,11 @@ export interface operations {
     getDraftImpact: {
         parameters: {
             query?: {
-                /** @description Compare with this published version instead of the active one. */
+                /** @description Compare with this published version (a version number, see GET …/versions) instead of the active one (for a draft) or the one it replaced (for a version). */
                 from?: number;
-                /** @description Moved postcodes listed per layer (the counts always cover all of them). */
+                /** @description Moved postcodes listed per layer; the counts always cover every postcode, and the full list of changes is in the versions' assignments.csv. */
                 maxListed?: number;
-                /** @description Share of a unit in its best fit that counts as nested. */
+                /** @description Share of a unit in its best fit that counts as nested (coterminous), e.g. 0.95. */
                 threshold?: number;
             };
             header?: never;
@@ -5051,11 +5064,11 @@ export interface operations {
     postDraftImpact: {
         parameters: {
             query?: {
-                /** @description Compare with this published version instead of the active one. */
+                /** @description Compare with this published version (a version number, see GET …/versions) instead of the active one (for a draft) or the one it replaced (for a version). */
                 from?: number;
-                /** @description Moved postcodes listed per layer (the counts always cover all of them). */
+                /** @description Moved postcodes listed per layer; the counts always cover every postcode, and the full list of changes is in the versions' assignments.csv. */
                 maxListed?: number;
-                /** @description Share of a unit in its best fit that counts as nested. */
+                /** @description Share of a unit in its best fit that counts as nested (coterminous), e.g. 0.95. */
                 threshold?: number;
             };
             header?: never;
@@ -5190,7 +5203,7 @@ export interface operations {
                 a?: "outline" | "catchments" | "hv-patches" | "coc-teams" | "spoke-catchments";
                 /** @description Layer B (not A). */
                 b?: "outline" | "catchments" | "hv-patches" | "coc-teams" | "spoke-catchments";
-                /** @description Share of a unit in its best fit that counts as nested. */
+                /** @description Share of a unit in its best fit that counts as nested (coterminous), e.g. 0.95. */
                 threshold?: number;
             };
             header?: never;
@@ -5303,7 +5316,7 @@ export interface operations {
                 a?: "outline" | "catchments" | "hv-patches" | "coc-teams" | "spoke-catchments";
                 /** @description Layer B (not A). */
                 b?: "outline" | "catchments" | "hv-patches" | "coc-teams" | "spoke-catchments";
-                /** @description Share of a unit in its best fit that counts as nested. */
+                /** @description Share of a unit in its best fit that counts as nested (coterminous), e.g. 0.95. */
                 threshold?: number;
             };
             header?: never;
@@ -5434,7 +5447,7 @@ export interface operations {
     getDraftThreeWay: {
         parameters: {
             query?: {
-                /** @description Share of a unit in its best fit that counts as nested. */
+                /** @description Share of a unit in its best fit that counts as nested (coterminous), e.g. 0.95. */
                 threshold?: number;
             };
             header?: never;
@@ -5543,11 +5556,11 @@ export interface operations {
     getVersionImpact: {
         parameters: {
             query?: {
-                /** @description The earlier version (default: the one it replaced). */
+                /** @description Compare with this published version (a version number, see GET …/versions) instead of the active one (for a draft) or the one it replaced (for a version). */
                 from?: number;
-                /** @description Moved postcodes listed per layer (the counts always cover all of them). */
+                /** @description Moved postcodes listed per layer; the counts always cover every postcode, and the full list of changes is in the versions' assignments.csv. */
                 maxListed?: number;
-                /** @description Share of a unit in its best fit that counts as nested. */
+                /** @description Share of a unit in its best fit that counts as nested (coterminous), e.g. 0.95. */
                 threshold?: number;
             };
             header?: never;
@@ -5649,11 +5662,11 @@ export interface operations {
     postVersionImpact: {
         parameters: {
             query?: {
-                /** @description The earlier version (default: the one it replaced). */
+                /** @description Compare with this published version (a version number, see GET …/versions) instead of the active one (for a draft) or the one it replaced (for a version). */
                 from?: number;
-                /** @description Moved postcodes listed per layer (the counts always cover all of them). */
+                /** @description Moved postcodes listed per layer; the counts always cover every postcode, and the full list of changes is in the versions' assignments.csv. */
                 maxListed?: number;
-                /** @description Share of a unit in its best fit that counts as nested. */
+                /** @description Share of a unit in its best fit that counts as nested (coterminous), e.g. 0.95. */
                 threshold?: number;
             };
             header?: never;
@@ -5781,7 +5794,7 @@ export interface operations {
                 a?: "outline" | "catchments" | "hv-patches" | "coc-teams" | "spoke-catchments";
                 /** @description Layer B (not A). */
                 b?: "outline" | "catchments" | "hv-patches" | "coc-teams" | "spoke-catchments";
-                /** @description Share of a unit in its best fit that counts as nested. */
+                /** @description Share of a unit in its best fit that counts as nested (coterminous), e.g. 0.95. */
                 threshold?: number;
             };
             header?: never;
@@ -5887,7 +5900,7 @@ export interface operations {
                 a?: "outline" | "catchments" | "hv-patches" | "coc-teams" | "spoke-catchments";
                 /** @description Layer B (not A). */
                 b?: "outline" | "catchments" | "hv-patches" | "coc-teams" | "spoke-catchments";
-                /** @description Share of a unit in its best fit that counts as nested. */
+                /** @description Share of a unit in its best fit that counts as nested (coterminous), e.g. 0.95. */
                 threshold?: number;
             };
             header?: never;
@@ -6011,7 +6024,7 @@ export interface operations {
     getVersionThreeWay: {
         parameters: {
             query?: {
-                /** @description Share of a unit in its best fit that counts as nested. */
+                /** @description Share of a unit in its best fit that counts as nested (coterminous), e.g. 0.95. */
                 threshold?: number;
             };
             header?: never;

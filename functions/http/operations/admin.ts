@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { DIRECTORY_UPLOAD_FORMATS } from '../../application/ports/directory-uploads.js';
+import { LAYER_NAMES } from '../../core/model.js';
 import {
   DirectoryIngest,
   DirectoryUpload,
@@ -13,6 +14,12 @@ import {
 import { FeatureCollection } from '../schemas/common.js';
 import { Nullable, StringEnum } from '../schemas/typebox.js';
 import { empty, ok, operation, problem } from './operation.js';
+
+/** A publish's or rollback's reason (the service also refuses a blank or overlong one). */
+const WHY = Type.String({
+  description:
+    'Why this change, kept in the version history, e.g. "Move Hempsted into the Gloucester City catchment".',
+});
 
 export const ADMIN_OPERATIONS = {
   createDraft: operation({
@@ -36,13 +43,19 @@ export const ADMIN_OPERATIONS = {
       content: {
         'application/json': Type.Object(
           {
-            from: Type.Optional(StringEnum(['active', 'empty'])),
+            from: Type.Optional(
+              StringEnum(['active', 'empty'], {
+                description: '"active" copies the active version (the default); "empty" starts from nothing.',
+              }),
+            ),
             area: Type.Optional(
               Type.Object({}, { description: 'name, description, illustrative, attribution' }),
             ),
-            replace: Type.Optional(Type.Boolean()),
+            replace: Type.Optional(
+              Type.Boolean({ description: 'true replaces an unpublished draft (default false).' }),
+            ),
           },
-          { additionalProperties: false },
+          { additionalProperties: false, examples: [{ from: 'active' }] },
         ),
       },
     },
@@ -84,9 +97,7 @@ export const ADMIN_OPERATIONS = {
     tags: ['admin'],
     path: Type.Object({
       area: Type.String({ examples: ['gloucestershire'] }),
-      layer: StringEnum(['outline', 'catchments', 'hv-patches', 'coc-teams', 'spoke-catchments'], {
-        examples: ['catchments'],
-      }),
+      layer: StringEnum(LAYER_NAMES, { examples: ['catchments'] }),
     }),
     responses: {
       200: ok('The layer.', { 'application/geo+json': FeatureCollection }),
@@ -100,14 +111,24 @@ export const ADMIN_OPERATIONS = {
       "Replaces one layer with a GeoJSON FeatureCollection or a zipped Shapefile (application/zip: the layer's .shp, .shx, .dbf and .prj in one zip; a .prj in British National Grid is reprojected) after the layer checks (docs/layer-checks.md). Each feature's id comes from ?idProperty= (for catchments: the hub id); ?crs=EPSG:27700 reprojects a British National Grid GeoJSON. Any problem: 422 listing every located problem, and nothing is saved.",
     path: Type.Object({
       area: Type.String({ examples: ['gloucestershire'] }),
-      layer: StringEnum(['outline', 'catchments', 'hv-patches', 'coc-teams', 'spoke-catchments'], {
-        examples: ['catchments'],
-      }),
+      layer: StringEnum(LAYER_NAMES, { examples: ['catchments'] }),
     }),
     query: Type.Object({
-      idProperty: Type.String({ examples: ['hub_id'] }),
-      nameProperty: Type.Optional(Type.String({ examples: ['name'] })),
-      crs: Type.Optional(Type.String({ examples: ['EPSG:27700'] })),
+      idProperty: Type.String({
+        description:
+          "The property holding each feature's id: for catchments, the column with the hub ids (e.g. ?idProperty=hub_id).",
+        examples: ['hub_id'],
+      }),
+      nameProperty: Type.Optional(
+        Type.String({ description: "The property holding each feature's display name.", examples: ['name'] }),
+      ),
+      crs: Type.Optional(
+        Type.String({
+          description:
+            'EPSG:4326 (WGS84, the default) or EPSG:27700 (British National Grid, reprojected); a zipped Shapefile’s .prj says it already.',
+          examples: ['EPSG:27700'],
+        }),
+      ),
     }),
     headers: Type.Object({
       'If-Match': Type.Optional(
@@ -151,9 +172,7 @@ export const ADMIN_OPERATIONS = {
     tags: ['admin'],
     path: Type.Object({
       area: Type.String({ examples: ['gloucestershire'] }),
-      layer: StringEnum(['outline', 'catchments', 'hv-patches', 'coc-teams', 'spoke-catchments'], {
-        examples: ['catchments'],
-      }),
+      layer: StringEnum(LAYER_NAMES, { examples: ['catchments'] }),
     }),
     headers: Type.Object({
       'If-Match': Type.Optional(
@@ -267,12 +286,18 @@ export const ADMIN_OPERATIONS = {
       content: {
         'application/json': Type.Object(
           {
-            message: Type.String({ description: 'Why: kept in the history.' }),
+            message: WHY,
             draftRevision: Type.Optional(
-              Type.Integer({ description: 'Publish only if the draft is still at this revision.' }),
+              Type.Integer({
+                description:
+                  'The revision GET …/draft reports (a whole number): publish only if the draft is still at it.',
+              }),
             ),
           },
-          { additionalProperties: false },
+          {
+            additionalProperties: false,
+            examples: [{ message: 'Move Hempsted into the Gloucester City catchment' }],
+          },
         ),
       },
     },
@@ -320,10 +345,13 @@ export const ADMIN_OPERATIONS = {
       content: {
         'application/json': Type.Object(
           {
-            version: Type.Integer({ minimum: 1 }),
-            message: Type.String(),
+            version: Type.Integer({
+              minimum: 1,
+              description: 'The number of a published version to make active (see GET …/versions).',
+            }),
+            message: WHY,
           },
-          { additionalProperties: false },
+          { additionalProperties: false, examples: [{ version: 2, message: 'Back to v2 while we recheck' }] },
         ),
       },
     },
