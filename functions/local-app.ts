@@ -9,11 +9,13 @@ import { MemoryEventPublisher } from './adapters/events/memory-event-publisher.j
 import { FanOutPublisher, WebhookPublisher } from './adapters/events/webhook-publisher.js';
 import { StoreInUseError } from './adapters/store/embedded-boundary-store.js';
 import { openBoundaryStore } from './adapters/store/open-store.js';
+import { S3DirectoryUploads } from './adapters/store/s3-directory-uploads.js';
 import { seedStore } from './adapters/store/seed-store.js';
 import { inlineRunner } from './application/analysis-jobs.js';
 import { AnalysisService } from './application/analysis-service.js';
 import { BoundarySetService } from './application/boundary-set-service.js';
 import { ChangeLists } from './application/change-lists.js';
+import { NationalDirectoryService } from './application/national-directory-service.js';
 import { PointInTime } from './application/point-in-time.js';
 import type { BoundaryStore } from './application/ports/boundary-store.js';
 import type { LookupResolver } from './application/serving/lookup-resolver.js';
@@ -165,11 +167,20 @@ export async function startLocalApp(
     const mounts: Mount[] = [];
     const token = config.admin.token;
     if (token) {
+      const directory = new NationalDirectoryService({
+        store,
+        uploads: opened.objects ? new S3DirectoryUploads(opened.objects) : null,
+        routing: service.routing,
+        maxUploadBytes: config.admin.maxUploadBytes,
+        ingestBudgetMs: config.admin.ingestBudgetMs,
+        logger,
+      });
       const adminApi = createAdminApiHandler({
         // A local publish is served at once: this process knows it happened.
         context: () => ({
           service,
           maxBodyBytes: config.admin.maxBodyBytes,
+          directory,
           onChange: () => {
             provider.invalidate();
             history.invalidate();

@@ -140,6 +140,7 @@ export class CatchmentsServiceStack extends Stack {
       table: props.table,
       alarmEmail: config.alarmEmail,
       forwardingRule: this.events.forwardingRule,
+      ...(this.events.deadLetters ? { deadLetterQueue: this.events.deadLetters } : {}),
     });
 
     new CfnOutput(this, 'ApiUrl', {
@@ -229,6 +230,17 @@ export class CatchmentsServiceStack extends Stack {
         reason:
           'Blob objects are created at run time under random ids, so the grant covers the blobs/ prefix of this one bucket.',
       });
+      if (group === 'admin') {
+        // The national directory upload: the admin function presigns PUTs to uploads/, then reads
+        // and removes what was uploaded (functions/adapters/store/s3-directory-uploads.ts).
+        blobs.grantReadWrite(fn.role, 'uploads/*');
+        blobs.grantDelete(fn.role, 'uploads/*');
+        Validations.of(fn.role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::arn:${Stack.of(fn).partition}:s3:::catchments-${config.stage}-blobs-<AWS::AccountId>-<AWS::Region>/uploads/*]`,
+          reason:
+            'Directory uploads are written by presigned URL under random ids, so the grant covers the uploads/ prefix of this one bucket.',
+        });
+      }
     }
     if (profile.publishesEvents) this.events.bus.grantPutEventsTo(fn.role);
     if (profile.usesPlaceIndex && props.placeIndex) {

@@ -15,7 +15,9 @@ import { MemoryEventPublisher } from '../adapters/events/memory-event-publisher.
 import { type DecodedLayer, decodeLayerBytes, LayerFileError } from '../adapters/layer-file.js';
 import { isZip, ShapefileError } from '../adapters/shapefile.js';
 import { openBoundaryStore } from '../adapters/store/open-store.js';
+import { S3DirectoryUploads } from '../adapters/store/s3-directory-uploads.js';
 import { BoundarySetService } from '../application/boundary-set-service.js';
+import { NationalDirectoryService } from '../application/national-directory-service.js';
 import type { DraftMeta } from '../application/ports/boundary-store.js';
 import { loadConfig } from '../config.js';
 import {
@@ -41,6 +43,8 @@ export interface AdminContext {
   readonly maxBodyBytes: number;
   /** Called after a publish or rollback (the local app makes its public API re-check at once). */
   readonly onChange?: () => void;
+  /** The national directory through presigned uploads (absent: those routes answer 404 with the CLI route). */
+  readonly directory?: NationalDirectoryService;
 }
 
 type Op = Operation<AdminContext>;
@@ -255,6 +259,22 @@ const putDirectory: Op = async ({ event, params }, { service, maxBodyBytes }) =>
   return { body: { area: params.area, ...result } };
 };
 
+const createDirectoryUpload: Op = async (_input, { directory }) => ({
+  body: await nationalDirectory(directory).createUpload(),
+});
+
+const ingestDirectoryUpload: Op = async ({ event, params }, { directory }) => {
+  const { upload } = pathOf('ingestDirectoryUpload', params);
+  const { format } = queryOf('ingestDirectoryUpload', event);
+  const result = await nationalDirectory(directory).ingest(upload, format ?? 'points', actor(event));
+  return { body: result, ...(result.state === 'done' ? {} : { status: 202 }) };
+};
+
+function nationalDirectory(service: NationalDirectoryService | undefined): NationalDirectoryService {
+  if (!service) throw new NotFoundError('This server does not load the national directory through the API.');
+  return service;
+}
+
 export const adminOperations: Readonly<Record<string, Op>> = {
   createDraft,
   getDraft,
@@ -269,6 +289,8 @@ export const adminOperations: Readonly<Record<string, Op>> = {
   listVersions,
   getVersion,
   putDirectory,
+  createDirectoryUpload,
+  ingestDirectoryUpload,
 };
 
 function draftResult(meta: DraftMeta, headers: Record<string, string> = {}): ApiResult {
@@ -407,7 +429,7 @@ async function buildLambda(): Promise<ApiHandler> {
       'CATCHMENTS_ADMIN_AUTH=token needs CATCHMENTS_ADMIN_TOKEN; on AWS set CATCHMENTS_ADMIN_AUTH=iam.',
     );
   }
-  const { store } = await openBoundaryStore(config);
+  const { store, objects } = await openBoundaryStore(config);
   // On AWS the stack sets CATCHMENTS_EVENT_BUS_NAME (and grants events:PutEvents on that bus);
   // elsewhere events are only logged.
   const events = config.eventBusName
@@ -424,7 +446,15 @@ async function buildLambda(): Promise<ApiHandler> {
     sliverToleranceM2: config.sliverToleranceM2,
     logger,
   });
-  const context: AdminContext = { service, maxBodyBytes: config.admin.maxBodyBytes };
+  const directory = new NationalDirectoryService({
+    store,
+    uploads: objects ? new S3DirectoryUploads(objects) : null,
+    routing: service.routing,
+    maxUploadBytes: config.admin.maxUploadBytes,
+    ingestBudgetMs: config.admin.ingestBudgetMs,
+    logger,
+  });
+  const context: AdminContext = { service, maxBodyBytes: config.admin.maxBodyBytes, directory };
   return createAdminApiHandler({
     context: () => context,
     logger,

@@ -517,6 +517,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/directory/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A presigned URL to upload the national postcode directory to (AWS)
+         * @description Step 1 of loading the national postcode directory through the API (a file far over the request body limit: England is 60 MB of CSV, 16.5 MB gzipped). Answers a presigned S3 URL: PUT the file (plain or gzipped CSV, no other headers needed) straight to it, then POST the `ingest` path. Only on AWS, where blobs live in the bucket (CATCHMENTS_BLOB_BUCKET); with the embedded store use `catchments load-postcodes`.
+         */
+        post: operations["createDirectoryUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/directory/uploads/{upload}/ingest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Load an uploaded national directory into the store (repeat until done)
+         * @description Step 2: reads the uploaded file and makes it the national postcode directory, then rebuilds the national routing over it. Each call works for at most CATCHMENTS_INGEST_BUDGET_MS (default 15 s) and keeps what it stored: 202 says how far it got (`state` storing or routing), so call again until 200 (`state` done). Idempotent: nothing is served half-loaded, and the previous directory is served until the switch.
+         */
+        post: operations["ingestDirectoryUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/areas/{area}/draft/impact": {
         parameters: {
             query?: never;
@@ -4654,6 +4694,231 @@ export interface operations {
             };
             /** @description The body is not text/csv. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (API Gateway): the stage, route, API-key or WAF rate limit, the key’s daily quota, or the function at capacity. Wait for `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure; the body carries a requestId and no internals. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createDirectoryUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Where to upload the file, until when, and where to ask for the ingest. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The upload id, for the ingest. */
+                        upload: string;
+                        /** @constant */
+                        method: "PUT";
+                        /**
+                         * Format: uri
+                         * @description Presigned S3 URL: PUT the file here.
+                         */
+                        url: string;
+                        /** Format: date-time */
+                        expiresAt: string;
+                        /** @description Larger files are refused at ingest (CATCHMENTS_UPLOAD_MAX_BYTES). */
+                        maxBytes: number;
+                        /** @description Where to POST once the file is uploaded. */
+                        ingest: string;
+                    };
+                };
+            };
+            /** @description No admin token, or a wrong one (Authorization: Bearer <token>). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The SigV4-signed caller’s IAM policy does not allow this route (API Gateway, /problems/forbidden), or blocked by the firewall. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This deployment has no blob bucket (the embedded store): use `catchments load-postcodes`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Method not allowed on this path. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (API Gateway): the stage, route, API-key or WAF rate limit, the key’s daily quota, or the function at capacity. Wait for `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure; the body carries a requestId and no internals. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ingestDirectoryUpload: {
+        parameters: {
+            query?: {
+                /** @description points (default: a headed CSV with postcode, lat, lng, e.g. gb-postcodes.csv.gz), directory (what catchments import-postcodes writes), or the products codepoint, onspd, nspl. */
+                format?: "points" | "directory" | "codepoint" | "onspd" | "nspl";
+            };
+            header?: {
+                /** @description Who is acting, for the history (locally one token is shared; on AWS the caller identity is recorded too). */
+                "X-Author"?: string;
+            };
+            path: {
+                /** @description The id POST /v1/admin/directory/uploads returned. */
+                upload: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The directory is loaded and served (the routing is rebuilt over it). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        upload: string;
+                        /** @description storing: pieces still to store; routing: stored, routing still to rebuild; done: served. */
+                        state: "storing" | "routing" | "done";
+                        postcodes: number;
+                        /** @description The directory's content stamp. */
+                        stamp: string;
+                        storedBytes: number;
+                        totalBytes: number;
+                        /** @description Bytes an earlier call had stored already. */
+                        resumedBytes: number;
+                        routing: {
+                            action: string;
+                            areasRead: number;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Progress so far: call again to go on. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        upload: string;
+                        /** @description storing: pieces still to store; routing: stored, routing still to rebuild; done: served. */
+                        state: "storing" | "routing" | "done";
+                        postcodes: number;
+                        /** @description The directory's content stamp. */
+                        stamp: string;
+                        storedBytes: number;
+                        totalBytes: number;
+                        /** @description Bytes an earlier call had stored already. */
+                        resumedBytes: number;
+                        routing: {
+                            action: string;
+                            areasRead: number;
+                        } | null;
+                    };
+                };
+            };
+            /** @description An unknown format, a file not of the format, or an upload over CATCHMENTS_UPLOAD_MAX_BYTES. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No admin token, or a wrong one (Authorization: Bearer <token>). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The SigV4-signed caller’s IAM policy does not allow this route (API Gateway, /problems/forbidden), or blocked by the firewall. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such upload (nothing PUT to the URL yet), or no blob bucket in this deployment. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Method not allowed on this path. */
+            405: {
                 headers: {
                     [name: string]: unknown;
                 };

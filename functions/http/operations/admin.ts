@@ -1,6 +1,16 @@
 import { Type } from '@sinclair/typebox';
+import { DIRECTORY_UPLOAD_FORMATS } from '../../application/ports/directory-uploads.js';
 import { LAYER_NAMES } from '../../core/model.js';
-import { Draft, EventSummary, PointerChange, SiteUpload, Validation, Version } from '../schemas/admin.js';
+import {
+  DirectoryIngest,
+  DirectoryUpload,
+  Draft,
+  EventSummary,
+  PointerChange,
+  SiteUpload,
+  Validation,
+  Version,
+} from '../schemas/admin.js';
 import { FeatureCollection } from '../schemas/common.js';
 import { Nullable, StringEnum } from '../schemas/typebox.js';
 import { empty, ok, operation, problem } from './operation.js';
@@ -425,6 +435,56 @@ export const ADMIN_OPERATIONS = {
       404: problem('Unknown area, draft, layer or version.'),
       413: problem('The body is larger than the admin limit.'),
       415: problem('The body is not text/csv.'),
+    },
+  }),
+  createDirectoryUpload: operation({
+    tags: ['admin'],
+    description:
+      'Step 1 of loading the national postcode directory through the API (a file far over the request body limit: England is 60 MB of CSV, 16.5 MB gzipped). Answers a presigned S3 URL: PUT the file (plain or gzipped CSV, no other headers needed) straight to it, then POST the `ingest` path. Only on AWS, where blobs live in the bucket (CATCHMENTS_BLOB_BUCKET); with the embedded store use `catchments load-postcodes`.',
+    responses: {
+      201: ok('Where to upload the file, until when, and where to ask for the ingest.', {
+        'application/json': DirectoryUpload,
+      }),
+      401: problem('No admin token, or a wrong one (Authorization: Bearer <token>).'),
+      404: problem(
+        'This deployment has no blob bucket (the embedded store): use `catchments load-postcodes`.',
+      ),
+    },
+  }),
+  ingestDirectoryUpload: operation({
+    tags: ['admin'],
+    description:
+      'Step 2: reads the uploaded file and makes it the national postcode directory, then rebuilds the national routing over it. Each call works for at most CATCHMENTS_INGEST_BUDGET_MS (default 15 s) and keeps what it stored: 202 says how far it got (`state` storing or routing), so call again until 200 (`state` done). Idempotent: nothing is served half-loaded, and the previous directory is served until the switch.',
+    path: Type.Object({
+      upload: Type.String({ description: 'The id POST /v1/admin/directory/uploads returned.' }),
+    }),
+    query: Type.Object({
+      format: Type.Optional(
+        StringEnum([...DIRECTORY_UPLOAD_FORMATS], {
+          description:
+            'points (default: a headed CSV with postcode, lat, lng, e.g. gb-postcodes.csv.gz), directory (what catchments import-postcodes writes), or the products codepoint, onspd, nspl.',
+        }),
+      ),
+    }),
+    headers: Type.Object({
+      'X-Author': Type.Optional(
+        Type.String({
+          description:
+            'Who is acting, for the history (locally one token is shared; on AWS the caller identity is recorded too).',
+          maxLength: 100,
+        }),
+      ),
+    }),
+    responses: {
+      200: ok('The directory is loaded and served (the routing is rebuilt over it).', {
+        'application/json': DirectoryIngest,
+      }),
+      202: ok('Progress so far: call again to go on.', { 'application/json': DirectoryIngest }),
+      400: problem(
+        'An unknown format, a file not of the format, or an upload over CATCHMENTS_UPLOAD_MAX_BYTES.',
+      ),
+      401: problem('No admin token, or a wrong one (Authorization: Bearer <token>).'),
+      404: problem('No such upload (nothing PUT to the URL yet), or no blob bucket in this deployment.'),
     },
   }),
 };
