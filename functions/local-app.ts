@@ -112,6 +112,8 @@ export async function startLocalApp(
       validity: config.validity,
     });
     // The first start seeds before the server listens: nothing to keep responsive yet, so inline.
+    // The validity budget guards the admin API against hostile uploads; the sample the project ships
+    // is not one, and a busy machine must not fail `npm start` by running out of that budget.
     const seeded = opened.embedded
       ? await seedStore(
           new BoundarySetService({
@@ -119,7 +121,6 @@ export async function startLocalApp(
             events: publisher,
             sliverToleranceM2: config.sliverToleranceM2,
             logger,
-            validity: config.validity,
           }),
           opened.store,
           config.dataDir,
