@@ -79,6 +79,8 @@ describe('admin configuration', () => {
       auth: 'token',
       maxBodyBytes: 5_242_880,
       corsOrigins: [],
+      maxUploadBytes: 209_715_200,
+      ingestBudgetMs: 15_000,
     });
     expect(config.refreshSeconds).toBe(30);
     expect(config.store).toEqual({ tableName: undefined, dir: '.local-store' });
