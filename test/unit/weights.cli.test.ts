@@ -116,6 +116,16 @@ describe('catchments impact with weights and capacity (Fixtureshire, hand-derive
       [['--under', '0.5'], /--under goes with --capacity/],
       [['--weights-key', 'lsoa'], /--weights-key goes with --weights/],
       [[...births('--weights-key', 'oa')], /no column of OA codes/],
+      // A file that is not there: the option and path named in words, not Node's ENOENT.
+      [
+        ['--weights', path.join(scratch, 'no-such-births.csv'), ...fixtureWeights.slice(4)],
+        /--weights \S*no-such-births\.csv: cannot read it: no such file/,
+      ],
+      [
+        ['--capacity', path.join(scratch, 'no-such-capacity.csv')],
+        /--capacity \S*no-such-capacity\.csv: cannot read it: no such file/,
+      ],
+      [['--capacity', scratch], /--capacity \S+: cannot read it: it is a folder/],
     ];
     for (const [extra, message] of cases) {
       const r = await runCatchments(
@@ -131,6 +141,7 @@ describe('catchments impact with weights and capacity (Fixtureshire, hand-derive
       expect(r.code, extra.join(' ')).toBe(2);
       expect(r.stderr, extra.join(' ')).toMatch(message);
       expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+      expect(r.stderr).not.toMatch(/ENOENT|EISDIR/);
     }
   });
 });
