@@ -67,6 +67,9 @@ describe('catchments impact with weights and capacity (Fixtureshire, hand-derive
       [7, 'E01999999', 'unknown'],
     ]);
     expect(r.capacity!.unknown.map((e) => e.unit)).toEqual(['hv-x']);
+    // The alignment scores are weighted by births, and say so (not `postcodes`).
+    expect(r.alignment!.before).toMatchObject({ basis: 'weights', weightColumn: 'births' });
+    expect(r.alignment!.after).toMatchObject({ basis: 'weights', weightColumn: 'births' });
 
     const text = await runCatchments(...args, ...capacity);
     expect(text.code).toBe(0);
@@ -157,9 +160,11 @@ describe('catchments align with weights and capacity', () => {
       ...['--capacity', path.join(WEIGHTS, 'capacity.csv'), '--json'],
     );
     const out = JSON.parse(r.stdout) as {
+      scores: { basis: string; weightColumn?: string };
       unitsA: { id: string; weight: number }[];
       capacity: { layers: Record<string, LayerLoads>; unknown: { row: number }[] };
     };
+    expect(out.scores).toMatchObject({ basis: 'weights', weightColumn: 'births' });
     expect(Object.fromEntries(out.unitsA.map((u) => [u.id, u.weight]))).toEqual({
       'hv-a': 14,
       'hv-b1': 6,
