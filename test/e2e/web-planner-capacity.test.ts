@@ -36,6 +36,8 @@ let app: LocalApp;
 let browser: Browser;
 let dir: string;
 let redrawFile: string;
+/** The births file with the second row's count suppressed (`*`). */
+let suppressedFile: string;
 /** Births per patch in the active version, by the independent recount. */
 let births: Map<string, number>;
 let capacity: Map<string, number>;
@@ -70,6 +72,8 @@ beforeAll(async () => {
     }),
   );
 
+  suppressedFile = join(dir, 'births-suppressed.csv');
+  writeFileSync(suppressedFile, readFileSync(BIRTHS, 'utf8').replace(/^(E01022101),\d+$/m, '$1,*'));
   const perLsoa = new Map(csvRows(BIRTHS).map(([code, n]) => [code!, Number(n)]));
   const live = gunzipSync(readFileSync(join(SAMPLE_DIR, 'gloucestershire', 'postcodes.csv.gz')))
     .toString('utf8')
@@ -141,6 +145,17 @@ describe('caseload against capacity on the planner’s map', () => {
     // Without files, no capacity is shown.
     expect(await page.locator('#impact [id^="capacity-"]').count()).toBe(0);
 
+    // A file the service refuses (a suppressed count) is named where it was chosen, and not used.
+    await page.getByLabel('Weights file (CSV, optional)').setInputFiles(suppressedFile);
+    await expect.poll(() => page.getByLabel('Counts column').inputValue()).toBe('births');
+    await page.getByRole('button', { name: 'Use these files' }).click();
+    await expect
+      .poll(() => text(page, '#planning-error'), { timeout: 60_000 })
+      .toMatch(/^Error: The files were not used: .*row 2 \(E01022101\): births is "\*"/);
+    await page.waitForSelector('#moved-count', { timeout: 60_000 });
+    expect(await page.locator('#impact [id^="capacity-"]').count()).toBe(0);
+    expect(await text(page, '#planning-status')).toBe('Caseload is counted as live postcodes.');
+
     // The weights file offers its header's columns; the key is guessed from it.
     await page.getByLabel('Weights file (CSV, optional)').setInputFiles(BIRTHS);
     await expect.poll(() => page.getByLabel('Counts column').inputValue()).toBe('births');
@@ -148,6 +163,7 @@ describe('caseload against capacity on the planner’s map', () => {
     await page.getByLabel('Capacity file (CSV, optional)').setInputFiles(CAPACITY);
     await page.getByRole('button', { name: 'Use these files' }).click();
     await page.waitForSelector('#capacity-hv-patches-table', { timeout: 60_000 });
+    expect(await page.locator('#planning-error').isHidden()).toBe(true);
 
     const table = await rows(page, '#capacity-hv-patches-table');
     const keep = table.find((r) => r[0] === 'Stroud 1 (Painswick)')!;

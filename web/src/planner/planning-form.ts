@@ -67,9 +67,19 @@ async function apply(ctx: PlannerContext): Promise<void> {
     weights ? `${body.weights!.column} from ${weights.name}` : null,
     capacity ? `capacities from ${capacity.name}` : null,
   ].filter((s) => s !== null);
+  await reanalyse(ctx);
+  if (ctx.state.impactError !== null) {
+    // The service refused the files (a suppressed count, a key listed twice…): say why here, where
+    // they were chosen, and go back to live postcodes rather than leave every panel in error.
+    replace(error, hidden('Error: '), `The files were not used: ${ctx.state.impactError}`);
+    error.hidden = false;
+    ctx.state.planning = null;
+    await reanalyse(ctx);
+    say('The files were not used: see the error under Caseload and capacity.');
+    return;
+  }
   byId('planning-status').textContent = `Applied: ${what.join(' and ')}.`;
   byId<HTMLButtonElement>('planning-clear').hidden = false;
-  await reanalyse(ctx);
   say(`The impact and alignment now use ${what.join(' and ')}.`);
 }
 
