@@ -6,9 +6,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
-import Flatbush from 'flatbush';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { PolygonIndex } from '../functions/core/spatial/polygon-index.js';
+import { turfContaining as turfOracle } from '../test/support/turf-oracle.js';
 import {
   formatRate,
   heapUsedMB,
@@ -117,27 +117,8 @@ const wpBuildMs = performance.now() - t;
 const wpHeapMB = heapUsedMB() - heapBefore;
 const wpBuffersMB = (await arrayBuffersMB()) - buffersBefore;
 
-// Bounding boxes for the turf oracle (a bbox pre-filter cannot change its answer).
-const boxes = new Flatbush(features.length);
-for (const f of features) {
-  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
-  const polys = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
-  for (const ring of polys.flat()) {
-    for (const [x, y] of ring) {
-      x0 = Math.min(x0, x!);
-      y0 = Math.min(y0, y!);
-      x1 = Math.max(x1, x!);
-      y1 = Math.max(y1, y!);
-    }
-  }
-  boxes.add(x0, y0, x1, y1);
-}
-boxes.finish();
-const turfContaining = (x: number, y: number): number[] =>
-  boxes
-    .search(x, y, x, y)
-    .filter((i) => booleanPointInPolygon([x, y], features[i]!))
-    .sort((a, b) => a - b);
+// The turf oracle (bbox pre-filter + booleanPointInPolygon).
+const turfContaining = turfOracle(features);
 
 // --- Agreement before timing -----------------------------------------------------------------------
 let problems = 0;

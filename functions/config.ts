@@ -45,6 +45,10 @@ export interface ServiceConfig {
      * comma-separated; default none: the planner's map is served from the API's own origin). Never `*`.
      */
     readonly corsOrigins: readonly string[];
+    /** Largest national directory file ingested from a presigned upload (`CATCHMENTS_UPLOAD_MAX_BYTES`). */
+    readonly maxUploadBytes: number;
+    /** Work one ingest call does before answering "in progress" (`CATCHMENTS_INGEST_BUDGET_MS`). */
+    readonly ingestBudgetMs: number;
   };
   /**
    * Validation, redraw impact and alignment run off the request path: in worker threads locally (on
@@ -115,6 +119,10 @@ export const LIMITS = {
   refreshSeconds: { default: 30, min: 0, max: 3_600 },
   // Lambda refuses invocation payloads over 6 MB, so a larger admin body could never reach a function.
   adminBodyBytes: { default: 5_242_880, min: 1024, max: 6_291_456 },
+  // Downloaded to the admin Lambda's /tmp (512 MB) before it is read: England's CSV is 60 MB plain.
+  uploadBytes: { default: 209_715_200, min: 1024, max: 419_430_400 },
+  // Under the admin Lambda's 28 s timeout, leaving room for the parse (repeated per call) to finish.
+  ingestBudgetMs: { default: 15_000, min: 100, max: 25_000 },
   sliverToleranceM2: { default: 100, min: 0, max: 100_000 },
   geocoderTimeoutMs: { default: 1500, min: 100, max: 5000 },
   // Two cores is the small machine this runs on: one worker leaves a core for lookups.
@@ -179,6 +187,8 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
       auth: adminAuth(env.CATCHMENTS_ADMIN_AUTH),
       maxBodyBytes: intVar(env, 'CATCHMENTS_ADMIN_MAX_BODY_BYTES', LIMITS.adminBodyBytes),
       corsOrigins: adminCorsOrigins(env.CATCHMENTS_ADMIN_CORS_ORIGINS),
+      maxUploadBytes: intVar(env, 'CATCHMENTS_UPLOAD_MAX_BYTES', LIMITS.uploadBytes),
+      ingestBudgetMs: intVar(env, 'CATCHMENTS_INGEST_BUDGET_MS', LIMITS.ingestBudgetMs),
     },
     analysis: {
       workers: intVar(env, 'CATCHMENTS_ANALYSIS_WORKERS', LIMITS.analysisWorkers),

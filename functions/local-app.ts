@@ -9,11 +9,13 @@ import { MemoryEventPublisher } from './adapters/events/memory-event-publisher.j
 import { FanOutPublisher, WebhookPublisher } from './adapters/events/webhook-publisher.js';
 import { StoreInUseError } from './adapters/store/embedded-boundary-store.js';
 import { openBoundaryStore } from './adapters/store/open-store.js';
+import { S3DirectoryUploads } from './adapters/store/s3-directory-uploads.js';
 import { seedStore } from './adapters/store/seed-store.js';
 import { inlineRunner } from './application/analysis-jobs.js';
 import { AnalysisService } from './application/analysis-service.js';
 import { BoundarySetService } from './application/boundary-set-service.js';
 import { ChangeLists } from './application/change-lists.js';
+import { NationalDirectoryService } from './application/national-directory-service.js';
 import { PointInTime } from './application/point-in-time.js';
 import type { BoundaryStore } from './application/ports/boundary-store.js';
 import type { LookupResolver } from './application/serving/lookup-resolver.js';
@@ -110,6 +112,8 @@ export async function startLocalApp(
       validity: config.validity,
     });
     // The first start seeds before the server listens: nothing to keep responsive yet, so inline.
+    // The validity budget guards the admin API against hostile uploads; the sample the project ships
+    // is not one, and a busy machine must not fail `npm start` by running out of that budget.
     const seeded = opened.embedded
       ? await seedStore(
           new BoundarySetService({
@@ -117,7 +121,6 @@ export async function startLocalApp(
             events: publisher,
             sliverToleranceM2: config.sliverToleranceM2,
             logger,
-            validity: config.validity,
           }),
           opened.store,
           config.dataDir,
@@ -151,6 +154,7 @@ export async function startLocalApp(
       refreshMs: config.refreshSeconds * 1000,
       areas: config.areas,
       runner,
+      validity: config.validity,
     });
     const analysisApi = createAnalysisApiHandler({
       context: () => ({ analysis, maxBodyBytes: config.admin.maxBodyBytes }),
@@ -164,11 +168,20 @@ export async function startLocalApp(
     const mounts: Mount[] = [];
     const token = config.admin.token;
     if (token) {
+      const directory = new NationalDirectoryService({
+        store,
+        uploads: opened.objects ? new S3DirectoryUploads(opened.objects) : null,
+        routing: service.routing,
+        maxUploadBytes: config.admin.maxUploadBytes,
+        ingestBudgetMs: config.admin.ingestBudgetMs,
+        logger,
+      });
       const adminApi = createAdminApiHandler({
         // A local publish is served at once: this process knows it happened.
         context: () => ({
           service,
           maxBodyBytes: config.admin.maxBodyBytes,
+          directory,
           onChange: () => {
             provider.invalidate();
             history.invalidate();

@@ -88,6 +88,8 @@ export class CatchmentsDataStack extends Stack {
           noncurrentVersionExpiration: Duration.days(30),
           abortIncompleteMultipartUploadAfter: Duration.days(2),
         },
+        // Presigned uploads of the national directory: removed once ingested, expired if never.
+        { prefix: 'uploads/', expiration: Duration.days(2) },
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });

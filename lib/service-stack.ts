@@ -30,6 +30,7 @@ export const FUNCTION_ENV = {
   refreshSeconds: 'CATCHMENTS_REFRESH_SECONDS',
   adminAuth: 'CATCHMENTS_ADMIN_AUTH',
   corsOrigins: 'CATCHMENTS_CORS_ORIGINS',
+  adminCorsOrigins: 'CATCHMENTS_ADMIN_CORS_ORIGINS',
   maxBodyBytes: 'CATCHMENTS_MAX_BODY_BYTES',
   adminMaxBodyBytes: 'CATCHMENTS_ADMIN_MAX_BODY_BYTES',
   areas: 'CATCHMENTS_AREAS',
@@ -99,6 +100,7 @@ export class CatchmentsServiceStack extends Stack {
       stageName: config.stage,
       stageThrottle: { rateLimit: config.rateLimit, burstLimit: config.burstLimit },
       corsOrigins: config.corsOrigins,
+      adminCorsOrigins: config.adminCorsOrigins,
       keyRequiredOperations: (props.keyRequiredOperations ?? DEFAULT_KEY_REQUIRED_OPERATIONS).filter((op) =>
         routes.some((r) => r.operationId === op),
       ),
@@ -138,6 +140,7 @@ export class CatchmentsServiceStack extends Stack {
       table: props.table,
       alarmEmail: config.alarmEmail,
       forwardingRule: this.events.forwardingRule,
+      ...(this.events.deadLetters ? { deadLetterQueue: this.events.deadLetters } : {}),
     });
 
     new CfnOutput(this, 'ApiUrl', {
@@ -179,6 +182,9 @@ export class CatchmentsServiceStack extends Stack {
     if (routes.some((r) => r.group === group && r.auth === 'admin')) {
       environment[FUNCTION_ENV.adminAuth] = 'iam';
       environment[FUNCTION_ENV.adminMaxBodyBytes] = String(ADMIN_MAX_BODY_BYTES);
+      if (config.adminCorsOrigins.length > 0) {
+        environment[FUNCTION_ENV.adminCorsOrigins] = config.adminCorsOrigins.join(',');
+      }
     }
     if (profile.publishesEvents) environment[FUNCTION_ENV.eventBusName] = this.events.bus.eventBusName;
     if (profile.usesPlaceIndex && props.placeIndex) {
@@ -224,6 +230,17 @@ export class CatchmentsServiceStack extends Stack {
         reason:
           'Blob objects are created at run time under random ids, so the grant covers the blobs/ prefix of this one bucket.',
       });
+      if (group === 'admin') {
+        // The national directory upload: the admin function presigns PUTs to uploads/, then reads
+        // and removes what was uploaded (functions/adapters/store/s3-directory-uploads.ts).
+        blobs.grantReadWrite(fn.role, 'uploads/*');
+        blobs.grantDelete(fn.role, 'uploads/*');
+        Validations.of(fn.role).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::arn:${Stack.of(fn).partition}:s3:::catchments-${config.stage}-blobs-<AWS::AccountId>-<AWS::Region>/uploads/*]`,
+          reason:
+            'Directory uploads are written by presigned URL under random ids, so the grant covers the uploads/ prefix of this one bucket.',
+        });
+      }
     }
     if (profile.publishesEvents) this.events.bus.grantPutEventsTo(fn.role);
     if (profile.usesPlaceIndex && props.placeIndex) {

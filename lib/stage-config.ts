@@ -24,6 +24,11 @@ export interface StageConfig {
   readonly alarmEmail: string | undefined;
   /** `corsOrigins`: origins allowed to call the API from a browser. Default `*`. */
   readonly corsOrigins: readonly string[];
+  /**
+   * `adminCorsOrigins`: origins whose pages may call the admin and analysis routes from a browser
+   * (never `*`). Default none: those routes answer no preflight.
+   */
+  readonly adminCorsOrigins: readonly string[];
   /** `reservedConcurrency`: per function group, e.g. `public=50,admin=5`. Default none (account pool). */
   readonly reservedConcurrency: Readonly<Partial<Record<RouteGroup, number>>>;
   /** `logRetentionDays`: retention of function and access logs (a CloudWatch value). Default 30. */
@@ -64,6 +69,7 @@ export const CONTEXT_KEYS = [
   'wafRateLimit',
   'alarmEmail',
   'corsOrigins',
+  'adminCorsOrigins',
   'reservedConcurrency',
   'logRetentionDays',
   'tracing',
@@ -113,6 +119,12 @@ export function stageConfigFromContext(read: ContextReader): StageConfig {
     wafRateLimit: int(read, 'wafRateLimit', { default: 1500, min: 10, max: 2_000_000_000 }),
     alarmEmail: email(read('alarmEmail')),
     corsOrigins: origins(read),
+    adminCorsOrigins: list(read, 'adminCorsOrigins').map((origin) => {
+      if (!ORIGIN.test(origin)) {
+        fail('adminCorsOrigins', origin, 'origins like https://gis.gloucestershire.gov.uk (no "*", no path)');
+      }
+      return origin;
+    }),
     reservedConcurrency,
     logRetentionDays: retention(read('logRetentionDays')),
     tracing: bool(read, 'tracing', false),
@@ -229,11 +241,14 @@ function list(read: ContextReader, key: string): string[] {
     .filter((item) => item !== '');
 }
 
+/** A browser origin: scheme, host and port, no path. */
+const ORIGIN = /^https?:\/\/[a-z0-9.-]+(:\d+)?$/i;
+
 function origins(read: ContextReader): string[] {
   const values = list(read, 'corsOrigins');
   if (values.length === 0) return ['*'];
   for (const origin of values) {
-    if (origin !== '*' && !/^https?:\/\/[a-z0-9.-]+(:\d+)?$/i.test(origin)) {
+    if (origin !== '*' && !ORIGIN.test(origin)) {
       fail('corsOrigins', origin, '"*" or origins like https://www.gloucestershire.gov.uk (no path)');
     }
   }

@@ -5,7 +5,7 @@
 //    (20%), bulk lookups of 100 items (5%), an area's hubs (10%), the areas (15%), in a seeded order.
 //    Every kind is checked once before the clock starts. Reports req/s, p50/p99/max latency, errors
 //    (non-2xx, socket errors, timeouts) and the server's RSS (start, max, end).
-// 2. Hostile uploads: the four layers of issue 15 (bench/support/hostile-layers.ts) each uploaded as
+// 2. Hostile uploads: the four layers of issue 15 (test/support/hostile-layers.ts) each uploaded as
 //    the draft's catchments and validated, while a probe asks GET /v1/postcodes/… every 100 ms.
 //    Reports each upload's outcome and time, and the probe's p50/p99/max latency.
 //
@@ -18,15 +18,10 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
 import { machineSummary, printTable, seededRandom } from '../bench/common.js';
-import {
-  HOSTILE_KINDS,
-  type HostileKind,
-  vertexCount,
-  withHostileFeature,
-} from '../bench/support/hostile-layers.js';
 import { listAreaDirs, SAMPLE_DATA_DIR } from '../functions/adapters/boundary-set-files.js';
 import type { Layer } from '../functions/core/model.js';
 import { PostcodeDirectory } from '../functions/core/postcode-directory.js';
+import { HOSTILE_KINDS, vertexCount, withHostileFeature } from '../test/support/hostile-layers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -183,7 +178,7 @@ const probeLoop = (async () => {
 })();
 
 const hostile: string[][] = [];
-for (const kind of HOSTILE_KINDS as readonly HostileKind[]) {
+for (const kind of HOSTILE_KINDS) {
   const layer = withHostileFeature(catchments, kind);
   const started = performance.now();
   const put = await getJson(`${base}/draft/layers/catchments?idProperty=id`, {

@@ -9,11 +9,7 @@
 //
 // Each call is billed, so answers are kept per container (bounded), and a local token bucket caps
 // the calls a flood of made-up postcodes can cause.
-import {
-  type LocationClient,
-  SearchPlaceIndexForTextCommand,
-  type SearchPlaceIndexForTextCommandOutput,
-} from '@aws-sdk/client-location';
+import type { LocationClient, SearchPlaceIndexForTextCommandOutput } from '@aws-sdk/client-location';
 import { LIMITS } from '../config.js';
 import { PostcodeNotFoundError, ServiceUnavailableError } from '../core/errors.js';
 import type { LatLng } from '../core/model.js';
@@ -108,6 +104,8 @@ export class LocationGeocoder implements PostcodeGeocoder {
   }
 
   private async search(postcode: string): Promise<GeocodeOutcome> {
+    // Imported on first use: a server that never geocodes never loads the SDK client (~0.3 s).
+    const { SearchPlaceIndexForTextCommand } = await import('@aws-sdk/client-location');
     const abort = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {

@@ -15,6 +15,7 @@ import { type DraftProblem, problemSummaries } from '../core/boundary-set/proble
 import {
   type CoverageReport,
   type DraftSet,
+  type DraftValidation,
   draftToBoundarySet,
   postcodeGapProblems,
   type ValidationOptions,
@@ -31,8 +32,10 @@ import {
   encodeAssignmentTable,
 } from '../core/lookup/assignment-table.js';
 import type { BoundarySet, Layer, PostcodeRecord } from '../core/model.js';
+import type { AnalysisBudget } from '../core/overlay/budget.js';
 import { DirectoryFormatError, PostcodeDirectory } from '../core/postcode-directory.js';
 import { encodeAreaDigest } from '../core/routing/area-digest.js';
+import { recordsOfColumns } from '../core/routing/directory-columns.js';
 import type { DirectoryColumns } from '../core/routing/national-routing.js';
 import {
   type AlignmentCapacity,
@@ -165,6 +168,8 @@ export interface ImpactInput {
   /** A published version, or a draft (which may still lack the layers lookups need). */
   readonly to: BoundarySet | DraftSet;
   readonly directory: DirectoryText | null;
+  /** National postcodes within the sets' extent (area-postcodes.ts `nationalWithin`), when the store has them. */
+  readonly national?: DirectoryColumns | null;
   /** The versions' encoded answers, reused for postcodes that have not moved. */
   readonly fromAssignments: string;
   readonly toAssignments?: string;
@@ -176,12 +181,27 @@ export interface ImpactInput {
   readonly labels: { readonly from: string; readonly to: string };
   /** Weights and capacities; with weights, alignment summaries given above must be weighted alike. */
   readonly planning?: PlanningInput;
+  /** The validity budget of the publish checks of `to`, as the draft checks have it. */
+  readonly validity?: ValidityBudget;
+  /** `to`'s publish checks, cached by the service per draft revision or version (validateDraft). */
+  readonly validation?: DraftValidation;
+}
+
+export interface ValidateDraftInput {
+  readonly draft: DraftSet;
+  readonly sliverToleranceM2: number;
+  readonly validity?: ValidityBudget;
+}
+
+/** The publish checks alone (no postcode answers): what an impact reports of its new set. */
+function validateDraft(input: ValidateDraftInput): DraftValidation {
+  return validateDraftSet(input.draft, validationOptions(input));
 }
 
 function redrawImpact(input: ImpactInput): RedrawImpact {
-  const directory = parsed(input.directory);
-  const weights = plannedWeights(input.planning, directory);
-  return computeRedrawImpact(input.from, usableSet(input.area, input.to, input), directory?.records ?? [], {
+  const postcodes = postcodesOf(input);
+  const weights = plannedWeights(input.planning, postcodes);
+  return computeRedrawImpact(input.from, usableSet(input.area, input.to, input), postcodes.records, {
     ...(weights ? { weights } : {}),
     ...(input.planning?.capacity ? { capacity: input.planning.capacity } : {}),
     ...(input.planning?.underShare !== undefined ? { underShare: input.planning.underShare } : {}),
@@ -195,6 +215,8 @@ function redrawImpact(input: ImpactInput): RedrawImpact {
     ...(input.alignmentBefore ? { alignmentBefore: input.alignmentBefore } : {}),
     ...(input.alignmentAfter ? { alignmentAfter: input.alignmentAfter } : {}),
     labels: input.labels,
+    ...(input.validation ? { validation: input.validation } : {}),
+    ...(input.validity ? { budget: analysisBudget(input.validity) } : {}),
   });
 }
 
@@ -202,11 +224,11 @@ function redrawImpact(input: ImpactInput): RedrawImpact {
 function usableSet(
   area: string,
   set: BoundarySet | DraftSet,
-  input: { sliverToleranceM2: number },
+  input: { sliverToleranceM2: number; validity?: ValidityBudget; validation?: DraftValidation },
 ): BoundarySet {
   const { outline, catchments } = set.layers;
   if (!outline || !catchments || outline.features.length === 0 || catchments.features.length === 0) {
-    const validation = validateDraftSet(set, { sliverToleranceM2: input.sliverToleranceM2 });
+    const validation = input.validation ?? validateDraftSet(set, validationOptions(input));
     throw new InvalidGeometryError(
       `The draft of area "${area}" has no ${!outline || outline.features.length === 0 ? 'outline' : 'catchments'} layer yet, so no postcode can be assigned with it. Upload it, then ask again.`,
       problemSummaries(validation.problems.filter((p) => p.severity === 'error')),
@@ -227,14 +249,15 @@ function alignment(input: {
   readonly b: Layer;
   readonly threshold: number;
   readonly directory: DirectoryText | null;
+  readonly national?: DirectoryColumns | null;
   readonly nouns: { readonly a: string; readonly b: string };
   /** The layers' names, which a capacity file's layer column uses. */
   readonly layers: { readonly a: string; readonly b: string };
   readonly planning?: PlanningInput;
 }): PlannedAlignment {
-  const directory = parsed(input.directory);
-  const weights = plannedWeights(input.planning, directory);
-  const points = weights ? livePoints(directory!.records, weights.byPostcode) : (directory?.points ?? []);
+  const postcodes = postcodesOf(input);
+  const weights = plannedWeights(input.planning, postcodes);
+  const points = weights ? livePoints(postcodes.records, weights.byPostcode) : postcodes.points;
   const result = alignLayers(input.a, input.b, {
     threshold: input.threshold,
     ...(points.length > 0 ? { points } : {}),
@@ -267,36 +290,36 @@ function alignment(input: {
  */
 function plannedWeights(
   planning: PlanningInput | undefined,
-  directory: ParsedDirectory | null,
+  postcodes: AreaRecords,
 ): ResolvedWeights | undefined {
   if (!planning?.weights && !planning?.capacity) return undefined;
-  if (!directory || directory.records.length === 0) {
+  if (postcodes.records.length === 0) {
     throw new InvalidRequestError(
       'This area has no postcode directory, so there is no caseload to weigh or set against capacity. Load one (PUT …/directory), then ask again.',
     );
   }
   if (!planning.weights) return undefined;
-  return resolveWeights(planning.weights, directory.records, {
-    censusColumns: directory.directory.censusColumns,
-  });
+  return resolveWeights(planning.weights, postcodes.records, { censusColumns: postcodes.censusColumns });
 }
 
 function threeWay(input: {
   readonly layers: ThreeWayLayers;
   readonly threshold: number;
   readonly directory: DirectoryText | null;
+  readonly national?: DirectoryColumns | null;
 }): ThreeWayResult {
-  return alignThreeWay(input.layers, { threshold: input.threshold, ...pointsOf(input.directory) });
+  return alignThreeWay(input.layers, { threshold: input.threshold, ...pointsOf(input) });
 }
 
 function alignmentSummary(input: {
   readonly set: Pick<BoundarySet, 'layers'>;
   readonly threshold: number;
   readonly directory: DirectoryText | null;
+  readonly national?: DirectoryColumns | null;
 }): AlignmentSummary {
   return summariseAlignment(input.set, {
     threshold: input.threshold,
-    points: parsed(input.directory)?.points ?? [],
+    points: postcodesOf(input).points,
   });
 }
 
@@ -323,6 +346,7 @@ function directoryCheck(input: { readonly csv: string }): { postcodes: number } 
 
 export const analysisJobs = {
   checkDraft,
+  validateDraft,
   changesBetween,
   areaDigest,
   redrawImpact,
@@ -338,6 +362,7 @@ export type AnalysisJobs = typeof analysisJobs;
 /** What a job does, in words for an answer that says it was stopped. */
 export const JOB_DESCRIPTIONS: Readonly<Record<keyof AnalysisJobs, string>> = {
   checkDraft: 'Checking the draft (validity, overlaps, coverage and every postcode’s answer)',
+  validateDraft: 'Checking the draft (validity, overlaps and coverage)',
   changesBetween: 'Comparing the postcode answers of two versions',
   areaDigest: 'Building the version’s serving digest',
   redrawImpact: 'The redraw impact',
@@ -366,25 +391,55 @@ export function assignAll(set: BoundarySet, directory: PostcodeDirectory | null)
  * publish) and read the time from this clock; the worker's deadline and memory cap
  * (worker-runner.ts) still bound every job.
  */
-function validationOptions(input: CheckDraftInput): ValidationOptions {
-  const budget = input.validity;
+function validationOptions(input: {
+  readonly sliverToleranceM2: number;
+  readonly validity?: ValidityBudget;
+}): ValidationOptions {
   return {
     sliverToleranceM2: input.sliverToleranceM2,
-    ...(budget
-      ? {
-          budget: {
-            maxVertices: budget.maxVertices,
-            maxMillis: budget.maxMs,
-            clock: () => performance.now(),
-          },
-        }
-      : {}),
+    ...(input.validity ? { budget: analysisBudget(input.validity) } : {}),
   };
 }
 
-function pointsOf(directory: DirectoryText | null): { points?: readonly WeightedPoint[] } {
-  const points = parsed(directory)?.points ?? [];
+function analysisBudget(validity: ValidityBudget): AnalysisBudget {
+  return { maxVertices: validity.maxVertices, maxMillis: validity.maxMs, clock: () => performance.now() };
+}
+
+function pointsOf(input: PostcodeInputs): { points?: readonly WeightedPoint[] } {
+  const { points } = postcodesOf(input);
   return points.length > 0 ? { points } : {};
+}
+
+/** What an analysis job is given of an area's postcodes: its own directory, and the national share. */
+interface PostcodeInputs {
+  readonly directory: DirectoryText | null;
+  readonly national?: DirectoryColumns | null;
+}
+
+/**
+ * The postcodes an analysis counts, as the publish path assigns them (area-postcodes.ts): the
+ * area's own directory, plus the national postcodes it lacks (the service sends only those within
+ * the sets' extent, so this is a county's share, not the country).
+ */
+function postcodesOf(input: PostcodeInputs): AreaRecords {
+  const own = parsed(input.directory);
+  // Census codes (for weights) come with an area's own directory; national rows carry none.
+  const censusColumns = own?.directory.censusColumns ?? [];
+  if (!input.national || input.national.keys.length === 0) {
+    return { records: own?.records ?? [], points: own?.points ?? [], censusColumns };
+  }
+  const records = [...(own?.records ?? [])];
+  for (const record of recordsOfColumns(input.national)) {
+    if (!own?.directory.has(record.postcode)) records.push(record);
+  }
+  return { records, points: livePoints(records), censusColumns };
+}
+
+/** An analysis's postcodes, the live located ones as points, and the census columns weights may name. */
+interface AreaRecords {
+  readonly records: readonly PostcodeRecord[];
+  readonly points: readonly WeightedPoint[];
+  readonly censusColumns: PostcodeDirectory['censusColumns'];
 }
 
 interface ParsedDirectory {

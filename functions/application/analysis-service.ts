@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { type AlignmentResult, DEFAULT_THRESHOLD } from '../core/alignment/align.js';
 import type { ThreeWayResult } from '../core/alignment/three-way.js';
+import type { DraftSet, DraftValidation } from '../core/boundary-set/validate.js';
 import {
   AreaNotFoundError,
   InvalidRequestError,
@@ -17,11 +18,18 @@ import {
   VersionConflictError,
 } from '../core/errors.js';
 import type { AlignmentSummary } from '../core/impact/alignment-summary.js';
-import type { RedrawImpact } from '../core/impact/redraw-impact.js';
-import type { BoundarySet, LayerName } from '../core/model.js';
+import { type RedrawImpact, refuseOverBudget } from '../core/impact/redraw-impact.js';
+import type { BoundarySet, Layer, LayerName } from '../core/model.js';
+import type { DirectoryColumns } from '../core/routing/national-routing.js';
 import type { AlignmentCapacity } from '../core/weights/capacity.js';
 import type { WeightsReport } from '../core/weights/resolve.js';
-import { type DirectoryText, inlineRunner, type PlanningInput } from './analysis-jobs.js';
+import {
+  type DirectoryText,
+  inlineRunner,
+  type PlanningInput,
+  type ValidityBudget,
+} from './analysis-jobs.js';
+import { AreaPostcodes, nationalWithin } from './area-postcodes.js';
 import type { AnalysisRunner } from './ports/analysis-runner.js';
 import type {
   AreaPointer,
@@ -45,6 +53,8 @@ export interface AnalysisServiceOptions {
   readonly now?: () => number;
   /** Where the computations run: worker threads locally, inline in a Lambda (the default). */
   readonly runner?: AnalysisRunner;
+  /** Budget of the publish checks an impact runs (CATCHMENTS_VALIDITY_MAX_VERTICES, _MAX_MS). */
+  readonly validity?: ValidityBudget;
 }
 
 /** Which set an answer describes. */
@@ -99,13 +109,15 @@ export interface ImpactRequest {
   readonly planning?: PlanningInput;
 }
 
+/** The postcodes an analysis counts, as the publish path reads them (area-postcodes.ts). */
 interface Directory {
+  /** Names the content: the area's own directory stamp, `+` the national one when there is one. */
   readonly stamp: string | null;
-  /** The directory's text, parsed by the jobs (once per thread per stamp). */
+  /** The area's own directory as text, parsed by the jobs (once per thread per stamp). */
   readonly text: DirectoryText | null;
+  /** The national directory (whole): each job is sent only the share within its sets' extent. */
+  readonly national: DirectoryColumns | null;
 }
-
-const NO_DIRECTORY: Directory = { stamp: null, text: null };
 
 export class AnalysisService {
   private readonly store: BoundaryStore;
@@ -113,7 +125,11 @@ export class AnalysisService {
   private readonly results: PromiseCache<unknown>;
   private readonly versions = new PromiseCache<StoredVersion>(4);
   private readonly summaries = new PromiseCache<AlignmentSummary>(16);
-  private readonly directories = new Map<string, { stamp: string; directory: Promise<Directory> }>();
+  /** The publish checks of a draft revision or version, shared by its impacts whatever their parameters. */
+  private readonly validations = new PromiseCache<DraftValidation>(8);
+  private readonly postcodes: AreaPostcodes;
+  /** The public summary's directories, re-read at most every `refreshMs` (as its pointers are). */
+  private readonly publicDirectories = new Map<string, { at: number; directory: Promise<Directory> }>();
   private readonly pointers = new Map<string, { at: number; pointer: Promise<AreaPointer | null> }>();
   private readonly runner: AnalysisRunner;
 
@@ -122,11 +138,13 @@ export class AnalysisService {
     this.now = options.now ?? (() => performance.now());
     this.results = new PromiseCache(options.maxResults ?? 24);
     this.runner = options.runner ?? inlineRunner;
+    this.postcodes = new AreaPostcodes(options.store);
   }
 
   /** Forget the public pointers read so far (the local app calls it after a publish or rollback). */
   invalidate(): void {
     this.pointers.clear();
+    this.publicDirectories.clear();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -138,7 +156,7 @@ export class AnalysisService {
     const fromVersion = this.baseVersion(area, pointer, request.from, 'the draft');
     const meta = await this.store.draftMeta(area);
     if (!meta) throw noDraft(area);
-    const directory = await this.directory(area, pointer.directoryStamp);
+    const directory = await this.directory(area);
     const key = [
       'impact',
       area,
@@ -153,15 +171,19 @@ export class AnalysisService {
       const draft = await this.loadDraft(area);
       sameRevision(draft, meta);
       const from = await this.version(area, fromVersion);
+      const to = { area: draft.meta.areaInfo, layers: draft.layers, sites: draft.sites };
       const impact = await this.runner.run('redrawImpact', {
         area,
         from: from.set,
-        to: { area: draft.meta.areaInfo, layers: draft.layers, sites: draft.sites },
+        to,
         directory: directory.text,
+        national: nationalShare(directory, from.set.layers, draft.layers),
         fromAssignments: from.assignments,
         maxListed: request.maxListed,
         threshold: request.threshold,
         sliverToleranceM2: this.options.sliverToleranceM2,
+        ...this.budget(),
+        validation: await this.validation(area, `draft:${meta.draftId}:r${meta.revision}`, to),
         ...(request.planning ? { planning: request.planning } : {}),
         // The cached scores are weighted by postcodes; with the planner's weights the job scores afresh.
         ...(request.planning?.weights
@@ -179,7 +201,7 @@ export class AnalysisService {
 
   /** A published version's impact against `request.from` (default: the version it was published over). */
   async versionImpact(area: string, version: number, request: ImpactRequest): Promise<ImpactView> {
-    const pointer = await this.adminPointer(area);
+    await this.adminPointer(area); // 404 for an unknown area
     const header = (await this.store.versions(area)).find((v) => v.version === version);
     if (!header) throw new NotFoundError(`Area "${area}" has no version ${version}.`);
     const fromVersion = request.from ?? header.basedOn;
@@ -188,7 +210,7 @@ export class AnalysisService {
         `Version ${version} of area "${area}" was the first one: say what to compare it with, e.g. ?from=1.`,
       );
     }
-    const directory = await this.directory(area, pointer.directoryStamp);
+    const directory = await this.directory(area);
     const key = [
       'impact',
       area,
@@ -206,11 +228,14 @@ export class AnalysisService {
         from: from.set,
         to: to.set,
         directory: directory.text,
+        national: nationalShare(directory, from.set.layers, to.set.layers),
         fromAssignments: from.assignments,
         toAssignments: to.assignments,
         maxListed: request.maxListed,
         threshold: request.threshold,
         sliverToleranceM2: this.options.sliverToleranceM2,
+        ...this.budget(),
+        validation: await this.validation(area, `v${version}`, to.set),
         ...(request.planning ? { planning: request.planning } : {}),
         ...(request.planning?.weights
           ? {}
@@ -249,8 +274,8 @@ export class AnalysisService {
     threshold: number,
     planning?: PlanningInput,
   ): Promise<AlignmentView> {
-    const pointer = await this.adminPointer(area);
-    const directory = await this.directory(area, pointer.directoryStamp);
+    await this.adminPointer(area); // 404 for an unknown area
+    const directory = await this.directory(area);
     const source: AnalysisSource = { kind: 'version', version };
     const key = ['align', area, sourceKey(source), a, b, threshold, directory.stamp, planningStamp(planning)];
     return this.result(key.join('|'), async () =>
@@ -271,8 +296,8 @@ export class AnalysisService {
   }
 
   async versionThreeWay(area: string, version: number, threshold: number): Promise<ThreeWayView> {
-    const pointer = await this.adminPointer(area);
-    const directory = await this.directory(area, pointer.directoryStamp);
+    await this.adminPointer(area); // 404 for an unknown area
+    const directory = await this.directory(area);
     const source: AnalysisSource = { kind: 'version', version };
     const key = ['three-way', area, sourceKey(source), threshold, directory.stamp].join('|');
     return this.result(key, async () =>
@@ -292,13 +317,35 @@ export class AnalysisService {
         `Area "${area}" has no published boundary set yet, so there is nothing to score.`,
       );
     }
-    const directory = await this.directory(area, pointer.directoryStamp);
+    const directory = await this.publicDirectory(area);
     const summary = await this.summary(area, pointer.active, directory, threshold);
     return { area, version: pointer.active, directoryStamp: directory.stamp, ...summary };
   }
 
   // ---------------------------------------------------------------------------------------------
   // Internals
+
+  /**
+   * The publish checks of a draft revision (`draft:<id>:r<n>`) or a version (`v<n>`), run once per
+   * (area, source, tolerance): a planner asking for the impact with other parameters does not wait for
+   * them again. Failures (a draft past its budget: 422) are not kept.
+   */
+  private validation(area: string, source: string, set: DraftSet): Promise<DraftValidation> {
+    const key = [area, source, this.options.sliverToleranceM2].join('|');
+    return this.validations.get(key, async () => {
+      const validation = await this.runner.run('validateDraft', {
+        draft: set,
+        sliverToleranceM2: this.options.sliverToleranceM2,
+        ...this.budget(),
+      });
+      refuseOverBudget(validation);
+      return validation;
+    });
+  }
+
+  private budget(): { validity?: ValidityBudget } {
+    return this.options.validity ? { validity: this.options.validity } : {};
+  }
 
   private result<T>(key: string, make: () => Promise<T>): Promise<T> {
     return this.results.get(key, make) as Promise<T>;
@@ -326,6 +373,7 @@ export class AnalysisService {
       b: layerB!,
       threshold,
       directory: directory.text,
+      national: nationalShare(directory, set.layers),
       nouns: { a: NOUNS[a], b: NOUNS[b] },
       layers: { a, b },
       ...(planning ? { planning } : {}),
@@ -358,16 +406,17 @@ export class AnalysisService {
       layers: { catchments: catchments!, hvPatches: hvPatches!, cocTeams: cocTeams! },
       threshold,
       directory: directory.text,
+      national: nationalShare(directory, set.layers),
     });
     return { area, source, directoryStamp: directory.stamp, threeWay };
   }
 
   /** The draft's identity now, and how to load its content (as a set for alignment). */
   private async draftSource(area: string) {
-    const pointer = await this.adminPointer(area);
+    await this.adminPointer(area); // 404 for an unknown area
     const meta = await this.store.draftMeta(area);
     if (!meta) throw noDraft(area);
-    const directory = await this.directory(area, pointer.directoryStamp);
+    const directory = await this.directory(area);
     const source: AnalysisSource = {
       kind: 'draft',
       draftId: meta.draftId,
@@ -433,26 +482,32 @@ export class AnalysisService {
     directory: Directory,
     threshold: number,
   ): Promise<AlignmentSummary> {
-    return this.summaries.get(`${area}@${version}|${directory.stamp}|${threshold}`, async () =>
-      this.runner.run('alignmentSummary', {
-        set: { layers: (await this.version(area, version)).set.layers },
+    return this.summaries.get(`${area}@${version}|${directory.stamp}|${threshold}`, async () => {
+      const { layers } = (await this.version(area, version)).set;
+      return this.runner.run('alignmentSummary', {
+        set: { layers },
         threshold,
         directory: directory.text,
-      }),
-    );
+        national: nationalShare(directory, layers),
+      });
+    });
   }
 
-  /** The area's directory at `stamp` (the pointer's), read once per stamp (the jobs parse it). */
-  private async directory(area: string, stamp: string | null): Promise<Directory> {
-    if (stamp === null) return NO_DIRECTORY;
-    const cached = this.directories.get(area);
-    if (cached && cached.stamp === stamp) return cached.directory;
-    const directory = this.store
-      .directory(area)
-      .then((info): Directory => (info ? { stamp: info.stamp, text: info } : NO_DIRECTORY));
-    this.directories.set(area, { stamp, directory });
-    directory.catch(() => this.directories.delete(area));
-    return directory;
+  /** The area's postcodes now: its own directory and the national one (each read once per stamp). */
+  private async directory(area: string): Promise<Directory> {
+    const { own, national, stamp } = await this.postcodes.forArea(area);
+    return { stamp, text: own, national };
+  }
+
+  /** The same for the public summary, re-read at most every `refreshMs`. */
+  private publicDirectory(area: string): Promise<Directory> {
+    let cached = this.publicDirectories.get(area);
+    if (!cached || this.now() - cached.at >= this.options.refreshMs) {
+      cached = { at: this.now(), directory: this.directory(area) };
+      this.publicDirectories.set(area, cached);
+      cached.directory.catch(() => this.publicDirectories.delete(area));
+    }
+    return cached.directory;
   }
 }
 
@@ -463,6 +518,14 @@ const NOUNS: Readonly<Record<LayerName, string>> = {
   'coc-teams': 'team',
   'spoke-catchments': 'spoke catchment',
 };
+
+/** The national postcodes within the sets' extent, for a job (null without a national directory). */
+function nationalShare(
+  directory: Directory,
+  ...layerSets: readonly Partial<Record<LayerName, Layer>>[]
+): DirectoryColumns | null {
+  return directory.national ? nationalWithin(directory.national, layerSets) : null;
+}
 
 /** Names a planner's input in cache keys by its content (the same file sent twice is one entry). */
 function planningStamp(planning: PlanningInput | undefined): string {

@@ -32,14 +32,22 @@ export interface StoredAreaDirectories {
   readonly stamp: string | null;
 }
 
+/** Areas' own directories kept (text, a few MB each): the areas being drafted or analysed now. */
+const OWN_DIRECTORIES_KEPT = 4;
+
 export class AreaPostcodes {
   private national: { readonly stamp: string; readonly columns: Promise<DirectoryColumns | null> } | null =
     null;
+  private readonly own = new Map<
+    string,
+    { readonly stamp: string; readonly text: Promise<DirectoryText | null> }
+  >();
 
   constructor(private readonly store: BoundaryStore) {}
 
   async forArea(area: string): Promise<StoredAreaDirectories> {
-    const [own, state] = await Promise.all([this.store.directory(area), this.store.servingState()]);
+    const state = await this.store.servingState();
+    const ownStamp = state.pointers.find((p) => p.area === area)?.directoryStamp ?? null;
     const nationalStamp = state.nationalDirectory?.stamp ?? null;
     let national: DirectoryColumns | null = null;
     if (nationalStamp) {
@@ -55,15 +63,28 @@ export class AreaPostcodes {
       }
       national = await this.national.columns;
     }
+    const own = ownStamp ? await this.ownDirectory(area, ownStamp) : null;
     const stamp = nationalStamp ? `${own?.stamp ?? '-'}+${nationalStamp}` : (own?.stamp ?? null);
     return { own, national, stamp };
   }
+
+  /** The area's own directory, read once per content stamp (its pointer names the stamp). */
+  private ownDirectory(area: string, stamp: string): Promise<DirectoryText | null> {
+    const cached = this.own.get(area);
+    if (cached?.stamp === stamp) return cached.text;
+    const text = this.store.directory(area);
+    text.catch(() => this.own.delete(area));
+    this.own.delete(area);
+    this.own.set(area, { stamp, text });
+    while (this.own.size > OWN_DIRECTORIES_KEPT) this.own.delete(this.own.keys().next().value!);
+    return text;
+  }
 }
 
-/** The extent of a set's answers: its outline and catchments (a catchment may reach past the outline). */
-function answerExtent(layers: Partial<Record<LayerName, Layer>>): BBox | null {
-  const geometries = [...(layers.outline?.features ?? []), ...(layers.catchments?.features ?? [])].map(
-    (f) => f.geometry,
+/** The extent of sets' answers: their outlines and catchments (a catchment may reach past the outline). */
+function answerExtent(...layerSets: readonly Partial<Record<LayerName, Layer>>[]): BBox | null {
+  const geometries = layerSets.flatMap((layers) =>
+    [...(layers.outline?.features ?? []), ...(layers.catchments?.features ?? [])].map((f) => f.geometry),
   );
   return geometries.length > 0 ? bboxOf(geometries) : null;
 }
@@ -76,7 +97,18 @@ export function nationalWithinDraft(
   national: DirectoryColumns,
   layers: Partial<Record<LayerName, Layer>>,
 ): DirectoryColumns {
-  const extent = answerExtent(layers);
+  return nationalWithin(national, [layers]);
+}
+
+/**
+ * The national postcodes inside the bounding box of several sets' outlines and catchments (a redraw's
+ * before and after): every postcode either could answer for.
+ */
+export function nationalWithin(
+  national: DirectoryColumns,
+  layerSets: readonly Partial<Record<LayerName, Layer>>[],
+): DirectoryColumns {
+  const extent = answerExtent(...layerSets);
   const picked: number[] = [];
   if (extent) {
     const [x0, y0, x1, y1] = extent;

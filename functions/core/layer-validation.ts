@@ -663,8 +663,14 @@ function buildLayer(
     opts.crs === 'EPSG:27700'
       ? (p: readonly number[]) => bngPositionToLngLat(p)
       : (p: readonly number[]): [number, number] => [p[0]!, p[1]!];
+  // A WGS84 ring of plain [lng, lat] pairs (checked above) is used as it is: copying the 1.9 M
+  // positions of a national layer doubled its memory and garbage for nothing.
+  const asIs = (ring: readonly (readonly number[])[]) =>
+    opts.crs === 'EPSG:4326' && ring.every((position) => position.length === 2);
   const rings = (polygon: readonly (readonly (readonly number[])[])[]) =>
-    polygon.map((ring) => ring.map((position) => toPosition(position)));
+    polygon.map((ring) =>
+      asIs(ring) ? (ring as [number, number][]) : ring.map((position) => toPosition(position)),
+    );
   return {
     type: 'FeatureCollection',
     features: features.map((raw, i): LayerFeature => {

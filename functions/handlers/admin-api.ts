@@ -9,14 +9,15 @@
 // handle "the active version moved" one way. Draft edits take an optional If-Match on the draft's
 // ETag (`"<area>.draft.r<revision>"`).
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { EventBridgePublisher } from '../adapters/eventbridge-publisher.js';
 import { MemoryEventPublisher } from '../adapters/events/memory-event-publisher.js';
 import { type DecodedLayer, decodeLayerBytes, LayerFileError } from '../adapters/layer-file.js';
 import { isZip, ShapefileError } from '../adapters/shapefile.js';
 import { openBoundaryStore } from '../adapters/store/open-store.js';
+import { S3DirectoryUploads } from '../adapters/store/s3-directory-uploads.js';
 import { BoundarySetService } from '../application/boundary-set-service.js';
+import { NationalDirectoryService } from '../application/national-directory-service.js';
 import type { DraftMeta } from '../application/ports/boundary-store.js';
 import { loadConfig } from '../config.js';
 import {
@@ -31,17 +32,10 @@ import { type LayerCrs, parseLayerCrs } from '../core/layer-validation.js';
 import { LAYER_NAMES, type LayerName } from '../core/model.js';
 import { type ApiHandler, type ApiResult, createApiHandler, type Operation } from '../http/api.js';
 import { createLogger, type Logger } from '../http/logger.js';
-import {
-  binaryBody,
-  header,
-  isJsonObject,
-  jsonBody,
-  onlyKnownMembers,
-  queryParam,
-  textBody,
-} from '../http/request.js';
+import { binaryBody, header, jsonBody, textBody } from '../http/request.js';
 import { Router } from '../http/router.js';
 import { ADMIN_ROUTES } from '../http/routes.js';
+import { bodyOf, pathOf, queryOf } from '../http/validation.js';
 
 export interface AdminContext {
   readonly service: BoundarySetService;
@@ -49,6 +43,8 @@ export interface AdminContext {
   readonly maxBodyBytes: number;
   /** Called after a publish or rollback (the local app makes its public API re-check at once). */
   readonly onChange?: () => void;
+  /** The national directory through presigned uploads (absent: those routes answer 404 with the CLI route). */
+  readonly directory?: NationalDirectoryService;
 }
 
 type Op = Operation<AdminContext>;
@@ -57,19 +53,14 @@ const GEOJSON = 'application/geo+json';
 
 const createDraft: Op = async ({ event, params }, { service, maxBodyBytes }) => {
   const area = params.area!;
-  const body = event.body ? jsonBody(event, maxBodyBytes) : {};
-  if (!isJsonObject(body)) throw new InvalidRequestError('Send a JSON object, e.g. {"from": "active"}.');
-  onlyKnownMembers(body, ['from', 'area', 'replace'], 'The body');
-  if (body.from !== undefined && body.from !== 'active' && body.from !== 'empty') {
-    throw new InvalidRequestError('"from" must be "active" (copy the active version) or "empty".');
-  }
-  if (body.replace !== undefined && typeof body.replace !== 'boolean') {
-    throw new InvalidRequestError('"replace" must be true or false.');
-  }
-  const from = (body.from as 'active' | 'empty' | undefined) ?? 'active';
+  const body = event.body ? bodyOf('createDraft', event, maxBodyBytes) : {};
   const meta = await service.createDraft(
     area,
-    { from, ...(body.area !== undefined ? { areaInfo: body.area } : {}), replace: body.replace === true },
+    {
+      from: body.from ?? 'active',
+      ...(body.area !== undefined ? { areaInfo: body.area } : {}),
+      replace: body.replace === true,
+    },
     actor(event),
   );
   return draftResult(meta, { Location: `/v1/admin/areas/${area}/draft` });
@@ -89,14 +80,8 @@ const getDraftLayer: Op = async ({ params }, { service }) => {
 
 const putDraftLayer: Op = async ({ event, params }, { service, maxBodyBytes }) => {
   const layer = layerName(params.layer);
-  const idProperty = queryParam(event, 'idProperty');
-  if (!idProperty) {
-    throw new InvalidRequestError(
-      "Name the property holding each feature's id: ?idProperty=<column> (for catchments, the column with the hub ids, e.g. ?idProperty=hub_id).",
-    );
-  }
-  const nameProperty = queryParam(event, 'nameProperty');
-  const crsText = queryParam(event, 'crs');
+  const { idProperty, nameProperty, crs: crsText } = queryOf('putDraftLayer', event);
+  // The spellings of the two CRSs are many (EPSG:27700, BNG, urn:ogc:…): parsed by the layer checks.
   const crs = crsText === undefined ? undefined : parseLayerCrs(crsText);
   if (crsText !== undefined && !crs) {
     throw new InvalidRequestError(
@@ -205,17 +190,12 @@ const validateDraft: Op = async ({ params }, { service }) => {
 const publishDraft: Op = async ({ event, params }, { service, maxBodyBytes, onChange }) => {
   const area = params.area!;
   const expected = expectedActive(event, area);
-  const body = jsonBody(event, maxBodyBytes);
-  if (!isJsonObject(body)) throw new InvalidRequestError('Send {"message": "why this change"}.');
-  onlyKnownMembers(body, ['message', 'draftRevision'], 'The body');
-  if (body.draftRevision !== undefined && !Number.isSafeInteger(body.draftRevision)) {
-    throw new InvalidRequestError('"draftRevision" must be the whole number GET …/draft reports.');
-  }
+  const body = bodyOf('publishDraft', event, maxBodyBytes);
   const { header: version, event: published } = await service.publish(area, {
     expectedActive: expected,
     message: body.message,
     by: actor(event),
-    ...(body.draftRevision !== undefined ? { draftRevision: body.draftRevision as number } : {}),
+    ...(body.draftRevision !== undefined ? { draftRevision: body.draftRevision } : {}),
   });
   onChange?.();
   return {
@@ -236,20 +216,13 @@ const publishDraft: Op = async ({ event, params }, { service, maxBodyBytes, onCh
 const rollback: Op = async ({ event, params }, { service, maxBodyBytes, onChange }) => {
   const area = params.area!;
   const expected = expectedActive(event, area);
-  const body = jsonBody(event, maxBodyBytes);
-  if (!isJsonObject(body)) throw new InvalidRequestError('Send {"version": <number>, "message": "why"}.');
-  onlyKnownMembers(body, ['version', 'message'], 'The body');
-  if (!Number.isSafeInteger(body.version) || (body.version as number) < 1) {
-    throw new InvalidRequestError(
-      '"version" must be the number of a published version (see GET …/versions).',
-    );
-  }
+  const body = bodyOf('rollback', event, maxBodyBytes);
   const {
     change,
     header: version,
     event: published,
   } = await service.rollback(area, {
-    to: body.version as number,
+    to: body.version,
     expectedActive: expected,
     message: body.message,
     by: actor(event),
@@ -273,10 +246,10 @@ const rollback: Op = async ({ event, params }, { service, maxBodyBytes, onChange
 const listVersions: Op = async ({ params }, { service }) => ({ body: await service.history(params.area!) });
 
 const getVersion: Op = async ({ params }, { service }) => {
-  const history = await service.history(params.area!);
-  const n = versionNumber(params.version);
+  const { area, version: n } = pathOf('getVersion', params);
+  const history = await service.history(area);
   const version = history.versions.find((v) => v.version === n);
-  if (!version) throw new NotFoundError(`Area "${params.area}" has no version ${n}.`);
+  if (!version) throw new NotFoundError(`Area "${area}" has no version ${n}.`);
   return { body: version };
 };
 
@@ -285,6 +258,22 @@ const putDirectory: Op = async ({ event, params }, { service, maxBodyBytes }) =>
   const result = await service.putDirectory(params.area!, csv, actor(event));
   return { body: { area: params.area, ...result } };
 };
+
+const createDirectoryUpload: Op = async (_input, { directory }) => ({
+  body: await nationalDirectory(directory).createUpload(),
+});
+
+const ingestDirectoryUpload: Op = async ({ event, params }, { directory }) => {
+  const { upload } = pathOf('ingestDirectoryUpload', params);
+  const { format } = queryOf('ingestDirectoryUpload', event);
+  const result = await nationalDirectory(directory).ingest(upload, format ?? 'points', actor(event));
+  return { body: result, ...(result.state === 'done' ? {} : { status: 202 }) };
+};
+
+function nationalDirectory(service: NationalDirectoryService | undefined): NationalDirectoryService {
+  if (!service) throw new NotFoundError('This server does not load the national directory through the API.');
+  return service;
+}
 
 export const adminOperations: Readonly<Record<string, Op>> = {
   createDraft,
@@ -300,6 +289,8 @@ export const adminOperations: Readonly<Record<string, Op>> = {
   listVersions,
   getVersion,
   putDirectory,
+  createDirectoryUpload,
+  ingestDirectoryUpload,
 };
 
 function draftResult(meta: DraftMeta, headers: Record<string, string> = {}): ApiResult {
@@ -313,14 +304,6 @@ function layerName(raw: string | undefined): LayerName {
     );
   }
   return raw as LayerName;
-}
-
-function versionNumber(raw: string | undefined): number {
-  const n = Number(raw);
-  if (!raw || !/^\d{1,9}$/.test(raw) || n < 1) {
-    throw new InvalidRequestError(`"${truncate(raw ?? '', 20)}" is not a version number (1, 2, 3...).`);
-  }
-  return n;
 }
 
 /** The active version the caller publishes over (If-Match), or null for an area's first (If-None-Match: *). */
@@ -446,12 +429,13 @@ async function buildLambda(): Promise<ApiHandler> {
       'CATCHMENTS_ADMIN_AUTH=token needs CATCHMENTS_ADMIN_TOKEN; on AWS set CATCHMENTS_ADMIN_AUTH=iam.',
     );
   }
-  const { store } = await openBoundaryStore(config);
+  const { store, objects } = await openBoundaryStore(config);
   // On AWS the stack sets CATCHMENTS_EVENT_BUS_NAME (and grants events:PutEvents on that bus);
   // elsewhere events are only logged.
   const events = config.eventBusName
     ? new EventBridgePublisher({
-        client: new EventBridgeClient({}),
+        // Imported only when configured: the SDK client costs a start ~0.2 s otherwise.
+        client: new (await import('@aws-sdk/client-eventbridge')).EventBridgeClient({}),
         eventBusName: config.eventBusName,
         logger,
       })
@@ -462,7 +446,15 @@ async function buildLambda(): Promise<ApiHandler> {
     sliverToleranceM2: config.sliverToleranceM2,
     logger,
   });
-  const context: AdminContext = { service, maxBodyBytes: config.admin.maxBodyBytes };
+  const directory = new NationalDirectoryService({
+    store,
+    uploads: objects ? new S3DirectoryUploads(objects) : null,
+    routing: service.routing,
+    maxUploadBytes: config.admin.maxUploadBytes,
+    ingestBudgetMs: config.admin.ingestBudgetMs,
+    logger,
+  });
+  const context: AdminContext = { service, maxBodyBytes: config.admin.maxBodyBytes, directory };
   return createAdminApiHandler({
     context: () => context,
     logger,

@@ -9,14 +9,14 @@ import { openBoundaryStore } from '../adapters/store/open-store.js';
 import { AnalysisService } from '../application/analysis-service.js';
 import { loadConfig } from '../config.js';
 import { DEFAULT_THRESHOLD } from '../core/alignment/align.js';
-import { InvalidRequestError, truncate, UnauthorizedError } from '../core/errors.js';
-import { DEFAULT_MAX_LISTED } from '../core/impact/redraw-impact.js';
-import { LAYER_NAMES, type LayerName } from '../core/model.js';
+import { InvalidRequestError, UnauthorizedError } from '../core/errors.js';
+import type { LayerName } from '../core/model.js';
 import { type ApiHandler, createApiHandler, type Operation } from '../http/api.js';
 import { createLogger, type Logger } from '../http/logger.js';
-import { queryParam } from '../http/request.js';
+import { ALIGNMENT_QUERY, IMPACT_QUERY, MAX_LISTED, THREE_WAY_QUERY } from '../http/operations/analysis.js';
 import { Router } from '../http/router.js';
 import { ANALYSIS_ROUTES, type ApiRoute } from '../http/routes.js';
+import { pathOf, queryMatching } from '../http/validation.js';
 import { bearerGuard } from './admin-api.js';
 import { planningRequest } from './planning-request.js';
 
@@ -28,19 +28,12 @@ export interface AnalysisContext {
 
 type Op = Operation<AnalysisContext>;
 
-/** Moved postcodes listed per layer in an impact answer (`?maxListed=`): every count covers them all. */
-export const MAX_LISTED = { default: DEFAULT_MAX_LISTED, max: 10_000 } as const;
-
 const getDraftImpact: Op = async ({ event, params }, { analysis }) => ({
   body: await analysis.draftImpact(params.area!, impactRequest(event)),
 });
 
 const getVersionImpact: Op = async ({ event, params }, { analysis }) => ({
-  body: await analysis.versionImpact(
-    params.area!,
-    versionNumber(params.version, 'version'),
-    impactRequest(event),
-  ),
+  body: await analysis.versionImpact(params.area!, versionNumber(params), impactRequest(event)),
 });
 
 const postDraftImpact: Op = async ({ event, params }, { analysis, maxBodyBytes }) => ({
@@ -51,7 +44,7 @@ const postDraftImpact: Op = async ({ event, params }, { analysis, maxBodyBytes }
 });
 
 const postVersionImpact: Op = async ({ event, params }, { analysis, maxBodyBytes }) => ({
-  body: await analysis.versionImpact(params.area!, versionNumber(params.version, 'version'), {
+  body: await analysis.versionImpact(params.area!, versionNumber(params), {
     ...impactRequest(event),
     planning: await planningRequest(event, maxBodyBytes),
   }),
@@ -65,7 +58,7 @@ const postDraftAlignment: Op = async ({ event, params }, { analysis, maxBodyByte
 
 const postVersionAlignment: Op = async ({ event, params }, { analysis, maxBodyBytes }) => {
   const { a, b } = layerPair(event);
-  const version = versionNumber(params.version, 'version');
+  const version = versionNumber(params);
   const planning = await planningRequest(event, maxBodyBytes);
   return { body: await analysis.versionAlignment(params.area!, version, a, b, threshold(event), planning) };
 };
@@ -78,13 +71,7 @@ const getDraftAlignment: Op = async ({ event, params }, { analysis }) => {
 const getVersionAlignment: Op = async ({ event, params }, { analysis }) => {
   const { a, b } = layerPair(event);
   return {
-    body: await analysis.versionAlignment(
-      params.area!,
-      versionNumber(params.version, 'version'),
-      a,
-      b,
-      threshold(event),
-    ),
+    body: await analysis.versionAlignment(params.area!, versionNumber(params), a, b, threshold(event)),
   };
 };
 
@@ -93,11 +80,7 @@ const getDraftThreeWay: Op = async ({ event, params }, { analysis }) => ({
 });
 
 const getVersionThreeWay: Op = async ({ event, params }, { analysis }) => ({
-  body: await analysis.versionThreeWay(
-    params.area!,
-    versionNumber(params.version, 'version'),
-    threshold(event),
-  ),
+  body: await analysis.versionThreeWay(params.area!, versionNumber(params), threshold(event)),
 });
 
 const getAlignmentSummary: Op = async ({ params }, { analysis }) => {
@@ -123,60 +106,31 @@ export const analysisOperations: Readonly<Record<string, Op>> = {
   getAlignmentSummary,
 };
 
+// The query checks are the operations' schemas (operations/analysis.ts, shared by the draft and
+// version routes); only what a schema cannot say is checked here (a and b differ).
+
 function impactRequest(event: APIGatewayProxyEvent) {
-  const from = queryParam(event, 'from');
-  const listed = queryParam(event, 'maxListed');
-  let maxListed: number = MAX_LISTED.default;
-  if (listed !== undefined) {
-    maxListed = Number(listed);
-    if (!/^\d{1,6}$/.test(listed) || maxListed > MAX_LISTED.max) {
-      throw new InvalidRequestError(
-        `maxListed must be a whole number from 0 to ${MAX_LISTED.max} (default ${MAX_LISTED.default}), got "${truncate(listed, 20)}". The counts always cover every postcode; the full list of changes is in the versions' assignments.csv.`,
-      );
-    }
-  }
-  return {
-    ...(from !== undefined ? { from: versionNumber(from, 'from') } : {}),
-    maxListed,
-    threshold: threshold(event),
-  };
+  const {
+    from,
+    maxListed = MAX_LISTED.default,
+    threshold = DEFAULT_THRESHOLD,
+  } = queryMatching(IMPACT_QUERY, event);
+  return { ...(from !== undefined ? { from } : {}), maxListed, threshold };
 }
 
 function threshold(event: APIGatewayProxyEvent): number {
-  const raw = queryParam(event, 'threshold');
-  if (raw === undefined) return DEFAULT_THRESHOLD;
-  const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value) || !(value > 0 && value <= 1)) {
-    throw new InvalidRequestError(
-      `threshold is the share of a unit in its best fit that counts as nested: a number in (0, 1], e.g. 0.95; got "${truncate(raw, 20)}".`,
-    );
-  }
-  return value;
+  return queryMatching(THREE_WAY_QUERY, event).threshold ?? DEFAULT_THRESHOLD;
 }
 
 function layerPair(event: APIGatewayProxyEvent): { a: LayerName; b: LayerName } {
-  const a = layerParam(queryParam(event, 'a') ?? 'hv-patches', 'a');
-  const b = layerParam(queryParam(event, 'b') ?? 'coc-teams', 'b');
+  const { a = 'hv-patches', b = 'coc-teams' } = queryMatching(ALIGNMENT_QUERY, event);
   if (a === b) throw new InvalidRequestError(`a and b are both "${a}": name two different layers.`);
   return { a, b };
 }
 
-function layerParam(raw: string, name: string): LayerName {
-  if (!(LAYER_NAMES as readonly string[]).includes(raw)) {
-    throw new InvalidRequestError(
-      `${name}="${truncate(raw, 40)}" is not a layer: use one of ${LAYER_NAMES.join(', ')}.`,
-    );
-  }
-  return raw as LayerName;
-}
-
-function versionNumber(raw: string | undefined, name: string): number {
-  if (!raw || !/^\d{1,9}$/.test(raw) || Number(raw) < 1) {
-    throw new InvalidRequestError(
-      `${name} "${truncate(raw ?? '', 20)}" is not a version number (1, 2, 3...).`,
-    );
-  }
-  return Number(raw);
+/** The `{version}` path segment (the version routes share its schema). */
+function versionNumber(params: Readonly<Record<string, string>>): number {
+  return pathOf('getVersionImpact', params).version;
 }
 
 export interface AnalysisApiOptions {
@@ -271,6 +225,7 @@ async function buildLambda(): Promise<ApiHandler> {
     sliverToleranceM2: config.sliverToleranceM2,
     refreshMs: config.refreshSeconds * 1000,
     areas: config.areas,
+    validity: config.validity,
   });
   const context: AnalysisContext = { analysis, maxBodyBytes: config.admin.maxBodyBytes };
   if (config.admin.auth === 'token' && !config.admin.token) {

@@ -12,7 +12,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LocationClient } from '@aws-sdk/client-location';
 import type {
   APIGatewayProxyEvent,
   APIGatewayProxyEventV2,
@@ -254,9 +253,10 @@ async function buildLambda(): Promise<ApiHandler> {
   const logger = createLogger(config.logLevel);
   const { store } = await openBoundaryStore(config);
   const { placeIndexName, timeoutMs } = config.geocoder;
+  // Imported only when configured: the SDK client costs a start ~0.3 s otherwise.
   const geocoder = placeIndexName
     ? new LocationGeocoder({
-        client: new LocationClient({ maxAttempts: 2 }),
+        client: new (await import('@aws-sdk/client-location')).LocationClient({ maxAttempts: 2 }),
         indexName: placeIndexName,
         timeoutMs,
         logger,

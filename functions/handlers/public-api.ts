@@ -1,6 +1,5 @@
 // Lambda entry point for the public, read-only lookup API (and the local server's public routes).
 // Thin: each operation parses its input, calls the core, and returns data; middy does the rest.
-import { LocationClient } from '@aws-sdk/client-location';
 import { Type } from '@sinclair/typebox';
 import { LocationGeocoder, locationOrThrow, type PostcodeGeocoder } from '../adapters/location-geocoder.js';
 import { openBoundaryStore } from '../adapters/store/open-store.js';
@@ -105,6 +104,9 @@ const lookupPostcode: Op = async ({ params, event }, context) => {
     const { answers, etags } = await answersAsOf(context, target, [await catalog.resolvePostcode(raw)]);
     return { body: answers[0], etag: etags[0] };
   }
+  // The hot path: this spelling answered before from what is served now (one Map read, no lookup).
+  const cached = postcodeAnswers.get(raw);
+  if (cached) return { body: null, json: cached.json, etag: cached.etag };
   let resolution: PostcodeResolution;
   try {
     resolution = await catalog.resolvePostcode(raw);
@@ -120,14 +122,15 @@ const lookupPostcode: Op = async ({ params, event }, context) => {
       etag: catalog.etagFor(point.lookup),
     };
   }
-  const etag = catalog.etagFor(resolution.lookup);
-  const key = etag + resolution.record.postcode;
-  let json = postcodeAnswers.get(key);
-  if (json === undefined) {
-    json = JSON.stringify(postcodeAnswer(resolution));
-    postcodeAnswers.set(key, json);
+  // Other spellings of one postcode ("gl11ad") share its answer: kept under the canonical form too.
+  const postcode = resolution.record.postcode;
+  let answer = postcodeAnswers.get(postcode);
+  if (answer === undefined) {
+    answer = { json: JSON.stringify(postcodeAnswer(resolution)), etag: catalog.etagFor(resolution.lookup) };
+    postcodeAnswers.set(postcode, answer);
   }
-  return { body: null, json, etag };
+  if (raw !== postcode) postcodeAnswers.set(raw, answer);
+  return { body: null, json: answer.json, etag: answer.etag };
 };
 
 const lookupLocation: Op = async ({ event }, context) => {
@@ -403,9 +406,10 @@ async function buildLambda(): Promise<ApiHandler> {
   const logger = createLogger(config.logLevel);
   const { store } = await openBoundaryStore(config);
   const { placeIndexName, timeoutMs } = config.geocoder;
+  // Imported only when configured: the SDK client costs a start ~0.3 s otherwise.
   const geocoder = placeIndexName
     ? new LocationGeocoder({
-        client: new LocationClient({ maxAttempts: 2 }),
+        client: new (await import('@aws-sdk/client-location')).LocationClient({ maxAttempts: 2 }),
         indexName: placeIndexName,
         timeoutMs,
         logger,

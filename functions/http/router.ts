@@ -8,89 +8,120 @@ export interface RouteMatch<R extends ApiRoute = ApiRoute> {
   readonly params: Readonly<Record<string, string>>;
 }
 
-interface CompiledRoute<R> {
-  readonly route: R;
-  readonly segments: readonly { readonly literal?: string; readonly param?: string }[];
+/** A node of the route tree: one path segment, literal children by text, at most one parameter child. */
+interface Node<R> {
+  readonly literals: Map<string, Node<R>>;
+  /** The child any non-empty segment leads to; parameter names are kept per route. */
+  param: Node<R> | null;
+  /** Routes ending here, with their position in the table (the first matching route wins). */
+  readonly routes: { readonly route: R; readonly order: number; readonly params: readonly string[] }[];
 }
 
+const newNode = <R>(): Node<R> => ({ literals: new Map(), param: null, routes: [] });
+
+/**
+ * Routes in a tree of path segments, so a path is compared segment by segment with only the routes
+ * that share its prefix (a list scan with a split and a decode per candidate was ~4 µs of a ~10 µs
+ * lookup once the table grew past 40 routes; issue 15). Same answers as a scan in table order: of
+ * the routes matching a path, the first in the table wins, whichever branch it is on.
+ */
 export class Router<R extends ApiRoute = ApiRoute> {
-  /** Routes by number of path segments: a path is only compared with routes of its length. */
-  private readonly bySegments = new Map<number, CompiledRoute<R>[]>();
+  private readonly root: Node<R> = newNode();
 
   constructor(readonly routes: readonly R[]) {
-    for (const route of routes) {
-      const segments = route.path
-        .split('/')
-        .slice(1)
-        .map((s) => (s.startsWith('{') && s.endsWith('}') ? { param: s.slice(1, -1) } : { literal: s }));
-      const list = this.bySegments.get(segments.length) ?? [];
-      list.push({ route, segments });
-      this.bySegments.set(segments.length, list);
-    }
+    routes.forEach((route, order) => {
+      let node = this.root;
+      const params: string[] = [];
+      for (const segment of route.path.split('/').slice(1)) {
+        if (segment.startsWith('{') && segment.endsWith('}')) {
+          params.push(segment.slice(1, -1));
+          node.param ??= newNode();
+          node = node.param;
+        } else {
+          let next = node.literals.get(segment);
+          if (!next) {
+            next = newNode<R>();
+            node.literals.set(segment, next);
+          }
+          node = next;
+        }
+      }
+      node.routes.push({ route, order, params });
+    });
   }
 
   /** Allowed methods for a path (for CORS preflight and 405 answers); empty when no route matches. */
   allowedMethods(path: string): string[] {
-    const parts = splitPath(path);
-    return this.candidates(parts)
-      .filter((c) => matchSegments(c, parts) !== null)
-      .map((c) => c.route.method);
+    return this.matching(path).map((m) => m.route.method);
   }
 
   /** The path template a path matches (for logs that must not carry parameters), or null. */
   templateOf(path: string): string | null {
-    const parts = splitPath(path);
-    return this.candidates(parts).find((c) => matchSegments(c, parts) !== null)?.route.path ?? null;
+    return this.matching(path)[0]?.route.path ?? null;
   }
 
   match(method: string, path: string): RouteMatch<R> {
-    const parts = splitPath(path);
-    let allowed: string[] | null = null;
-    for (const candidate of this.candidates(parts)) {
-      const params = matchSegments(candidate, parts);
-      if (params === null) continue;
-      if (candidate.route.method === method || (method === 'HEAD' && candidate.route.method === 'GET')) {
-        return { route: candidate.route, params };
+    const found = this.matching(path);
+    for (const { route, params, values } of found) {
+      if (route.method === method || (method === 'HEAD' && route.method === 'GET')) {
+        return { route, params: paramsOf(params, values) };
       }
-      allowed ??= [];
-      allowed.push(candidate.route.method);
     }
-    if (allowed) throw new MethodNotAllowedError(method, path, allowed);
+    if (found.length > 0) {
+      throw new MethodNotAllowedError(
+        method,
+        path,
+        found.map((m) => m.route.method),
+      );
+    }
     throw new NotFoundError(
       `No endpoint at ${truncate(path)}. See GET /openapi.json for the endpoints this API offers.`,
       { path: truncate(path) },
     );
   }
 
-  private candidates(parts: readonly string[]): readonly CompiledRoute<R>[] {
-    return this.bySegments.get(parts.length) ?? NONE;
+  /** Every route matching the path, in table order, with the raw parameter values of each. */
+  private matching(path: string): Matched<R>[] {
+    const clean = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+    if (clean.charCodeAt(0) !== 47 /* / */) return [];
+    const found: Matched<R>[] = [];
+    walk(this.root, clean, 1, [], found);
+    if (found.length > 1) found.sort((a, b) => a.order - b.order);
+    return found;
   }
 }
 
-const NONE: readonly never[] = [];
-
-function splitPath(path: string): string[] {
-  const clean = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
-  return clean.split('/').slice(1);
+interface Matched<R> {
+  readonly route: R;
+  readonly order: number;
+  readonly params: readonly string[];
+  readonly values: readonly string[];
 }
 
-function matchSegments<R>(
-  candidate: CompiledRoute<R>,
-  parts: readonly string[],
-): Record<string, string> | null {
-  let params: Record<string, string> | null = null;
-  for (let i = 0; i < parts.length; i++) {
-    const segment = candidate.segments[i]!;
-    const part = parts[i]!;
-    if (segment.literal !== undefined) {
-      if (segment.literal !== part) return null;
-    } else {
-      if (part === '') return null;
-      params ??= Object.create(null) as Record<string, string>;
-      params[segment.param!] = safeDecode(part);
-    }
+/** Matches the segments of `path` from `start` below `node`, collecting every route that ends a match. */
+function walk<R>(node: Node<R>, path: string, start: number, values: string[], found: Matched<R>[]): void {
+  if (start > path.length) {
+    for (const r of node.routes)
+      found.push({ route: r.route, order: r.order, params: r.params, values: values.slice() });
+    return;
   }
-  return params ?? {};
+  let end = path.indexOf('/', start);
+  if (end === -1) end = path.length;
+  const part = path.slice(start, end);
+  const literal = node.literals.get(part);
+  if (literal) walk(literal, path, end + 1, values, found);
+  if (node.param && part !== '') {
+    values.push(part);
+    walk(node.param, path, end + 1, values, found);
+    values.pop();
+  }
+}
+
+function paramsOf(names: readonly string[], values: readonly string[]): Record<string, string> {
+  // A plain object: the names come from the route table, never from the request.
+  const params: Record<string, string> = {};
+  for (let i = 0; i < names.length; i++) params[names[i]!] = safeDecode(values[i]!);
+  return params;
 }
 
 /** Percent-decoding that never throws: a malformed escape is kept as typed and validated later. */

@@ -148,6 +148,15 @@ const adminRoute = (
   cache: 'no-store',
 });
 
+/** An admin route of the whole deployment rather than one area (the national directory). */
+const nationalAdminRoute = (
+  method: HttpMethod,
+  path: string,
+  operationId: string,
+  summary: string,
+  successStatus: ApiRoute['successStatus'] = 200,
+): ApiRoute => ({ ...adminRoute(method, '', operationId, summary, successStatus), path });
+
 /** Planners' API: drafts, validation, publish, rollback, history. Bearer token locally; IAM on AWS. */
 export const ADMIN_ROUTES: readonly ApiRoute[] = [
   adminRoute('POST', '/draft', 'createDraft', 'Start a draft: a copy of the active version, or empty', 201),
@@ -184,6 +193,19 @@ export const ADMIN_ROUTES: readonly ApiRoute[] = [
   adminRoute('GET', '/versions', 'listVersions', 'Every version (who, when, why, counts) and pointer change'),
   adminRoute('GET', '/versions/{version}', 'getVersion', "One version's history entry"),
   adminRoute('PUT', '/directory', 'putDirectory', "Replace the area's postcode directory (CSV)"),
+  nationalAdminRoute(
+    'POST',
+    '/v1/admin/directory/uploads',
+    'createDirectoryUpload',
+    'A presigned URL to upload the national postcode directory to (AWS)',
+    201,
+  ),
+  nationalAdminRoute(
+    'POST',
+    '/v1/admin/directory/uploads/{upload}/ingest',
+    'ingestDirectoryUpload',
+    'Load an uploaded national directory into the store (repeat until done)',
+  ),
 ];
 
 const analysisRoute = (

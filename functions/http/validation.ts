@@ -45,18 +45,16 @@ interface CompiledParams {
   readonly names: readonly string[];
 }
 
-const compiledParams = new Map<string, CompiledParams>();
+const compiledParams = new WeakMap<TObject, CompiledParams>();
 const compiledSchemas = new WeakMap<TSchema, TypeCheck<TSchema>>();
 
 function spec(op: OperationId): OperationSpec {
   return OPERATIONS[op] as OperationSpec;
 }
 
-function params(op: OperationId, where: 'path' | 'query'): CompiledParams | null {
-  const schema = spec(op)[where];
+function params(schema: TObject | undefined): CompiledParams | null {
   if (!schema) return null;
-  const key = `${op}:${where}`;
-  let compiled = compiledParams.get(key);
+  let compiled = compiledParams.get(schema);
   if (!compiled) {
     const numeric = new Map<string, 'number' | 'integer'>();
     for (const [name, property] of Object.entries(schema.properties as TProperties)) {
@@ -64,7 +62,7 @@ function params(op: OperationId, where: 'path' | 'query'): CompiledParams | null
       if (type === 'number' || type === 'integer') numeric.set(name, type);
     }
     compiled = { check: TypeCompiler.Compile(schema), numeric, names: Object.keys(schema.properties) };
-    compiledParams.set(key, compiled);
+    compiledParams.set(schema, compiled);
   }
   return compiled;
 }
@@ -97,8 +95,19 @@ function coerce(compiledParams: CompiledParams, raw: Readonly<Record<string, str
 
 /** The operation's query parameters, checked against its schema (each given at most once). */
 export function queryOf<K extends OperationId>(op: K, event: APIGatewayProxyEvent): QueryOf<K> {
-  const compiledQuery = params(op, 'query');
-  if (!compiledQuery) return {} as QueryOf<K>;
+  return queryMatching(spec(op).query, event) as QueryOf<K>;
+}
+
+/**
+ * Query parameters checked against a query schema several operations share (e.g. the analysis
+ * routes' `threshold`): the schema object is the one their operations print.
+ */
+export function queryMatching<T extends TObject>(
+  schema: T | undefined,
+  event: APIGatewayProxyEvent,
+): Static<T> {
+  const compiledQuery = params(schema);
+  if (!compiledQuery) return {} as Static<T>;
   const multi = event.multiValueQueryStringParameters;
   if (multi) {
     for (const name of compiledQuery.names) {
@@ -114,12 +123,12 @@ export function queryOf<K extends OperationId>(op: K, event: APIGatewayProxyEven
     compiledQuery,
     coerce(compiledQuery, event.queryStringParameters ?? {}),
     'parameter',
-  ) as QueryOf<K>;
+  ) as Static<T>;
 }
 
 /** The operation's path parameters, checked against its schema. */
 export function pathOf<K extends OperationId>(op: K, raw: Readonly<Record<string, string>>): PathOf<K> {
-  const compiledPath = params(op, 'path');
+  const compiledPath = params(spec(op).path);
   if (!compiledPath) return {} as PathOf<K>;
   return checked(compiledPath, coerce(compiledPath, raw), 'path segment') as PathOf<K>;
 }
@@ -151,15 +160,50 @@ function checked(compiledParams: CompiledParams, value: Record<string, unknown>,
   throw problemFor(compiledParams.check.Errors(value).First()!, kind);
 }
 
+/**
+ * What the schema says a value is for, and its default: the "what to send" half of a message,
+ * written once beside the parameter in operations/*.ts (so the OpenAPI document says it too).
+ */
+function hint(schema: Record<string, unknown>): string {
+  const parts: string[] = [];
+  const description = typeof schema.description === 'string' ? truncate(schema.description, 240) : '';
+  if (description) parts.push(/[.!?)]$/.test(description) ? description : `${description}.`);
+  if (schema.default !== undefined && !/\bdefault\b/i.test(description)) {
+    parts.push(`Default ${JSON.stringify(schema.default)}.`);
+  }
+  return parts.length > 0 ? ` ${parts.join(' ')}` : '';
+}
+
+/** The bounds of a number schema in words: "between 0 and 1", "more than 0 and at most 1". */
+function bounds(schema: Record<string, unknown>): string {
+  const low =
+    schema.exclusiveMinimum !== undefined
+      ? `more than ${schema.exclusiveMinimum}`
+      : schema.minimum !== undefined
+        ? `at least ${schema.minimum}`
+        : '';
+  const high =
+    schema.exclusiveMaximum !== undefined
+      ? `less than ${schema.exclusiveMaximum}`
+      : schema.maximum !== undefined
+        ? `at most ${schema.maximum}`
+        : '';
+  if (schema.minimum !== undefined && schema.maximum !== undefined) {
+    return `between ${schema.minimum} and ${schema.maximum}`;
+  }
+  return [low, high].filter(Boolean).join(' and ');
+}
+
 /** One clear problem for the first error: the name, what was wrong, and what to send. */
 function problemFor(error: ValueError, kind: string): Error {
   const name = error.path.split('/').filter(Boolean).join('.') || kind;
   const schema = error.schema as Record<string, unknown>;
   const got = error.value;
+  const echo = JSON.stringify(safeEcho(got));
   let message: string;
   switch (error.type) {
     case ValueErrorType.ObjectRequiredProperty:
-      message = `"${name}" is required.`;
+      message = `"${name}" is required.${hint(schema)}`;
       break;
     case ValueErrorType.ObjectAdditionalProperties: {
       // The error's schema is the object holding the unknown member.
@@ -171,21 +215,39 @@ function problemFor(error: ValueError, kind: string): Error {
     case ValueErrorType.Integer:
       message =
         typeof got === 'number'
-          ? `"${name}" must be a whole number, got ${got}.`
+          ? `"${name}" must be a whole number, got ${got}.${hint(schema)}`
           : `"${name}" must be a ${error.type === ValueErrorType.Integer ? 'whole' : 'decimal'} number${
               COORDINATES.has(name) ? ' of degrees' : ''
-            }, got ${JSON.stringify(safeEcho(got))}.`;
+            }, got ${echo}.${hint(schema)}`;
       break;
     case ValueErrorType.NumberMinimum:
     case ValueErrorType.NumberMaximum:
+    case ValueErrorType.NumberExclusiveMinimum:
+    case ValueErrorType.NumberExclusiveMaximum:
     case ValueErrorType.IntegerMinimum:
     case ValueErrorType.IntegerMaximum:
-      message =
-        schema.minimum !== undefined && schema.maximum !== undefined
-          ? `"${name}" must be between ${schema.minimum} and ${schema.maximum}, got ${got}.`
-          : schema.minimum !== undefined
-            ? `"${name}" must be at least ${schema.minimum}, got ${got}.`
-            : `"${name}" must be at most ${schema.maximum}, got ${got}.`;
+    case ValueErrorType.IntegerExclusiveMinimum:
+    case ValueErrorType.IntegerExclusiveMaximum:
+      message = `"${name}" must be ${bounds(schema)}, got ${got}.${hint(schema)}`;
+      break;
+    case ValueErrorType.Boolean:
+      message = `"${name}" must be true or false, got ${echo}.${hint(schema)}`;
+      break;
+    case ValueErrorType.String:
+      message = `"${name}" must be text, got ${echo}.${hint(schema)}`;
+      break;
+    case ValueErrorType.StringMinLength:
+    case ValueErrorType.StringMaxLength:
+      message = `"${name}" must be ${
+        schema.minLength !== undefined && schema.maxLength !== undefined
+          ? `${schema.minLength} to ${schema.maxLength}`
+          : schema.maxLength !== undefined
+            ? `at most ${schema.maxLength}`
+            : `at least ${schema.minLength}`
+      } characters long, got ${(got as string).length}.${hint(schema)}`;
+      break;
+    case ValueErrorType.StringPattern:
+      message = `"${name}" is not in the expected form, got ${echo}.${hint(schema)}`;
       break;
     case ValueErrorType.ArrayMaxItems:
       message = `"${name}" has ${(got as unknown[]).length} items; at most ${schema.maxItems} are allowed.`;
@@ -193,27 +255,31 @@ function problemFor(error: ValueError, kind: string): Error {
     case ValueErrorType.StringFormat:
       message =
         schema.format === 'date-time'
-          ? `"${name}" must be an ISO 8601 date-time with a time zone, e.g. 2025-04-01T09:30:00Z, got ${JSON.stringify(safeEcho(got))}.`
+          ? `"${name}" must be an ISO 8601 date-time with a time zone, e.g. 2025-04-01T09:30:00Z, got ${echo}.`
           : `"${name}" is not a valid ${schema.format}.`;
       break;
     case ValueErrorType.Union: {
       const options = ((schema.anyOf as { const?: unknown }[] | undefined) ?? []).map((o) => o.const);
       message = options.every((o) => o !== undefined)
-        ? `"${name}" must be one of ${options.map((o) => JSON.stringify(o)).join(', ')}, got ${JSON.stringify(safeEcho(got))}.`
-        : `"${name}" ${error.message.toLowerCase()}.`;
+        ? `"${name}" must be one of ${options.map((o) => JSON.stringify(o)).join(', ')}, got ${echo}.${hint(schema)}`
+        : `"${name}" ${error.message.toLowerCase()}.${hint(schema)}`;
       break;
     }
     case ValueErrorType.Object:
-      message = `${kind === 'body' ? 'The body' : `"${name}"`} must be a JSON object.`;
+      message = `${kind === 'body' ? 'The body' : `"${name}"`} must be a JSON object${example(schema)}.`;
       break;
     default:
-      message = `"${name}": ${error.message.toLowerCase()}${
-        typeof schema.description === 'string' ? ` (${truncate(schema.description, 120)})` : ''
-      }.`;
+      message = `"${name}": ${error.message.toLowerCase()}.${hint(schema)}`;
   }
   const top = error.path.split('/')[1] ?? '';
   if (COORDINATES.has(top) || COORDINATES.has(error.path.split('/').pop() ?? '')) {
     return new InvalidCoordinatesError(message, got);
   }
   return new InvalidRequestError(message);
+}
+
+/** ", e.g. {…}" from the schema's first example, when it has one. */
+function example(schema: Record<string, unknown>): string {
+  const examples = schema.examples;
+  return Array.isArray(examples) && examples.length > 0 ? `, e.g. ${JSON.stringify(examples[0])}` : '';
 }

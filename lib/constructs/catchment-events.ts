@@ -8,7 +8,7 @@
 // uses) is the target of one rule per endpoint. Each endpoint has its own generated secret in
 // Secrets Manager (share it with the receiver out of band). A delivery that fails is retried by
 // Lambda's asynchronous invocation (twice, with backoff), then lands in a dead-letter queue with
-// the event, to be redriven; an alarm on the queue belongs with the other alarms (monitoring.ts).
+// the event, to be redriven; the queue's alarm is with the other alarms (monitoring.ts).
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';

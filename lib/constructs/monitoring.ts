@@ -8,6 +8,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ServiceFunction } from './service-function.js';
 
@@ -18,6 +19,8 @@ export interface MonitoringProps {
   readonly table: dynamodb.ITable;
   readonly alarmEmail?: string;
   readonly forwardingRule?: events.Rule;
+  /** The webhook deliveries' dead-letter queue (catchment-events.ts), when webhooks are configured. */
+  readonly deadLetterQueue?: sqs.IQueue;
   /** @default 1 (%) of requests answered 5xx */
   readonly serverErrorPercent?: number;
   /** @default 3000 ms, whole API (admin and analysis calls are slower than lookups) */
@@ -129,6 +132,22 @@ export class Monitoring extends Construct {
           threshold: 1,
           evaluationPeriods: 1,
           description: 'Boundary-set events could not be forwarded to a subscribed account.',
+        },
+      );
+    }
+    if (props.deadLetterQueue) {
+      // A message here is a change event a webhook receiver never got (after every retry): redrive it.
+      this.alarm(
+        'WebhookDeadLetters',
+        props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: PERIOD,
+          statistic: 'Maximum',
+        }),
+        {
+          threshold: 1,
+          evaluationPeriods: 1,
+          description:
+            'A webhook delivery failed every retry and waits in the dead-letter queue (docs/events.md: redrive it once the receiver is back).',
         },
       );
     }

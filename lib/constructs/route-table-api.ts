@@ -22,7 +22,14 @@ export interface RouteTableApiProps {
   readonly stageName: string;
   /** Shared by every caller; public routes are held by it. */
   readonly stageThrottle: Throttle;
+  /** Origins whose pages may call the public routes (`*` for any). */
   readonly corsOrigins: readonly string[];
+  /**
+   * Origins whose pages may call the `auth: 'admin'` routes (CATCHMENTS_ADMIN_CORS_ORIGINS on the
+   * functions); never `*`. Their resources answer preflight only for these, and not at all when
+   * none are named. @default none
+   */
+  readonly adminCorsOrigins?: readonly string[];
   /** Operations that need an API key (`x-api-key`); they must exist in `routes`. */
   readonly keyRequiredOperations: readonly string[];
   /** One API key per app, all in the apps usage plan. */
@@ -125,7 +132,11 @@ export class RouteTableApi extends Construct {
       };
     }
 
-    const wildcardOrigin = props.corsOrigins.includes('*');
+    if (props.adminCorsOrigins?.includes('*')) {
+      throw new Error(
+        'adminCorsOrigins may not be "*": name the origins whose pages may call the admin API.',
+      );
+    }
     this.api = new apigw.RestApi(this, 'Api', {
       description: 'family-hub-catchments: postcode and location to family hub; planner tools',
       endpointTypes: [apigw.EndpointType.REGIONAL],
@@ -136,21 +147,6 @@ export class RouteTableApi extends Construct {
       cloudWatchRole: props.cloudWatchRole ?? true,
       // The role is account-wide: other APIs in the account log through it too.
       cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
-      defaultCorsPreflightOptions: {
-        allowOrigins: wildcardOrigin ? apigw.Cors.ALL_ORIGINS : [...props.corsOrigins],
-        allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
-        allowHeaders: [
-          'Content-Type',
-          'Authorization',
-          'If-Match',
-          'If-None-Match',
-          'X-Api-Key',
-          'X-Amz-Date',
-          'X-Amz-Security-Token',
-          'X-Amz-Content-Sha256',
-        ],
-        exposeHeaders: ['ETag', 'Location', 'Retry-After'],
-      },
       deployOptions: {
         stageName: props.stageName,
         throttlingRateLimit: props.stageThrottle.rateLimit,
@@ -187,8 +183,14 @@ export class RouteTableApi extends Construct {
     };
 
     const methods = new Map<string, apigw.Method>();
+    const resources = new Map<string, { resource: apigw.IResource; admin: boolean }>();
     for (const route of routes) {
       const resource = route.path === '/' ? this.api.root : this.api.root.resourceForPath(route.path);
+      const seen = resources.get(route.path);
+      if (seen && seen.admin !== (route.auth === 'admin')) {
+        throw new Error(`${route.path} mixes admin and public routes: CORS is answered per resource.`);
+      }
+      resources.set(route.path, { resource, admin: route.auth === 'admin' });
       const requestParameters = Object.fromEntries(
         pathParameters(route.path).map((name) => [`method.request.path.${name}`, true]),
       );
@@ -222,6 +224,7 @@ export class RouteTableApi extends Construct {
       }
     }
     this.methods = methods;
+    this.addCorsPreflights(resources.values(), props.corsOrigins, props.adminCorsOrigins ?? []);
 
     this.appsPlan = this.api.addUsagePlan('AppsPlan', {
       name: `${props.stageName}-apps`,
@@ -250,6 +253,42 @@ export class RouteTableApi extends Construct {
             "API Gateway's account-level logging role; AWS documents this managed policy for it, and it is needed for the access and error logs.",
         });
       }
+    }
+  }
+
+  /**
+   * Preflight (OPTIONS) per resource that has routes, for its audience: the public origins on
+   * public resources, only the admin origins on admin ones (none named: no preflight, so no page
+   * elsewhere can call them from a browser), as the local server answers.
+   */
+  private addCorsPreflights(
+    resources: Iterable<{ resource: apigw.IResource; admin: boolean }>,
+    publicOrigins: readonly string[],
+    adminOrigins: readonly string[],
+  ): void {
+    const common = {
+      allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+      allowHeaders: [
+        'Content-Type',
+        'Authorization',
+        'If-Match',
+        'If-None-Match',
+        'X-Api-Key',
+        'X-Author',
+        'X-Amz-Date',
+        'X-Amz-Security-Token',
+        'X-Amz-Content-Sha256',
+      ],
+      exposeHeaders: ['ETag', 'Location', 'Retry-After'],
+    };
+    const publicPreflight: apigw.CorsOptions = {
+      ...common,
+      allowOrigins: publicOrigins.includes('*') ? apigw.Cors.ALL_ORIGINS : [...publicOrigins],
+    };
+    const adminPreflight: apigw.CorsOptions = { ...common, allowOrigins: [...adminOrigins] };
+    for (const { resource, admin } of resources) {
+      if (!admin) resource.addCorsPreflight(publicPreflight);
+      else if (adminOrigins.length > 0) resource.addCorsPreflight(adminPreflight);
     }
   }
 

@@ -362,6 +362,17 @@ describe('the draft workflow', () => {
     expect((await ok(`${ADMIN}/draft`, { method: 'DELETE', headers: auth })).status).toBe(204);
   });
 
+  it('sends a national directory upload to the CLI where blobs have no bucket (the embedded store)', async () => {
+    const upload = await ok('/v1/admin/directory/uploads', { method: 'POST', headers: auth });
+    expect(upload.status).toBe(404);
+    expect((upload.json as { detail: string }).detail).toContain('catchments load-postcodes');
+    const ingest = await ok('/v1/admin/directory/uploads/0b0c7c9e-1111-4222-8333-444455556666/ingest', {
+      method: 'POST',
+      headers: auth,
+    });
+    expect(ingest.status).toBe(404);
+  });
+
   it('takes bigger bodies than the public API, up to the admin limit', async () => {
     const padded = { ...set.layers.outline, padding: 'x'.repeat(150_000) };
     await ok(`${ADMIN}/draft`, { method: 'POST', headers: json, body: body({ replace: true }) });

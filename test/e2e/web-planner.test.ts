@@ -29,6 +29,8 @@ const TOKEN = 'planner-e2e-token-0123456789';
 const WARD = 'E05004324';
 const FROM = 'hub-tetbury';
 const TO = 'hub-dursley';
+/** A hub at the other end of the county: given the Tetbury ward, it is in two detached pieces. */
+const FAR = 'hub-tewkesbury';
 
 type Area = Feature<Polygon | MultiPolygon, { id: string; name: string; wards?: string[] }>;
 type Layer = FeatureCollection<Polygon | MultiPolygon, Area['properties']>;
@@ -42,6 +44,8 @@ let dir: string;
 let draftFile: string;
 /** The ward added to Dursley but left in Tetbury too: an overlap, which blocks publishing. */
 let overlapFile: string;
+/** The ward moved to Tewkesbury instead: publishable, with a detached-part warning. */
+let detachedFile: string;
 /** Postcodes in the ward that version 1 assigns to Tetbury: the ones the redraw must move. */
 let moving: string[];
 /** Of those, the live ones (the caseload proxy counts live postcodes: docs/impact.md). */
@@ -52,7 +56,9 @@ let caseload: Map<string, number>;
 beforeAll(async () => {
   await buildWeb();
   [app, browser, dir] = await Promise.all([
-    startTestApp({ CATCHMENTS_ADMIN_TOKEN: TOKEN }),
+    // The validity checks' time budget at its maximum: this test is about the map, and on a loaded
+    // machine the default 5 s ran out validating the sample (an analysis-budget-exceeded error).
+    startTestApp({ CATCHMENTS_ADMIN_TOKEN: TOKEN, CATCHMENTS_VALIDITY_MAX_MS: '60000' }),
     launchBrowser(),
     mkdtemp(join(tmpdir(), 'catchments-planner-')),
   ]);
@@ -73,6 +79,18 @@ beforeAll(async () => {
   };
   draftFile = join(dir, 'catchments-tetbury-ward-to-dursley.geojson');
   writeFileSync(draftFile, JSON.stringify(moved));
+  detachedFile = join(dir, 'catchments-detached.geojson');
+  writeFileSync(
+    detachedFile,
+    JSON.stringify({
+      ...catchments,
+      features: catchments.features.map((f) => {
+        if (f.properties.id === FROM) return moved.features.find((m) => m.properties.id === FROM)!;
+        if (f.properties.id === FAR) return { ...f, geometry: union(featureCollection([f, ward]))!.geometry };
+        return f;
+      }),
+    }),
+  );
   overlapFile = join(dir, 'catchments-overlap.geojson');
   writeFileSync(
     overlapFile,
@@ -225,8 +243,32 @@ describe('the planner’s map', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForSelector('#draft-card:not([hidden])');
 
-    // First a draft with an overlap: the problem is listed, drawn where it is, and blocks publishing.
+    // First a hub in two detached pieces: a warning, listed and drawn where the detached piece is,
+    // that does not stop publishing (docs/layer-checks.md, "Contiguity").
     await page.getByLabel('Layer to replace').selectOption('catchments');
+    await page.getByLabel('File (GeoJSON or zipped Shapefile)').setInputFiles(detachedFile);
+    await page.getByRole('button', { name: 'Upload to the draft' }).click();
+    await expect
+      .poll(() => text(page, '#validation-summary'), { timeout: 60_000 })
+      .toContain('Can be published');
+    expect(await text(page, '#problem-list')).toMatch(
+      new RegExp(`Catchment "${FAR}" is in 2 pieces: this one \\(.*\\) is apart from its main piece`),
+    );
+    const detachedOnMap = await page.evaluate(() => {
+      const map = (globalThis as unknown as MapGlobal).catchmentsMap;
+      const data = map.getSource('problems')!.serialize().data as {
+        features: {
+          geometry: { type: string };
+          properties: { kind: string; feature?: string; severity: string };
+        }[];
+      };
+      return data.features
+        .filter((f) => f.properties.kind === 'detached-part')
+        .map((f) => [f.properties.feature, f.properties.severity, f.geometry.type]);
+    });
+    expect(detachedOnMap).toEqual([[FAR, 'warning', 'MultiPolygon']]);
+
+    // Then a draft with an overlap: the problem is listed, drawn where it is, and blocks publishing.
     await page.getByLabel('File (GeoJSON or zipped Shapefile)').setInputFiles(overlapFile);
     await page.getByRole('button', { name: 'Upload to the draft' }).click();
     await expect
@@ -243,7 +285,11 @@ describe('the planner’s map', () => {
       return data.features.map((f) => [f.properties.kind, f.geometry.type]);
     });
     expect(drawn).toContainEqual(['catchment-overlap', 'MultiPolygon']);
-    expect(await page.getByRole('button', { name: 'Publish the draft…' }).isDisabled()).toBe(true);
+    // The publish panel is drawn once impact and alignment are in too (after the summary): the
+    // detached draft before this one had enabled it.
+    await expect
+      .poll(() => page.getByRole('button', { name: 'Publish the draft…' }).isDisabled(), { timeout: 60_000 })
+      .toBe(true);
 
     // Then the redraw itself, replacing the layer in the same draft.
     await page.getByLabel('File (GeoJSON or zipped Shapefile)').setInputFiles(draftFile);
@@ -369,5 +415,81 @@ describe('the planner’s map', () => {
     });
     expect(errors).toEqual([]);
     await context.close();
+  });
+  it('uploads hubs and spokes with their ORUK ids and Ofsted URN; a bad URN is refused in words', async () => {
+    const area = JSON.parse(readFileSync(join(SAMPLE_DIR, 'gloucestershire', 'area.json'), 'utf8')) as {
+      sites: { id: string; kind: string; oruk?: object; ofstedUrn?: string }[];
+    };
+    const hub = area.sites.find((s) => s.kind === 'hub')!;
+    const spoke = area.sites.find((s) => s.kind === 'spoke')!;
+    const oruk = {
+      serviceId: '6f1c2a8e-0b7d-4f3e-9a51-2c4d6e8f0a1b',
+      locationId: '0a9b8c7d-6e5f-4a3b-2c1d-0e9f8a7b6c5d',
+    };
+    const linked = area.sites.map((s) =>
+      s.id === hub.id ? { ...s, oruk } : s.id === spoke.id ? { ...s, ofstedUrn: 'EY123456' } : s,
+    );
+    const goodFile = join(dir, 'sites-with-oruk.json');
+    writeFileSync(goodFile, JSON.stringify({ sites: linked }));
+    const badFile = join(dir, 'sites-bad-urn.json');
+    writeFileSync(
+      badFile,
+      JSON.stringify(linked.map((s) => (s.id === spoke.id ? { ...s, ofstedUrn: 'not a urn' } : s))),
+    );
+
+    const { context, errors } = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${app.url}/planner`);
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.getByLabel('Admin token').fill(TOKEN);
+    await page.getByLabel('Your name (for the history)').fill('E2E Planner');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForSelector('#draft-card:not([hidden])');
+    await page.getByLabel('Layer to replace').selectOption('sites');
+    // Sites are not a layer: the id, name and coordinate fields go away.
+    expect(await page.getByLabel('Id property').isHidden()).toBe(true);
+
+    await page.getByLabel('File (GeoJSON or zipped Shapefile)').setInputFiles(badFile);
+    await page.getByRole('button', { name: 'Upload to the draft' }).click();
+    await expect.poll(() => text(page, '#upload-error')).toContain('ofstedUrn');
+    expect(await text(page, '#upload-problems')).toMatch(/Ofsted unique reference number/);
+    const audit = await new AxeBuilder({ page })
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+      .analyze();
+    expect(
+      audit.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    ).toEqual([]);
+
+    await page.getByLabel('File (GeoJSON or zipped Shapefile)').setInputFiles(goodFile);
+    await page.getByRole('button', { name: 'Upload to the draft' }).click();
+    await expect
+      .poll(() => text(page, '#validation-summary'), { timeout: 60_000 })
+      .toContain('Can be published');
+    expect(await page.locator('#upload-error').isHidden()).toBe(true);
+    const hubs = area.sites.filter((s) => s.kind === 'hub').length;
+    await expect
+      .poll(() => text(page, '#draft-status'))
+      .toContain(`Sites: ${hubs} hubs, ${area.sites.length - hubs} spokes.`);
+    expect(errors).toEqual([]);
+    await context.close();
+
+    // Published (through the admin API), the ids reach the public sites and the ORUK feed.
+    const admin = { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' };
+    const active = (await (await fetch(`${app.url}/v1/areas/gloucestershire`)).json()) as { version: number };
+    const published = await fetch(`${app.url}/v1/admin/areas/gloucestershire/draft/publish`, {
+      method: 'POST',
+      headers: { ...admin, 'If-Match': String(active.version) },
+      body: JSON.stringify({ message: 'ORUK ids and an Ofsted URN from the planner' }),
+    });
+    expect(published.status).toBe(201);
+    const feed = (await (
+      await fetch(`${app.url}/v1/areas/gloucestershire/oruk/services?per_page=100`)
+    ).json()) as { contents: { id: string; service_at_locations: { location: { id: string } }[] }[] };
+    const service = feed.contents.find((c) => c.id === oruk.serviceId)!;
+    expect(service.service_at_locations[0]!.location.id).toBe(oruk.locationId);
+    const sites = (await (await fetch(`${app.url}/v1/areas/gloucestershire/sites`)).json()) as {
+      features: { properties: { id: string; ofstedUrn?: string } }[];
+    };
+    expect(sites.features.find((f) => f.properties.id === spoke.id)!.properties.ofstedUrn).toBe('EY123456');
   });
 });

@@ -3,6 +3,8 @@
 // and the hub; malformed, unknown, terminated, gap, outside, boundary and no-location postcodes
 // each get their own words (on the Testshire fixture, whose answers are known); and an
 // accessibility smoke check: labels, keyboard-only use, focus, contrast, phone width.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LookupAnswer } from '../../functions/core/lookup/answer.js';
@@ -151,6 +153,43 @@ describe('find your family hub', () => {
     await page.getByLabel('Postcode').fill('');
     await page.getByRole('button', { name: 'Find my hub' }).click();
     await expect.poll(() => error.textContent()).toBe('Error: Enter a postcode, for example GL1 1AD.');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('lists the hubs near a postcode in a gap from the API’s nearest sites, nearest first', async () => {
+    const gap = await api<LookupAnswer>(testshire, '/v1/postcodes/TE1%201AD');
+    expect(gap.match).toBe('gap');
+    // The oracle: every hub of the fixture, ranked by great-circle distance from the postcode.
+    const { sites } = JSON.parse(
+      await readFile(join(FIXTURE_AREAS_DIR, 'testshire', 'area.json'), 'utf8'),
+    ) as {
+      sites: { name: string; kind: string; location: { lat: number; lng: number } }[];
+    };
+    const ranked = sites
+      .filter((s) => s.kind === 'hub')
+      .map((s) => ({ name: s.name, m: haversineMetres(gap.location, s.location) }))
+      .sort((a, b) => a.m - b.m);
+    expect(ranked.length).toBeGreaterThan(1);
+    expect(ranked[1]!.m / ranked[0]!.m).toBeGreaterThan(1.01); // no near-tie for the two formulas to split
+
+    const { context, errors } = await newContext(browser);
+    const page = await context.newPage();
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/v1/sites/nearest')) asked.push(r.url());
+    });
+    await lookUp(page, testshire, 'TE1 1AD');
+    expect(asked).toHaveLength(1);
+    const query = new URL(asked[0]!).searchParams;
+    expect(Number(query.get('lat'))).toBe(gap.location.lat);
+    expect(Number(query.get('lng'))).toBe(gap.location.lng);
+    expect(query.get('kind')).toBe('hub');
+    // Every hub of the fixture (two, fewer than the page asks for), not only the answer's nearestHub.
+    expect(await page.locator('#nearby-hubs .hub-card__name').allTextContents()).toEqual(
+      ranked.map((h) => h.name),
+    );
+    expect(await page.locator('#nearest-hub').textContent()).toBe(gap.nearestHub!.name);
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -392,3 +431,12 @@ describe('accessibility smoke check', () => {
     }
   });
 });
+
+/** Great-circle metres on a sphere of radius 6,371,008.8 m: an oracle independent of the server's geodesic code. */
+function haversineMetres(a: { lat: number; lng: number }, b: { lat: number; lng: number }): number {
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLng = (b.lng - a.lng) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2;
+  return 2 * 6_371_008.8 * Math.asin(Math.sqrt(h));
+}

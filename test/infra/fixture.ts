@@ -161,6 +161,7 @@ export const EVERYTHING_ON: Record<string, unknown> = {
   tracing: true,
   alarmEmail: 'ops@example.org',
   corsOrigins: 'https://www.gloucestershire.gov.uk,https://maps.example.org',
+  adminCorsOrigins: 'https://gis.gloucestershire.gov.uk',
   reservedConcurrency: 'public=120,admin=5,analysis=3',
   apiKeyApps: 'hv-system,midwifery',
   eventTargets: 'arn:aws:events:eu-west-2:210987654321:event-bus/early-help',

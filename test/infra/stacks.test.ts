@@ -54,6 +54,14 @@ function actionsOf(built: BuiltApp, role: string): string[] {
   return actions;
 }
 
+/** The OPTIONS method on the resource of an operation's route, if the resource answers preflight. */
+function preflightOf(built: BuiltApp, operationId: string): Record<string, unknown> | undefined {
+  const resource = JSON.stringify(methodFor(built, operationId).ResourceId);
+  return Object.values(resourcesOf(built.service, 'AWS::ApiGateway::Method')).find(
+    (m) => m.Properties.HttpMethod === 'OPTIONS' && JSON.stringify(m.Properties.ResourceId) === resource,
+  )?.Properties;
+}
+
 function methodFor(built: BuiltApp, operationId: string): Record<string, unknown> {
   const methods = resourcesOf(built.service, 'AWS::ApiGateway::Method');
   const found = Object.values(methods).filter((m) => m.Properties.OperationName === operationId);
@@ -153,6 +161,7 @@ describe('functions', () => {
       if (plannerRoutes.some((r) => r.group === group && r.auth === 'admin')) {
         env[FUNCTION_ENV.adminAuth] = 'iam';
         env[FUNCTION_ENV.adminMaxBodyBytes] = String(ADMIN_MAX_BODY_BYTES);
+        env[FUNCTION_ENV.adminCorsOrigins] = 'https://gis.gloucestershire.gov.uk';
       }
       full.service.hasResourceProperties('AWS::Lambda::Function', {
         MemorySize: profile.memoryMb,
@@ -371,13 +380,30 @@ describe('API', () => {
       (m) => m.Properties.HttpMethod === 'OPTIONS',
     );
     expect(options.length).toBeGreaterThan(plannerRoutes.length / 2);
-    const text = JSON.stringify(options[0]!.Properties.Integration);
-    expect(text).toContain('https://www.gloucestershire.gov.uk');
-    expect(text).toContain('https://maps.example.org');
-    const basicOptions = Object.values(resourcesOf(basic.service, 'AWS::ApiGateway::Method')).find(
-      (m) => m.Properties.HttpMethod === 'OPTIONS',
-    );
-    expect(JSON.stringify(basicOptions!.Properties.Integration)).toContain(`"'*'"`);
+    const publicText = JSON.stringify(preflightOf(full, 'lookupPostcode')!.Integration);
+    expect(publicText).toContain('https://www.gloucestershire.gov.uk');
+    expect(publicText).toContain('https://maps.example.org');
+    expect(JSON.stringify(preflightOf(basic, 'lookupPostcode')!.Integration)).toContain(`"'*'"`);
+  });
+
+  it('answers admin preflight only for the admin origins, and not at all when none are named', () => {
+    // As the local server does (CATCHMENTS_ADMIN_CORS_ORIGINS): a public `*` never opens the admin routes.
+    const adminRoutes = plannerRoutes.filter((r) => r.auth === 'admin');
+    expect(adminRoutes.length).toBeGreaterThan(5);
+    for (const route of ROUTES.filter((r) => r.auth === 'admin')) {
+      expect(preflightOf(basic, route.operationId), route.operationId).toBeUndefined();
+    }
+    for (const route of adminRoutes) {
+      const text = JSON.stringify(preflightOf(full, route.operationId)?.Integration);
+      expect(text, route.operationId).toContain('https://gis.gloucestershire.gov.uk');
+      expect(text, route.operationId).not.toContain('www.gloucestershire.gov.uk');
+      expect(text, route.operationId).not.toContain(`"'*'"`);
+    }
+    for (const route of plannerRoutes.filter((r) => r.auth !== 'admin')) {
+      const text = JSON.stringify(preflightOf(full, route.operationId)?.Integration);
+      expect(text, route.operationId).toContain('https://www.gloucestershire.gov.uk');
+      expect(text, route.operationId).not.toContain('gis.gloucestershire.gov.uk');
+    }
   });
 });
 

@@ -51,6 +51,8 @@ describe('stage configuration from CDK context', () => {
       [{ logRetentionDays: 10 }, /"logRetentionDays"=10.*one of 1, 3, 5/],
       [{ corsOrigins: 'example.org' }, /"corsOrigins"="example.org"/],
       [{ corsOrigins: '*,https://a.org' }, /"\*" alone/],
+      [{ adminCorsOrigins: '*' }, /"adminCorsOrigins"="\*"/],
+      [{ adminCorsOrigins: 'https://gis.example.org/planner' }, /"adminCorsOrigins"/],
       [{ alarmEmail: 'not-an-email' }, /alarmEmail/],
       [{ tableEncryption: 'none' }, /aws-managed or customer-managed/],
       [{ reservedConcurrency: 'lookup=5' }, /groups public, admin, analysis/],

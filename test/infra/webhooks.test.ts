@@ -58,9 +58,32 @@ describe('webhooks', () => {
     service.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
   });
 
+  it('alarms on the first message in the dead-letter queue, to the alarm topic', () => {
+    const queues = Object.keys(resourcesOf(service, 'AWS::SQS::Queue'));
+    expect(queues).toHaveLength(1);
+    const alarms = Object.values(resourcesOf(service, 'AWS::CloudWatch::Alarm')).filter(
+      (a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible',
+    );
+    expect(alarms).toHaveLength(1);
+    const topics = Object.keys(resourcesOf(service, 'AWS::SNS::Topic'));
+    expect(topics).toHaveLength(1);
+    expect(alarms[0]!.Properties).toMatchObject({
+      Namespace: 'AWS/SQS',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queues[0], 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+      AlarmActions: [{ Ref: topics[0] }],
+    });
+  });
+
   it('adds nothing without webhooks, and refuses endpoints that are not https', () => {
     const plain = buildApp({});
     expect(Object.keys(resourcesOf(plain.service, 'AWS::SecretsManager::Secret'))).toHaveLength(0);
+    expect(Object.keys(resourcesOf(plain.service, 'AWS::SQS::Queue'))).toHaveLength(0);
+    const alarms = Object.values(resourcesOf(plain.service, 'AWS::CloudWatch::Alarm'));
+    expect(alarms.filter((a) => a.Properties.Namespace === 'AWS/SQS')).toHaveLength(0);
     expect(() =>
       stageConfigFromContext((k) => (k === 'webhooks' ? 'hv=http://hv.example.org/in' : undefined)),
     ).toThrow(/name=https/);

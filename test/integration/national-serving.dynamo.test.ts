@@ -64,6 +64,7 @@ function countingObjects(inner: S3Objects, reads: Reads): ObjectStore {
     },
     put: (key: string, bytes: Uint8Array) => inner.put(key, bytes),
     delete: (keys: readonly string[]) => inner.delete(keys),
+    deletePrefix: (prefix: string) => inner.deletePrefix(prefix),
   };
 }
 

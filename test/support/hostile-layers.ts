@@ -2,7 +2,10 @@
 // the service, each under the upload caps (50,000 positions per feature), all valid OGC geometry but the
 // self-crossing star. Each
 // fills a 0.1° × 0.1° box centred on (cx, cy) (default: near Gloucester), or the middle of it.
+// The one module for tests, benchmarks and `npm run load` (HOSTILE_KINDS: the four of issue 15).
 import type { MultiPolygon, Polygon, Position } from 'geojson';
+import type { Layer } from '../../functions/core/model.js';
+import { bboxCentre } from '../../functions/core/national-sample/district-graph.js';
 
 export interface Centre {
   readonly cx: number;
@@ -109,4 +112,28 @@ export function selfCrossingStar(n: number, { cx: CX, cy: CY }: Centre = GLOUCES
   }
   ring.push(ring[0]!);
   return { type: 'Polygon', coordinates: [ring] };
+}
+
+/** The four hostile catchments of issue 15, at the sizes it names. */
+export const HOSTILE_SHAPES = {
+  star: (centre?: Centre) => star(8000, centre),
+  sawtooth: (centre?: Centre) => sawtooth(49_999, centre),
+  parts: (centre?: Centre) => checkerboard(10_000, centre),
+  holes: (centre?: Centre) => holes(10_000, centre),
+} as const;
+export type HostileKind = keyof typeof HOSTILE_SHAPES;
+export const HOSTILE_KINDS = Object.keys(HOSTILE_SHAPES) as HostileKind[];
+
+/** The layer with its first feature's geometry replaced by the hostile one, centred on its box. */
+export function withHostileFeature(layer: Layer, kind: HostileKind): Layer {
+  const [first, ...rest] = layer.features;
+  if (!first) throw new Error('the layer has no feature to replace');
+  const [cx, cy] = bboxCentre(first.geometry);
+  const geometry = HOSTILE_SHAPES[kind]({ cx, cy });
+  return { ...layer, features: [{ ...first, geometry }, ...rest] };
+}
+
+export function vertexCount(geometry: Polygon | MultiPolygon): number {
+  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+  return polygons.reduce((n, rings) => n + rings.reduce((m, ring) => m + ring.length, 0), 0);
 }

@@ -74,6 +74,10 @@ class StoppingObjects implements ObjectStore {
       await this.objects.delete([key]);
     }
   }
+  async deletePrefix(prefix: string) {
+    await step('delete blob part');
+    await this.objects.deletePrefix(prefix);
+  }
 }
 
 const store = await EmbeddedBoundaryStore.open(storeDir!, {

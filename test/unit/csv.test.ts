@@ -10,9 +10,10 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { detectDelimiter, openInput, readCsv } from '../../functions/adapters/csv.js';
-import { csvCell, csvLine, defuseCell, isFormulaLike } from '../../functions/core/csv-cell.js';
+import { csvCell, csvLine, defuseCell, isFormulaLike, isPlainNumber } from '../../functions/core/csv-cell.js';
 import { CATCHMENTS_BIN, runCatchments, runCatchmentsWith } from '../support/cli.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'csv-'));
@@ -181,6 +182,19 @@ describe('writing', () => {
       expect(isFormulaLike(formula), formula).toBe(true);
       expect(defuseCell(formula)).toBe(`'${formula}`);
     }
+  });
+
+  it('tells plain numbers exactly as the regular expression it replaces does', () => {
+    const oracle = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+    const numberish = fc.stringMatching(/^[-+.eE0-9x ]{0,8}$/);
+    fc.assert(
+      fc.property(fc.oneof(numberish, fc.string()), (text) => {
+        expect(isPlainNumber(text), JSON.stringify(text)).toBe(oracle.test(text));
+      }),
+      { numRuns: 20_000 },
+    );
+    for (const text of ['1.', '.5', '.', '', '-', '1e', '1e+', '1e+5', '-0.0E-01', '5.e3', '.e3', '1 '])
+      expect(isPlainNumber(text), text).toBe(oracle.test(text));
   });
 
   it('writes --out whole or not at all: a broken input leaves an earlier file as it was', async () => {

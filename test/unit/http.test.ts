@@ -76,9 +76,9 @@ describe('config', () => {
 describe('answer cache', () => {
   it('keeps at most its bound, dropping the oldest first', () => {
     const cache = new AnswerCache(10);
-    for (let i = 0; i < 25; i++) cache.set(`k${i}`, `v${i}`);
+    for (let i = 0; i < 25; i++) cache.set(`k${i}`, { json: `v${i}`, etag: `"e${i}"` });
     expect(cache.size).toBeLessThanOrEqual(10);
-    expect(cache.get('k24')).toBe('v24');
+    expect(cache.get('k24')).toEqual({ json: 'v24', etag: '"e24"' });
     expect(cache.get('k0')).toBeUndefined();
   });
 });

@@ -6,11 +6,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
-import Flatbush from 'flatbush';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { PolygonIndex } from '../../functions/core/spatial/polygon-index.js';
+import { turfContaining } from '../support/turf-oracle.js';
 
 const dataDir = process.env.CATCHMENTS_REAL_DATA ?? '';
 const SAMPLE = 200_000;
@@ -91,24 +90,14 @@ describe('PolygonIndex on real boundaries', () => {
     const features: Feature<Area, { LSOA11CD: string }>[] = layer.features;
     expect(features).toHaveLength(32_844);
     const index = PolygonIndex.build(features.map((f) => f.geometry));
+    // The coarser grid `catchments assign` builds must answer the same (its allocation-free form).
+    const onePass = PolygonIndex.build(
+      features.map((f) => f.geometry),
+      { use: 'one-pass' },
+    );
 
-    // The turf oracle, over every feature whose bbox holds the point: a bbox pre-filter cannot change
-    // the answer of the naive loop over all features.
-    const boxes = new Flatbush(features.length);
-    for (const f of features) {
-      let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
-      const polygons = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
-      for (const ring of polygons.flat()) {
-        for (const [x, y] of ring) {
-          x0 = Math.min(x0, x!);
-          y0 = Math.min(y0, y!);
-          x1 = Math.max(x1, x!);
-          y1 = Math.max(y1, y!);
-        }
-      }
-      boxes.add(x0, y0, x1, y1);
-    }
-    boxes.finish();
+    // The turf oracle, over every feature whose bbox holds the point (test/support/turf-oracle.ts).
+    const turfAt = turfContaining(features);
 
     // A seeded sample of real postcode points (rows without coordinates skipped).
     const csv = gunzipSync(readFileSync(path.join(dataDir, 'gb-postcodes.csv.gz'))).toString('utf8');
@@ -125,12 +114,14 @@ describe('PolygonIndex on real boundaries', () => {
       const row = usable[Math.floor(rand() * usable.length)]!;
       const x = Number(row[iLng]);
       const y = Number(row[iLat]);
-      const expected = boxes
-        .search(x, y, x, y)
-        .filter((i) => booleanPointInPolygon([x, y], features[i]!))
-        .sort((a, b) => a - b);
+      const expected = turfAt(x, y);
       const got = index.match(x, y);
-      if (got.candidates.join() !== expected.join() || index.locate(x, y) !== (expected[0] ?? -1)) {
+      const assigned = got.index < 0 ? -1 : got.index * 2 + (got.onBoundary ? 1 : 0);
+      if (
+        got.candidates.join() !== expected.join() ||
+        index.locate(x, y) !== (expected[0] ?? -1) ||
+        onePass.assignment(x, y) !== assigned
+      ) {
         disagreements.push(`${row[0]} (${x}, ${y}): turf [${expected}] index [${got.candidates}]`);
       }
       if (got.index >= 0) inEngland++;
@@ -154,10 +145,7 @@ describe('PolygonIndex on real boundaries', () => {
       const rings = polygons.flat();
       const ring = rings[Math.floor(rand() * rings.length)]!;
       const [x, y] = ring[Math.floor(rand() * (ring.length - 1))] as [number, number];
-      const expected = boxes
-        .search(x, y, x, y)
-        .filter((i) => booleanPointInPolygon([x, y], features[i]!))
-        .sort((a, b) => a - b);
+      const expected = turfAt(x, y);
       const got = index.match(x, y);
       if (
         got.candidates.join() !== expected.join() ||

@@ -344,27 +344,35 @@ function mulberry32(seed: number): () => number {
 }
 
 describe('PolygonIndex: equals a brute-force scan (property)', () => {
-  it('match() equals the reference and locate() equals match().index on random layers', () => {
+  it('match() equals the reference, and locate() and assignment() agree with it, on random layers (either grid)', () => {
     fc.assert(
-      fc.property(layerArb, fc.integer(), fc.constantFrom(1e-9, 1e-6, 1e-3), (layer, seed, tol) => {
-        const index = PolygonIndex.build(layer, { boundaryToleranceDeg: tol });
-        const rand = mulberry32(seed);
-        for (const [x, y] of probePoints(layer, rand, tol)) {
-          const expected = referenceMatch(layer, x, y, tol);
-          const got = index.match(x, y);
-          if (
-            got.index !== expected.index ||
-            got.onBoundary !== expected.onBoundary ||
-            got.candidates.join() !== expected.candidates.join() ||
-            index.locate(x, y) !== expected.index
-          ) {
-            throw new Error(
-              `at (${x}, ${y}): index ${JSON.stringify(got)} locate ${index.locate(x, y)}, ` +
-                `reference ${JSON.stringify(expected)}`,
-            );
+      fc.property(
+        layerArb,
+        fc.integer(),
+        fc.constantFrom(1e-9, 1e-6, 1e-3),
+        fc.constantFrom('serving' as const, 'one-pass' as const),
+        (layer, seed, tol, use) => {
+          const index = PolygonIndex.build(layer, { boundaryToleranceDeg: tol, use });
+          const rand = mulberry32(seed);
+          for (const [x, y] of probePoints(layer, rand, tol)) {
+            const expected = referenceMatch(layer, x, y, tol);
+            const got = index.match(x, y);
+            const assigned = expected.index < 0 ? -1 : expected.index * 2 + (expected.onBoundary ? 1 : 0);
+            if (
+              got.index !== expected.index ||
+              got.onBoundary !== expected.onBoundary ||
+              got.candidates.join() !== expected.candidates.join() ||
+              index.locate(x, y) !== expected.index ||
+              index.assignment(x, y) !== assigned
+            ) {
+              throw new Error(
+                `at (${x}, ${y}): index ${JSON.stringify(got)} locate ${index.locate(x, y)} assignment ${index.assignment(x, y)}, ` +
+                  `reference ${JSON.stringify(expected)}`,
+              );
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 150 },
     );
   });

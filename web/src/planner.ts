@@ -79,6 +79,13 @@ function wireForms(ctx: PlannerContext, areaSelect: HTMLSelectElement): void {
     localStorage.setItem(AUTHOR_KEY, state.author);
     void signIn(ctx, byId<HTMLInputElement>('token').value.trim(), true);
   });
+  // Sites are not a layer: the id, name and coordinate choices do not apply to them.
+  const uploadLayer = byId<HTMLSelectElement>('upload-layer');
+  uploadLayer.addEventListener('change', () => {
+    for (const field of document.querySelectorAll<HTMLElement>('[data-layer-only]')) {
+      field.hidden = uploadLayer.value === 'sites';
+    }
+  });
   byId<HTMLFormElement>('upload-form').addEventListener('submit', (event) => {
     event.preventDefault();
     void upload(ctx);

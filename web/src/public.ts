@@ -18,7 +18,13 @@ import {
   webglAvailable,
 } from './lib/map.js';
 import { joinList, translator } from './lib/strings.js';
-import type { LookupAnswer, SiteAnswer, SiteWithDistance, WebConfigShape } from './lib/types.js';
+import type {
+  LookupAnswer,
+  NearestSites,
+  SiteAnswer,
+  SiteWithDistance,
+  WebConfigShape,
+} from './lib/types.js';
 
 interface AreaSummary {
   readonly id: string;
@@ -174,7 +180,7 @@ async function answer(postcode: string, path: string, busy: string): Promise<voi
   status.textContent = busy;
   try {
     const { data } = await api.json<LookupAnswer>(path, { signal: controller.signal });
-    const [areas, nearby] = await Promise.all([areasReady, nearbyHubs(data)]);
+    const [areas, nearby] = await Promise.all([areasReady, nearbyHubs(data, controller.signal)]);
     if (seq !== lookupSeq) return;
     await showAnswer(data, areas, nearby, seq);
   } catch (error) {
@@ -185,13 +191,26 @@ async function answer(postcode: string, path: string, busy: string): Promise<voi
   }
 }
 
+/** How many hubs "hubs near you" lists for a place no hub area covers. */
+const NEARBY_HUBS = 3;
+
 /**
- * The hubs near a place no hub area covers (a gap, or outside every area). For now the lookup
- * answer's own `nearestHub`; when the API has GET /v1/sites/nearest?lat=&lng=&kind=hub&limit=,
- * this one function asks it for a few instead.
+ * The hubs near a place no hub area covers (a gap, or outside every area), nearest first, across
+ * areas: the API's GET /v1/sites/nearest (geodesic distance, the same ranking apps get). Should that
+ * ask fail, the lookup answer's own `nearestHub` still gives the family one.
  */
-export async function nearbyHubs(answer: LookupAnswer): Promise<SiteWithDistance[]> {
+export async function nearbyHubs(answer: LookupAnswer, signal?: AbortSignal): Promise<SiteWithDistance[]> {
   if (answer.hub) return [];
+  const { lat, lng } = answer.location;
+  try {
+    const { data } = await api.json<NearestSites>(
+      `/v1/sites/nearest?lat=${lat}&lng=${lng}&kind=hub&limit=${NEARBY_HUBS}`,
+      signal ? { signal } : {},
+    );
+    if (data.sites.length > 0) return data.sites.map((s) => ({ ...s.site, distanceM: s.distanceM }));
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+  }
   return answer.nearestHub ? [answer.nearestHub] : [];
 }
 

@@ -517,6 +517,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/directory/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A presigned URL to upload the national postcode directory to (AWS)
+         * @description Step 1 of loading the national postcode directory through the API (a file far over the request body limit: England is 60 MB of CSV, 16.5 MB gzipped). Answers a presigned S3 URL: PUT the file (plain or gzipped CSV, no other headers needed) straight to it, then POST the `ingest` path. Only on AWS, where blobs live in the bucket (CATCHMENTS_BLOB_BUCKET); with the embedded store use `catchments load-postcodes`.
+         */
+        post: operations["createDirectoryUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/directory/uploads/{upload}/ingest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Load an uploaded national directory into the store (repeat until done)
+         * @description Step 2: reads the uploaded file and makes it the national postcode directory, then rebuilds the national routing over it. Each call works for at most CATCHMENTS_INGEST_BUDGET_MS (default 15 s) and keeps what it stored: 202 says how far it got (`state` storing or routing), so call again until 200 (`state` done). Idempotent: nothing is served half-loaded, and the previous directory is served until the switch.
+         */
+        post: operations["ingestDirectoryUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/areas/{area}/draft/impact": {
         parameters: {
             query?: never;
@@ -3420,9 +3460,11 @@ export interface operations {
         requestBody?: {
             content: {
                 "application/json": {
+                    /** @description "active" copies the active version (the default); "empty" starts from nothing. */
                     from?: "active" | "empty";
                     /** @description name, description, illustrative, attribution */
                     area?: Record<string, never>;
+                    /** @description true replaces an unpublished draft (default false). */
                     replace?: boolean;
                 };
             };
@@ -3675,11 +3717,20 @@ export interface operations {
     putDraftLayer: {
         parameters: {
             query: {
-                /** @example hub_id */
+                /**
+                 * @description The property holding each feature's id: for catchments, the column with the hub ids (e.g. ?idProperty=hub_id).
+                 * @example hub_id
+                 */
                 idProperty: string;
-                /** @example name */
+                /**
+                 * @description The property holding each feature's display name.
+                 * @example name
+                 */
                 nameProperty?: string;
-                /** @example EPSG:27700 */
+                /**
+                 * @description EPSG:4326 (WGS84, the default) or EPSG:27700 (British National Grid, reprojected); a zipped Shapefile’s .prj says it already.
+                 * @example EPSG:27700
+                 */
                 crs?: string;
             };
             header?: {
@@ -4143,9 +4194,9 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description Why: kept in the history. */
+                    /** @description Why this change, kept in the version history, e.g. "Move Hempsted into the Gloucester City catchment". */
                     message: string;
-                    /** @description Publish only if the draft is still at this revision. */
+                    /** @description The revision GET …/draft reports (a whole number): publish only if the draft is still at it. */
                     draftRevision?: number;
                 };
             };
@@ -4278,7 +4329,9 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description The number of a published version to make active (see GET …/versions). */
                     version: number;
+                    /** @description Why this change, kept in the version history, e.g. "Move Hempsted into the Gloucester City catchment". */
                     message: string;
                 };
             };
@@ -4674,14 +4727,239 @@ export interface operations {
             };
         };
     };
+    createDirectoryUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Where to upload the file, until when, and where to ask for the ingest. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The upload id, for the ingest. */
+                        upload: string;
+                        /** @constant */
+                        method: "PUT";
+                        /**
+                         * Format: uri
+                         * @description Presigned S3 URL: PUT the file here.
+                         */
+                        url: string;
+                        /** Format: date-time */
+                        expiresAt: string;
+                        /** @description Larger files are refused at ingest (CATCHMENTS_UPLOAD_MAX_BYTES). */
+                        maxBytes: number;
+                        /** @description Where to POST once the file is uploaded. */
+                        ingest: string;
+                    };
+                };
+            };
+            /** @description No admin token, or a wrong one (Authorization: Bearer <token>). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The SigV4-signed caller’s IAM policy does not allow this route (API Gateway, /problems/forbidden), or blocked by the firewall. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This deployment has no blob bucket (the embedded store): use `catchments load-postcodes`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Method not allowed on this path. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (API Gateway): the stage, route, API-key or WAF rate limit, the key’s daily quota, or the function at capacity. Wait for `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure; the body carries a requestId and no internals. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ingestDirectoryUpload: {
+        parameters: {
+            query?: {
+                /** @description points (default: a headed CSV with postcode, lat, lng, e.g. gb-postcodes.csv.gz), directory (what catchments import-postcodes writes), or the products codepoint, onspd, nspl. */
+                format?: "points" | "directory" | "codepoint" | "onspd" | "nspl";
+            };
+            header?: {
+                /** @description Who is acting, for the history (locally one token is shared; on AWS the caller identity is recorded too). */
+                "X-Author"?: string;
+            };
+            path: {
+                /** @description The id POST /v1/admin/directory/uploads returned. */
+                upload: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The directory is loaded and served (the routing is rebuilt over it). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        upload: string;
+                        /** @description storing: pieces still to store; routing: stored, routing still to rebuild; done: served. */
+                        state: "storing" | "routing" | "done";
+                        postcodes: number;
+                        /** @description The directory's content stamp. */
+                        stamp: string;
+                        storedBytes: number;
+                        totalBytes: number;
+                        /** @description Bytes an earlier call had stored already. */
+                        resumedBytes: number;
+                        routing: {
+                            action: string;
+                            areasRead: number;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Progress so far: call again to go on. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        upload: string;
+                        /** @description storing: pieces still to store; routing: stored, routing still to rebuild; done: served. */
+                        state: "storing" | "routing" | "done";
+                        postcodes: number;
+                        /** @description The directory's content stamp. */
+                        stamp: string;
+                        storedBytes: number;
+                        totalBytes: number;
+                        /** @description Bytes an earlier call had stored already. */
+                        resumedBytes: number;
+                        routing: {
+                            action: string;
+                            areasRead: number;
+                        } | null;
+                    };
+                };
+            };
+            /** @description An unknown format, a file not of the format, or an upload over CATCHMENTS_UPLOAD_MAX_BYTES. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No admin token, or a wrong one (Authorization: Bearer <token>). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The SigV4-signed caller’s IAM policy does not allow this route (API Gateway, /problems/forbidden), or blocked by the firewall. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such upload (nothing PUT to the URL yet), or no blob bucket in this deployment. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Method not allowed on this path. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (API Gateway): the stage, route, API-key or WAF rate limit, the key’s daily quota, or the function at capacity. Wait for `Retry-After` seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure; the body carries a requestId and no internals. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getDraftImpact: {
         parameters: {
             query?: {
-                /** @description Compare with this published version instead of the active one. */
+                /** @description Compare with this published version (a version number, see GET …/versions) instead of the active one (for a draft) or the one it replaced (for a version). */
                 from?: number;
-                /** @description Moved postcodes listed per layer (the counts always cover all of them). */
+                /** @description Moved postcodes listed per layer; the counts always cover every postcode, and the full list of changes is in the versions' assignments.csv. */
                 maxListed?: number;
-                /** @description Share of a unit in its best fit that counts as nested. */
+                /** @description Share of a unit in its best fit that counts as nested (coterminous), e.g. 0.95. */
                 threshold?: number;
             };
             header?: never;
@@ -4790,11 +5068,11 @@ export interface operations {
     postDraftImpact: {
         parameters: {
             query?: {
-                /** @description Compare with this published version instead of the active one. */
+                /** @description Compare with this published version (a version number, see GET …/versions) instead of the active one (for a draft) or the one it replaced (for a version). */
                 from?: number;
-                /** @description Moved postcodes listed per layer (the counts always cover all of them). */
+                /** @description Moved postcodes listed per layer; the counts always cover every postcode, and the full list of changes is in the versions' assignments.csv. */
                 maxListed?: number;
-                /** @description Share of a unit in its best fit that counts as nested. */
+                /** @description Share of a unit in its best fit that counts as nested (coterminous), e.g. 0.95. */
                 threshold?: number;
             };
             header?: never;
@@ -4929,7 +5207,7 @@ export interface operations {
                 a?: "outline" | "catchments" | "hv-patches" | "coc-teams" | "spoke-catchments";
                 /** @description Layer B (not A). */
                 b?: "outline" | "catchments" | "hv-patches" | "coc-teams" | "spoke-catchments";
-                /** @description Share of a unit in its best fit that counts as nested. */
+                /** @description Share of a unit in its best fit that counts as nested (coterminous), e.g. 0.95. */
                 threshold?: number;
             };
             header?: never;
@@ -5042,7 +5320,7 @@ export interface operations {
                 a?: "outline" | "catchments" | "hv-patches" | "coc-teams" | "spoke-catchments";
                 /** @description Layer B (not A). */
                 b?: "outline" | "catchments" | "hv-patches" | "coc-teams" | "spoke-catchments";
-                /** @description Share of a unit in its best fit that counts as nested. */
+                /** @description Share of a unit in its best fit that counts as nested (coterminous), e.g. 0.95. */
                 threshold?: number;
             };
             header?: never;
@@ -5173,7 +5451,7 @@ export interface operations {
     getDraftThreeWay: {
         parameters: {
             query?: {
-                /** @description Share of a unit in its best fit that counts as nested. */
+                /** @description Share of a unit in its best fit that counts as nested (coterminous), e.g. 0.95. */
                 threshold?: number;
             };
             header?: never;
@@ -5282,11 +5560,11 @@ export interface operations {
     getVersionImpact: {
         parameters: {
             query?: {
-                /** @description The earlier version (default: the one it replaced). */
+                /** @description Compare with this published version (a version number, see GET …/versions) instead of the active one (for a draft) or the one it replaced (for a version). */
                 from?: number;
-                /** @description Moved postcodes listed per layer (the counts always cover all of them). */
+                /** @description Moved postcodes listed per layer; the counts always cover every postcode, and the full list of changes is in the versions' assignments.csv. */
                 maxListed?: number;
-                /** @description Share of a unit in its best fit that counts as nested. */
+                /** @description Share of a unit in its best fit that counts as nested (coterminous), e.g. 0.95. */
                 threshold?: number;
             };
             header?: never;
@@ -5388,11 +5666,11 @@ export interface operations {
     postVersionImpact: {
         parameters: {
             query?: {
-                /** @description The earlier version (default: the one it replaced). */
+                /** @description Compare with this published version (a version number, see GET …/versions) instead of the active one (for a draft) or the one it replaced (for a version). */
                 from?: number;
-                /** @description Moved postcodes listed per layer (the counts always cover all of them). */
+                /** @description Moved postcodes listed per layer; the counts always cover every postcode, and the full list of changes is in the versions' assignments.csv. */
                 maxListed?: number;
-                /** @description Share of a unit in its best fit that counts as nested. */
+                /** @description Share of a unit in its best fit that counts as nested (coterminous), e.g. 0.95. */
                 threshold?: number;
             };
             header?: never;
@@ -5520,7 +5798,7 @@ export interface operations {
                 a?: "outline" | "catchments" | "hv-patches" | "coc-teams" | "spoke-catchments";
                 /** @description Layer B (not A). */
                 b?: "outline" | "catchments" | "hv-patches" | "coc-teams" | "spoke-catchments";
-                /** @description Share of a unit in its best fit that counts as nested. */
+                /** @description Share of a unit in its best fit that counts as nested (coterminous), e.g. 0.95. */
                 threshold?: number;
             };
             header?: never;
@@ -5626,7 +5904,7 @@ export interface operations {
                 a?: "outline" | "catchments" | "hv-patches" | "coc-teams" | "spoke-catchments";
                 /** @description Layer B (not A). */
                 b?: "outline" | "catchments" | "hv-patches" | "coc-teams" | "spoke-catchments";
-                /** @description Share of a unit in its best fit that counts as nested. */
+                /** @description Share of a unit in its best fit that counts as nested (coterminous), e.g. 0.95. */
                 threshold?: number;
             };
             header?: never;
@@ -5750,7 +6028,7 @@ export interface operations {
     getVersionThreeWay: {
         parameters: {
             query?: {
-                /** @description Share of a unit in its best fit that counts as nested. */
+                /** @description Share of a unit in its best fit that counts as nested (coterminous), e.g. 0.95. */
                 threshold?: number;
             };
             header?: never;

@@ -83,6 +83,8 @@ export interface ObjectStore {
   /** The object's bytes, or null when there is none. */
   get(key: string): Promise<Uint8Array | null>;
   delete(keys: readonly string[]): Promise<void>;
+  /** Removes every object whose key starts with `prefix` (a blob whose manifest was never written). */
+  deletePrefix(prefix: string): Promise<void>;
   /** A presigned GET URL, when the store can issue one (S3). */
   downloadUrl?(key: string, expiresSeconds: number, fileName: string, contentType: string): Promise<string>;
 }
@@ -119,7 +121,9 @@ export class ObjectBlobParts implements BlobParts {
     return this.objects.get(objectKey(area, blob, name));
   }
 
+  /** The named parts, or (none named: the blob's manifest is lost) every object under the blob's prefix. */
   remove(area: string, blob: string, names: readonly string[]): Promise<void> {
+    if (names.length === 0) return this.objects.deletePrefix(`blobs/${area}/${blob}/`);
     return this.objects.delete(names.map((n) => objectKey(area, blob, n)));
   }
 }
@@ -137,6 +141,10 @@ export class MemoryObjects implements ObjectStore {
 
   async delete(keys: readonly string[]): Promise<void> {
     for (const key of keys) this.objects.delete(key);
+  }
+
+  async deletePrefix(prefix: string): Promise<void> {
+    for (const key of [...this.objects.keys()]) if (key.startsWith(prefix)) this.objects.delete(key);
   }
 
   keys(): string[] {
@@ -179,6 +187,11 @@ export class FolderObjects implements ObjectStore {
 
   async delete(keys: readonly string[]): Promise<void> {
     for (const key of keys) await rm(this.file(key), { force: true });
+  }
+
+  /** Prefixes are a blob's folder (`blobs/<area>/<id>/`). */
+  async deletePrefix(prefix: string): Promise<void> {
+    await rm(this.file(prefix), { recursive: true, force: true });
   }
 
   private file(key: string): string {

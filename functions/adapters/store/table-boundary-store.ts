@@ -29,6 +29,7 @@ import {
   type DraftMeta,
   type DraftPublishing,
   type NationalDirectoryPointer,
+  type NationalDirectoryWrite,
   type PointerChange,
   type RoutingPointer,
   type ServingState,
@@ -66,6 +67,8 @@ export { DEFAULT_CHUNK_BYTES };
 export interface TableBoundaryStoreOptions {
   /** Largest chunk of a blob part, in (gzipped) bytes. Tests lower it to exercise chunking. */
   readonly chunkBytes?: number;
+  /** Size of a national directory piece (default 4 MB). Tests lower it to exercise resumption. */
+  readonly directoryPieceBytes?: number;
   /** Random ids for blobs, drafts and changes (injectable for tests). */
   readonly newId?: () => string;
   /** Wall clock (ms) for blob registration times, which `sweep` ages by. */
@@ -176,6 +179,7 @@ export class TableBoundaryStore implements BoundaryStore {
   private readonly now: () => number;
   private readonly tableParts: TableBlobParts;
   private readonly objectParts: ObjectBlobParts | null;
+  private readonly directoryPieceBytes: number;
 
   constructor(
     protected readonly table: ItemTable,
@@ -185,6 +189,7 @@ export class TableBoundaryStore implements BoundaryStore {
     this.objectParts = options.objects ? new ObjectBlobParts(options.objects) : null;
     this.newId = options.newId ?? (() => randomBytes(12).toString('hex'));
     this.now = options.now ?? Date.now;
+    this.directoryPieceBytes = options.directoryPieceBytes ?? DIRECTORY_PIECE_BYTES;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -908,17 +913,26 @@ export class TableBoundaryStore implements BoundaryStore {
     bytes: Uint8Array,
     meta: { readonly postcodes: number; readonly at: string; readonly by: string },
     onProgress?: WriteProgress,
-  ): Promise<NationalDirectoryPointer & { resumedBytes: number }> {
+    shouldStop?: () => boolean,
+  ): Promise<NationalDirectoryWrite> {
     const stamp = sha256(bytes).slice(0, 16);
     // The blob id follows from the content, so a second run of the same file finds the first's pieces.
     const blob = `directory-${stamp}`;
     const pk = blobPk(NATIONAL, blob);
-    const pieces = Math.max(1, Math.ceil(bytes.length / DIRECTORY_PIECE_BYTES));
+    const pieceBytes = this.directoryPieceBytes;
+    const pieces = Math.max(1, Math.ceil(bytes.length / pieceBytes));
     const existing = await this.table.get(AREAS_PK, NATIONAL_DIRECTORY_SK);
     const current = existing?.body as NationalDirectoryBody | undefined;
+    const totalBytes = bytes.length;
     if (current?.stamp === stamp) {
-      onProgress?.(bytes.length, bytes.length);
-      return { ...nationalPointerOf(current), resumedBytes: bytes.length };
+      onProgress?.(totalBytes, totalBytes);
+      return {
+        ...nationalPointerOf(current),
+        complete: true,
+        resumedBytes: totalBytes,
+        storedBytes: totalBytes,
+        totalBytes,
+      };
     }
     await this.table.put({
       pk: areaPk(NATIONAL),
@@ -935,9 +949,12 @@ export class TableBoundaryStore implements BoundaryStore {
     let written = 0;
     for (let i = 0; i < pieces; i++) {
       const name = pieceName(i);
-      const raw = bytes.subarray(i * DIRECTORY_PIECE_BYTES, (i + 1) * DIRECTORY_PIECE_BYTES);
+      const raw = bytes.subarray(i * pieceBytes, (i + 1) * pieceBytes);
       if (done[name]?.sha256 === sha256(raw)) {
         resumedBytes += raw.length;
+      } else if (shouldStop?.()) {
+        const partial = { stamp, postcodes: meta.postcodes, updatedAt: meta.at, updatedBy: meta.by };
+        return { ...partial, complete: false, resumedBytes, storedBytes: written, totalBytes };
       } else {
         const [count] = await home.write(NATIONAL, blob, [[name, await gzipAsync(raw)]]);
         done[name] = { bytes: raw.length, sha256: sha256(raw), chunks: count! };
@@ -969,7 +986,7 @@ export class TableBoundaryStore implements BoundaryStore {
     await this.quietly(() => this.table.delete(pk, 'PROGRESS'));
     await this.quietly(() => this.table.delete(areaPk(NATIONAL), `BLOB#${blob}`));
     if (current && current.blob !== blob) await this.deleteBlobsQuietly(NATIONAL, [current.blob]);
-    return { ...nationalPointerOf(body), resumedBytes };
+    return { ...nationalPointerOf(body), complete: true, resumedBytes, storedBytes: totalBytes, totalBytes };
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1046,6 +1063,44 @@ export class TableBoundaryStore implements BoundaryStore {
         await this.deleteBlob(area, blob);
         removedBlobs++;
       }
+    }
+    return { removedBlobs };
+  }
+
+  /**
+   * The national blobs' sweep: removes routing files and directory loads that nothing refers to —
+   * not the routing pointer (its blob and the previous one, which containers may still be reading),
+   * not the national directory pointer — and that were registered more than `olderThanMs` ago (a
+   * build or load still running re-registers its blob when it starts). An abandoned directory load
+   * loses its recorded progress with its pieces, so a later run of the same file writes them again.
+   */
+  async sweepNational(options: { now: number; olderThanMs: number }): Promise<SweepResult> {
+    const [registry, routing, directory] = await Promise.all([
+      this.table.query(areaPk(NATIONAL), { prefix: 'BLOB#' }),
+      this.table.get(AREAS_PK, ROUTING_SK),
+      this.table.get(AREAS_PK, NATIONAL_DIRECTORY_SK),
+    ]);
+    const routingBody = routing?.body as RoutingBody | undefined;
+    const live = new Set(
+      [
+        routingBody?.blob,
+        routingBody?.previousBlob,
+        (directory?.body as NationalDirectoryBody | undefined)?.blob,
+      ].filter((b): b is string => typeof b === 'string'),
+    );
+    let removedBlobs = 0;
+    for (const entry of registry) {
+      const blob = entry.sk.slice('BLOB#'.length);
+      const createdAt = Date.parse(String(entry.body?.createdAt ?? ''));
+      if (!(createdAt < options.now - options.olderThanMs)) continue;
+      if (live.has(blob)) {
+        await this.table.delete(areaPk(NATIONAL), entry.sk);
+        continue;
+      }
+      // Progress first: a resumed load must never skip a piece this sweep removes.
+      await this.table.delete(blobPk(NATIONAL, blob), 'PROGRESS');
+      await this.deleteBlob(NATIONAL, blob);
+      removedBlobs++;
     }
     return { removedBlobs };
   }
@@ -1257,8 +1312,22 @@ export class TableBoundaryStore implements BoundaryStore {
     await this.table.delete(areaPk(area), `BLOB#${blob}`);
   }
 
+  /**
+   * Deletes superseded blobs, best effort. Each is registered again first, as long retired, and the
+   * registration goes last (deleteBlob), so a deletion that fails half-way is finished by the next
+   * sweep instead of leaving unreachable parts behind.
+   */
   private async deleteBlobsQuietly(area: string, blobs: readonly string[]): Promise<void> {
-    for (const blob of blobs) await this.quietly(() => this.deleteBlob(area, blob));
+    for (const blob of blobs) {
+      await this.quietly(async () => {
+        await this.table.put({
+          pk: areaPk(area),
+          sk: `BLOB#${blob}`,
+          body: { purpose: 'retired', createdAt: RETIRED_AT },
+        });
+        await this.deleteBlob(area, blob);
+      });
+    }
   }
 
   /** Best-effort steps whose failure a later reader, writer or sweep repairs. */
@@ -1354,6 +1423,9 @@ function routingConflict(): VersionConflictError {
 
 const NONE: ReadonlySet<string> = new Set();
 const RAW_ROUTING: ReadonlySet<string> = new Set(['routing']);
+
+/** Registration time of a superseded blob whose deletion is under way: older than any sweep's cut-off. */
+const RETIRED_AT = new Date(0).toISOString();
 const EXPORT_PART = 'assignments.csv';
 const RAW_EXPORT: ReadonlySet<string> = new Set([EXPORT_PART]);
 

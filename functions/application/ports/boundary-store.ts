@@ -48,6 +48,17 @@ export interface NationalDirectoryPointer {
   readonly updatedBy: string;
 }
 
+/** What a (possibly partial) national directory write did. */
+export interface NationalDirectoryWrite extends NationalDirectoryPointer {
+  /** False when `shouldStop` ended it between pieces: the previous directory is still the one served. */
+  readonly complete: boolean;
+  /** Bytes found already stored by an earlier, interrupted run (not written again). */
+  readonly resumedBytes: number;
+  /** Bytes stored so far, of `totalBytes`. */
+  readonly storedBytes: number;
+  readonly totalBytes: number;
+}
+
 /** Everything a serving container checks on refresh, read at once (one query). */
 export interface ServingState {
   readonly pointers: readonly AreaPointer[];
@@ -285,13 +296,16 @@ export interface BoundaryStore {
   } | null>;
   /**
    * Stores the national directory in pieces and points at it. Resumable: the pieces of the same
-   * content already written by an interrupted run are not written again.
+   * content already written by an interrupted run are not written again. `shouldStop`, asked
+   * before each piece, ends the write early (a Lambda's time budget): nothing is switched, and a
+   * later call with the same bytes goes on from the pieces stored.
    */
   putNationalDirectory(
     bytes: Uint8Array,
     meta: { readonly postcodes: number; readonly at: string; readonly by: string },
     onProgress?: WriteProgress,
-  ): Promise<NationalDirectoryPointer & { readonly resumedBytes: number }>;
+    shouldStop?: () => boolean,
+  ): Promise<NationalDirectoryWrite>;
 
   /** Replaces the area's postcode directory; returns its stamp (a content hash). */
   putDirectory(
@@ -303,4 +317,9 @@ export interface BoundaryStore {
 
   /** Removes unreferenced blobs older than `olderThanMs` (crashed or lost publishes; replaced parts). */
   sweep(area: string, options: { readonly now: number; readonly olderThanMs: number }): Promise<SweepResult>;
+  /**
+   * The same for the national blobs: routing files and directory loads that neither the routing
+   * pointer (current and previous file) nor the national directory pointer refers to.
+   */
+  sweepNational(options: { readonly now: number; readonly olderThanMs: number }): Promise<SweepResult>;
 }

@@ -33,12 +33,19 @@ export interface RoutingRefresh {
 }
 
 const READ_CONCURRENCY = 16;
+/** Unreferenced national blobs younger than this are kept: a build or load may still be writing them. */
+const SWEEP_AFTER_MS = 3_600_000;
 const MAX_ATTEMPTS = 5;
 
 export class RoutingMaintainer {
   constructor(
     private readonly store: BoundaryStore,
-    private readonly options: { readonly logger?: Logger; readonly clock?: () => Date } = {},
+    private readonly options: {
+      readonly logger?: Logger;
+      readonly clock?: () => Date;
+      /** Age past which unreferenced national blobs are removed after a write (default 1 hour). */
+      readonly sweepAfterMs?: number;
+    } = {},
   ) {}
 
   /** Brings the stored routing up to date; a no-op when it already is, unless `full` asks for a rebuild. */
@@ -58,8 +65,10 @@ export class RoutingMaintainer {
         const changed = [...new Set([...Object.keys(builtFrom), ...Object.keys(current.builtFrom)])].filter(
           (area) => builtFrom[area] !== current.builtFrom[area],
         );
-        if (changed.length === 0)
+        if (changed.length === 0) {
+          await this.sweep(); // routing-refresh on an up-to-date store still cleans up
           return { action: 'unchanged', areasRead: [], ms: performance.now() - started };
+        }
         const stored = await this.store.routing();
         if (!stored || stored.pointer.stamp !== current.stamp) {
           // Replaced meanwhile: look again.
@@ -90,6 +99,7 @@ export class RoutingMaintainer {
         if (error instanceof VersionConflictError && attempt < MAX_ATTEMPTS) continue;
         throw error;
       }
+      await this.sweep();
       const ms = performance.now() - started;
       this.options.logger?.info('national routing written', {
         action,
@@ -141,6 +151,23 @@ export class RoutingMaintainer {
     return new AreaDigest(
       encodeAreaDigest(stored.set, decodeAssignmentTable(stored.assignments), stored.header.directoryStamp),
     );
+  }
+
+  /**
+   * Removes superseded routing files and abandoned directory loads (docs/storage.md "Sweep"), best
+   * effort: a failure costs storage, never an answer, and the next write sweeps again.
+   */
+  private async sweep(): Promise<void> {
+    try {
+      await this.store.sweepNational({
+        now: (this.options.clock?.() ?? new Date()).getTime(),
+        olderThanMs: this.options.sweepAfterMs ?? SWEEP_AFTER_MS,
+      });
+    } catch (error) {
+      this.options.logger?.warn('national sweep failed', {
+        error: (error as Error)?.message ?? String(error),
+      });
+    }
   }
 
   private now(): string {

@@ -152,9 +152,12 @@ async function polygonLocator(
   const ids = features.map((f) => f.properties.id);
   // Sorted by id so the index's lowest-index tie rule means lowest id (as the API does).
   const order = ids.map((_, i) => i).sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
-  const index = PolygonIndex.build(order.map((i) => features[i]!.geometry));
+  const index = PolygonIndex.build(
+    order.map((i) => features[i]!.geometry),
+    { use: 'one-pass' },
+  );
   const sortedIds = order.map((i) => ids[i]!);
-  return { ids: sortedIds, match: (lng, lat) => index.match(lng, lat) };
+  return { ids: sortedIds, assignment: (lng, lat) => index.assignment(lng, lat) };
 }
 
 function delimiterOption(input: CommandInput): CsvDelimiter | undefined {
@@ -173,7 +176,8 @@ interface AssignPlan {
   readonly polygons: {
     /** Polygon ids, in index order. */
     readonly ids: readonly string[];
-    match(lng: number, lat: number): { readonly index: number; readonly onBoundary: boolean };
+    /** -1 in no polygon, else 2 × its index + 1 on a boundary (PolygonIndex.assignment). */
+    assignment(lng: number, lat: number): number;
   };
 }
 
@@ -227,16 +231,16 @@ async function assignRows(
         matches.invalid++;
         tail = `${d}${d}invalid`;
       } else {
-        const found = plan.polygons.match(lng, lat);
-        if (found.index < 0) {
+        const found = plan.polygons.assignment(lng, lat);
+        if (found < 0) {
           matches.none++;
           tail = `${d}${d}none`;
-        } else if (found.onBoundary) {
+        } else if ((found & 1) === 1) {
           matches.boundary++;
-          tail = `${d}${idCells[found.index]}${d}boundary`;
+          tail = `${d}${idCells[found >> 1]}${d}boundary`;
         } else {
           matches.inside++;
-          tail = `${d}${idCells[found.index]}${d}inside`;
+          tail = `${d}${idCells[found >> 1]}${d}inside`;
         }
       }
       // A line read as is (no quotes in it) passes through unless a cell needs defusing.

@@ -51,7 +51,11 @@ export function describeCoverage(r: CoverageResult, label: string): string {
         ? `; outline ${area(r.outlineAreaM2)}`
         : '; no outline (gaps = holes in the layer)'),
   );
-  out.push(r.ok ? 'No problem above the sliver tolerance.\n' : 'Problems found, largest first:\n');
+  out.push(
+    r.ok
+      ? `No problem above the sliver tolerance${r.detached.length > 0 ? '; contiguity warnings below' : ''}.\n`
+      : 'Problems found, largest first:\n',
+  );
   if (r.invalid.length > 0) {
     out.push(`Invalid rings (${r.invalid.length}):`);
     out.push(
@@ -60,6 +64,27 @@ export function describeCoverage(r: CoverageResult, label: string): string {
         ...r.invalid.slice(0, 30).map((p) => [p.feature, p.kind, at(p.location), p.message]),
       ]),
     );
+  }
+  if (r.detached.length > 0) {
+    // Warnings, as at publish: a unit in pieces still tiles; validate exits 1 on them.
+    out.push(
+      `Contiguity warnings (${r.detached.length}): units in more than one piece, or island markers to fix:`,
+    );
+    out.push(
+      formatTable([
+        ['feature', 'problem', 'area', 'at (lat, lng)', 'detail'],
+        ...r.detached
+          .slice(0, 30)
+          .map((p) => [
+            p.feature,
+            p.kind,
+            p.areaM2 === undefined ? '—' : area(p.areaM2),
+            at(p.location ?? null),
+            p.message,
+          ]),
+      ]),
+    );
+    if (r.detached.length > 30) out.push(`(${r.detached.length - 30} more in --json)\n`);
   }
   out.push(issueTable('Overlaps between features', r.overlaps, r.totals.overlaps));
   out.push(issueTable('Gaps', r.gaps, r.totals.gaps));
@@ -89,6 +114,14 @@ function problemsAsGeoJSON(r: CoverageResult): FeatureCollection<Geometry | null
       properties: { ...p, location: undefined },
     });
   }
+  for (const d of r.detached) {
+    const { geometry, location, ...properties } = d;
+    features.push({
+      type: 'Feature',
+      geometry: geometry ?? (location ? { type: 'Point', coordinates: [...location] } : null),
+      properties,
+    });
+  }
   for (const i of [...r.overlaps, ...r.gaps, ...r.outside, ...r.slivers.listed]) {
     const { geometry, ...properties } = i;
     features.push({ type: 'Feature', geometry, properties });
@@ -98,7 +131,8 @@ function problemsAsGeoJSON(r: CoverageResult): FeatureCollection<Geometry | null
 
 export const coverageCommand: CliCommand = {
   name: 'coverage',
-  summary: 'Check that a layer tiles its area: invalid rings, overlaps, gaps, parts outside the outline',
+  summary:
+    'Check that a layer tiles its area: invalid rings, overlaps, gaps, parts outside the outline, detached parts',
   args: '<layer>',
   options: {
     'id-property': {

@@ -2,16 +2,15 @@
 // national postcode directory (e.g. 1.7 M rows of gb-postcodes.csv.gz) into a store, the supported
 // route for a directory far over the admin API's body limit, then brings the national routing up to
 // date. Also `catchments routing-refresh`, which only does the second part.
-import { readDirectoryFile } from '../../adapters/directory-file.js';
-import { readPostcodeRows } from '../../adapters/national-sample/sources.js';
 import {
-  importPostcodes,
-  POSTCODE_SOURCE_FORMATS,
-  type PostcodeSourceFormat,
-} from '../../adapters/postcode-import.js';
-import { type OpenedStore, openStoreAt } from '../../adapters/store/open-store.js';
+  POSTCODE_FILE_FORMATS as FORMATS,
+  isPostcodeFileFormat,
+  type PostcodeFileFormat,
+  readPostcodeFile,
+} from '../../adapters/postcode-file.js';
+import { POSTCODE_SOURCE_FORMATS } from '../../adapters/postcode-import.js';
+import type { OpenedStore } from '../../adapters/store/open-store.js';
 import { RoutingMaintainer } from '../../application/serving/routing-maintainer.js';
-import type { PostcodeRecord } from '../../core/model.js';
 import { PostcodeDirectory } from '../../core/postcode-directory.js';
 import { encodeDirectoryColumns } from '../../core/routing/directory-columns.js';
 import {
@@ -24,8 +23,6 @@ import {
   stringOption,
   UsageError,
 } from '../framework.js';
-
-const FORMATS = ['points', 'directory', ...POSTCODE_SOURCE_FORMATS] as const;
 
 const STORE_OPTIONS = {
   store: { type: 'string', valueName: 'dir', description: 'Embedded store folder (what `npm start` serves)' },
@@ -50,6 +47,9 @@ async function openTarget(input: CommandInput): Promise<OpenedStore> {
   const bucket = stringOption(input, 'bucket');
   if (bucket && !tableName)
     throw new UsageError('--bucket goes with --table (an embedded store keeps its own files)');
+  // Loaded here, not at the top: the AWS SDK takes ~0.4 s of CPU to load, which every other command
+  // (`catchments --help`, `assign`...) would pay for nothing.
+  const { openStoreAt } = await import('../../adapters/store/open-store.js');
   try {
     return await openStoreAt({
       ...(dir ? { dir } : {}),
@@ -63,29 +63,10 @@ async function openTarget(input: CommandInput): Promise<OpenedStore> {
   }
 }
 
-async function readRecords(input: CommandInput, file: string, format: string): Promise<PostcodeRecord[]> {
+async function readRecords(input: CommandInput, file: string, format: PostcodeFileFormat) {
   const reading = createProgress(input.io, 'Reading postcodes', 0);
   try {
-    if (format === 'points') {
-      const records: PostcodeRecord[] = [];
-      const seen = new Set<string>();
-      await readPostcodeRows(
-        file,
-        (row) => {
-          if (seen.has(row.postcode)) return; // a postcode listed twice keeps its first row
-          seen.add(row.postcode);
-          records.push({ postcode: row.postcode, location: { lat: row.lat, lng: row.lng }, status: 'live' });
-        },
-        (rows) => reading.tick(rows),
-      );
-      return records;
-    }
-    if (format === 'directory') return [...(await readDirectoryFile(file)).records()];
-    const { records } = await importPostcodes(file, {
-      format: format as PostcodeSourceFormat,
-      onProgress: (rows) => reading.tick(rows),
-    });
-    return records;
+    return await readPostcodeFile(file, format, (rows) => reading.tick(rows));
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
@@ -133,7 +114,7 @@ Exit codes: 0 loaded, 2 bad usage or an unreadable file (nothing changed).`,
     const [file] = input.positionals;
     if (!file || input.positionals.length > 1) throw new UsageError('give one postcode file');
     const format = stringOption(input, 'format') ?? 'points';
-    if (!(FORMATS as readonly string[]).includes(format)) {
+    if (!isPostcodeFileFormat(format)) {
       throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${format}"`);
     }
     const opened = await openTarget(input);

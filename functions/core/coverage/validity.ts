@@ -297,14 +297,7 @@ export function inspectGeometry(
   places.forEach((place, r) => {
     if (selfCrossed.has(r) || !mayBeNearZero(place.positions)) return;
     const ring = place.positions;
-    const area = Math.abs(signedRingAreaM2(ring, { edges: 'lnglat' }));
-    let perimeter = 0;
-    for (let i = 0; i < ring.length; i++) {
-      const a = ring[i]!;
-      const b = ring[(i + 1) % ring.length]!;
-      perimeter += lngLatLengthM(a[0]!, a[1]!, b[0]!, b[1]!);
-    }
-    const width = perimeter > 0 ? (2 * area) / perimeter : 0;
+    const { area, width } = ringAreaAndWidth(ring);
     if (area >= NEAR_ZERO_AREA_M2 && width >= NEAR_ZERO_WIDTH_M) return;
     const fmt = (v: number) => (v < 0.01 ? v.toExponential(1) : v.toFixed(2));
     add(
@@ -351,6 +344,28 @@ function piecesOf(
  * A cheap look (metres per degree at the ring's latitude, within a few per cent) that rules out the
  * exact ellipsoidal measure for every ring well above the near-zero thresholds.
  */
+/** A ring's area (m², edges straight in lng/lat) and its mean width (twice the area over the perimeter). */
+function ringAreaAndWidth(ring: readonly Position[]): { area: number; width: number } {
+  const area = Math.abs(signedRingAreaM2(ring, { edges: 'lnglat' }));
+  let perimeter = 0;
+  for (let i = 0; i < ring.length; i++) {
+    const a = ring[i]!;
+    const b = ring[(i + 1) % ring.length]!;
+    perimeter += lngLatLengthM(a[0]!, a[1]!, b[0]!, b[1]!);
+  }
+  return { area, width: perimeter > 0 ? (2 * area) / perimeter : 0 };
+}
+
+/**
+ * True for a ring the checks refuse as a point or a line (`ring-near-zero-area`): generators that
+ * dissolve real polygons drop such holes, the slivers between neighbours that do not quite meet.
+ */
+export function isNearZeroRing(ring: readonly Position[]): boolean {
+  if (!mayBeNearZero(ring)) return false;
+  const { area, width } = ringAreaAndWidth(ring);
+  return area < NEAR_ZERO_AREA_M2 || width < NEAR_ZERO_WIDTH_M;
+}
+
 function mayBeNearZero(ring: readonly Position[]): boolean {
   const [x0, y0] = ring[0]! as [number, number];
   const kx = 111_320 * Math.cos((y0 * Math.PI) / 180);

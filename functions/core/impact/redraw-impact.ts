@@ -14,11 +14,17 @@ import { DEFAULT_THRESHOLD } from '../alignment/align.js';
 import type { WeightedPoint } from '../alignment/points.js';
 import type { PairName } from '../alignment/three-way.js';
 import type { DraftProblem } from '../boundary-set/problems.js';
-import { type CoverageReport, postcodeGapProblems, validateDraftSet } from '../boundary-set/validate.js';
+import {
+  type CoverageReport,
+  type DraftValidation,
+  postcodeGapProblems,
+  validateDraftSet,
+} from '../boundary-set/validate.js';
 import { DomainError, InvalidGeometryError } from '../errors.js';
 import { AreaLookup, type Assignment } from '../lookup/area-lookup.js';
 import type { AssignmentRow } from '../lookup/assignment-table.js';
 import type { BoundarySet, LayerName, PostcodeRecord, PostcodeStatus } from '../model.js';
+import { type AnalysisBudget, AnalysisBudgetExceededError } from '../overlay/budget.js';
 import {
   type CapacityEntry,
   type CapacityTable,
@@ -63,6 +69,13 @@ export interface RedrawImpactOptions {
   readonly alignmentAfter?: AlignmentSummary;
   /** How the report names the two sets (default `v<n>`, or `draft`). */
   readonly labels?: { readonly from?: string; readonly to?: string };
+  /**
+   * The budget of the publish checks run on `to` (as the draft checks have it): a draft past it ends
+   * in a 422 (AnalysisBudgetExceededError) instead of a long run.
+   */
+  readonly budget?: AnalysisBudget;
+  /** `to`'s publish checks, when the caller has them already (cached per draft revision). */
+  readonly validation?: DraftValidation;
   /**
    * A planner's weights put on `postcodes` (resolveWeights): caseloads are given as weight too, and
    * alignment is weighted by them (`alignmentBefore`/`After` must then be weighted the same way).
@@ -185,6 +198,19 @@ export interface MatchCounts {
  * indexed at all (e.g. no catchment features); any other validation problem is reported in
  * `validation` and the impact is still computed.
  */
+/**
+ * Throws the 422 of a validation that ran out of its budget: past it, the impact's own work (indexing,
+ * assigning, aligning the same geometry) would be the long run the budget is there to prevent.
+ */
+export function refuseOverBudget(validation: DraftValidation): void {
+  const overBudget = validation.problems.find((p) => p.kind === 'analysis-budget-exceeded');
+  if (overBudget) {
+    throw new AnalysisBudgetExceededError(`No impact computed: ${overBudget.message}`, [
+      { kind: overBudget.kind, message: overBudget.message },
+    ]);
+  }
+}
+
 export function computeRedrawImpact(
   from: BoundarySet,
   to: BoundarySet,
@@ -193,10 +219,13 @@ export function computeRedrawImpact(
 ): RedrawImpact {
   const sliverToleranceM2 = options.sliverToleranceM2 ?? DEFAULT_SLIVER_TOLERANCE_M2;
   const maxListed = options.maxListed ?? DEFAULT_MAX_LISTED;
-  const checked = validateDraftSet(
-    { area: to.area, layers: to.layers, sites: to.sites },
-    { sliverToleranceM2 },
-  );
+  const checked =
+    options.validation ??
+    validateDraftSet(
+      { area: to.area, layers: to.layers, sites: to.sites },
+      { sliverToleranceM2, ...(options.budget ? { budget: options.budget } : {}) },
+    );
+  refuseOverBudget(checked);
   let toLookup: AreaLookup;
   try {
     toLookup = AreaLookup.build(to);

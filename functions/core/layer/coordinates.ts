@@ -149,16 +149,17 @@ export function scanCoordinates(
   };
 
   const walkRing = (ring: readonly unknown[], ringName: string) => {
+    // Named only for a finding: a template string per position was a third of a national layer's check.
+    const where = (i: number) => `position ${i} of ${ringName}`;
     let near: Place | undefined;
     let firstOfRing: Place | undefined;
     let arrays = 0;
     for (let i = 0; i < ring.length; i++) {
       const position: unknown = ring[i];
-      const where = `position ${i} of ${ringName}`;
       if (!Array.isArray(position)) {
         tally(
           tallies.malformed,
-          () => `${where} is ${describeValue(position)}, not an array of numbers`,
+          () => `${where(i)} is ${describeValue(position)}, not an array of numbers`,
           near,
         );
         continue;
@@ -168,7 +169,7 @@ export function scanCoordinates(
         tally(
           tallies.length,
           () =>
-            `${where} has ${position.length} value${position.length === 1 ? '' : 's'} (${describePosition(position)})`,
+            `${where(i)} has ${position.length} value${position.length === 1 ? '' : 's'} (${describePosition(position)})`,
           near,
         );
         continue;
@@ -185,7 +186,7 @@ export function scanCoordinates(
         tally(
           tallies.nonFinite,
           () =>
-            `${where} has ${describeValue(position[bad])} as its ${axis[bad]} (${describePosition(position)})`,
+            `${where(i)} has ${describeValue(position[bad])} as its ${axis[bad]} (${describePosition(position)})`,
           near,
         );
         continue;
@@ -205,7 +206,7 @@ export function scanCoordinates(
         near = [x, y];
         if (i === 0) firstOfRing = near;
       } else {
-        tally(tallies.range, () => `${where} is ${describePosition(position)}`, near, [x, y]);
+        tally(tallies.range, () => `${where(i)} is ${describePosition(position)}`, near, [x, y]);
       }
     }
     // A "ring" of bare numbers is a nesting mistake, already reported: its length means nothing.

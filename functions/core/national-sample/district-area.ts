@@ -3,6 +3,7 @@
 // postcode directory: everything publishing needs, labelled illustrative with its licences. Pure and
 // deterministic: features sorted by id, no clock, no randomness.
 import type { Feature, MultiPolygon } from 'geojson';
+import { isNearZeroRing } from '../coverage/validity.js';
 import { BOUNDARY_ATTRIBUTION, CODE_POINT_2025_ATTRIBUTION } from '../illustrative/attribution.js';
 import { compareCodeUnits } from '../illustrative/choices.js';
 import { dramaPhone, hubHours, hubServices, spokeHours, spokeServices } from '../illustrative/sites.js';
@@ -250,11 +251,19 @@ function drawUnits(input: DistrictInput, plan: DistrictPlan): Map<string, AreaGe
   return shapes;
 }
 
-/** A one-piece union as a Polygon, as planners draw them; MultiPolygon only when it is in pieces. */
+/**
+ * A one-piece union as a Polygon, as planners draw them; MultiPolygon only when it is in pieces.
+ * Holes the layer checks would refuse as near-zero (slivers between real LSOAs that do not quite
+ * meet, e.g. 0.55 m² in East Hertfordshire's outline) are dropped: they are no place a family lives.
+ */
 function simplest(geometry: MultiPolygon): AreaGeometry {
-  return geometry.coordinates.length === 1
-    ? { type: 'Polygon', coordinates: geometry.coordinates[0]! }
-    : geometry;
+  const parts = geometry.coordinates.map(([outer, ...holes]) => [
+    outer!,
+    ...holes.filter((hole) => !isNearZeroRing(hole)),
+  ]);
+  return parts.length === 1
+    ? { type: 'Polygon', coordinates: parts[0]! }
+    : { type: 'MultiPolygon', coordinates: parts };
 }
 
 /**

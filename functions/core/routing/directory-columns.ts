@@ -1,7 +1,9 @@
 // The postcode directory as sorted columns: the national directory's stored form (binary, no CSV
 // parse at load) and the directory part of the national routing. Also the union of several
 // directories, for a store holding a national directory and areas' own directories.
+import type { PostcodeRecord } from '../model.js';
 import { PostcodeDirectory } from '../postcode-directory.js';
+import { postcodeFromKey } from '../postcode-key.js';
 import type { DirectoryColumns } from './national-routing.js';
 import { decodeSections, encodeSections } from './sections.js';
 
@@ -89,4 +91,22 @@ export function mergeDirectoryColumns(directories: readonly DirectoryColumns[]):
 /** Directory text (postcode-directory.ts format) to columns. */
 export function directoryColumnsFromCsv(csv: string): DirectoryColumns {
   return directoryColumnsOf(PostcodeDirectory.fromCsv(csv));
+}
+
+/** The columns as directory records, in key order (what the analysis jobs weigh and assign). */
+export function recordsOfColumns(columns: DirectoryColumns): PostcodeRecord[] {
+  const { keys, lat, lng, status, months } = columns;
+  const records: PostcodeRecord[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const y = lat[i]!;
+    const x = lng[i]!;
+    const month = months[status[i]! >> 1];
+    records.push({
+      postcode: postcodeFromKey(keys[i]!),
+      location: Number.isNaN(y) || Number.isNaN(x) ? null : { lat: y, lng: x },
+      status: status[i]! & 1 ? 'terminated' : 'live',
+      ...(month ? { terminated: month } : {}),
+    });
+  }
+  return records;
 }

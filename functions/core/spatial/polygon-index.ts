@@ -62,6 +62,13 @@ import {
 export interface PolygonIndexOptions {
   /** A point within this distance (degrees) of a ring edge counts as ON the boundary. Default 1e-9 (~0.1 mm). */
   readonly boundaryToleranceDeg?: number;
+  /**
+   * What the index is for. 'serving' (default): the finest grid, for an index that answers lookups
+   * for as long as it lives. 'one-pass': a coarser grid, built in about 60% of the time and answering
+   * about 2x slower, for a single bulk pass (`catchments assign` of 1.7 M postcodes to England's
+   * LSOAs), where the build is most of the work. Both give the same answers.
+   */
+  readonly use?: 'serving' | 'one-pass';
 }
 
 export interface PointMatch {
@@ -116,12 +123,11 @@ interface GridTuning {
   readonly maxDepth: number;
 }
 
-const TUNING: GridTuning = {
-  rootEdgesPerCell: 8,
-  splitMinEdges: 32,
-  childEdgesPerCell: 1,
-  maxChildK: 16,
-  maxDepth: 4,
+const TUNING: Record<NonNullable<PolygonIndexOptions['use']>, GridTuning> = {
+  serving: { rootEdgesPerCell: 8, splitMinEdges: 32, childEdgesPerCell: 1, maxChildK: 16, maxDepth: 4 },
+  // England LSOAs, CPU under contention: build 1.2-1.4 s vs 2.2-2.3 s, 1.7 M `assignment` lookups
+  // 0.63-0.67 s vs 0.29-0.37 s.
+  'one-pass': { rootEdgesPerCell: 64, splitMinEdges: 128, childEdgesPerCell: 8, maxChildK: 16, maxDepth: 3 },
 };
 const MAX_ROOT_CELLS = 1 << 22;
 
@@ -266,7 +272,7 @@ export class PolygonIndex {
     const pad = tol + FLOAT_MARGIN_DEG;
     // The slabs serve the build only: every leaf answers from its own block.
     const exact = new FeatureSlabs(layer, tol);
-    const grid = new GridBuilder(layer, exact, pad, TUNING).build();
+    const grid = new GridBuilder(layer, exact, pad, TUNING[options.use ?? 'serving']).build();
     return PolygonIndex.fromGrid(layer, tol, grid, pad);
   }
 
@@ -304,39 +310,72 @@ export class PolygonIndex {
 
   /** Full answer: the assigned feature, the boundary flag and every feature containing the point. */
   match(lng: number, lat: number): PointMatch {
-    if (!(lng >= this.minX && lng <= this.maxX && lat >= this.minY && lat <= this.maxY)) return NO_MATCH;
+    const v = this.descend(lng, lat);
+    if (v === -1) return NO_MATCH;
+    if (v >= 0) return { index: v, onBoundary: false, candidates: [v] };
+    const candidates: number[] = [];
+    const found = this.scanLeaf(v, lng, lat, candidates);
+    if (found < 0) return NO_MATCH;
+    return { index: found >> 1, onBoundary: (found & 1) === 1, candidates };
+  }
+
+  /**
+   * `match` without the candidate list and allocation-free, for bulk passes (`catchments assign`):
+   * -1 when no feature holds the point, else 2 × the assigned feature + 1 when `match` would say
+   * onBoundary.
+   */
+  assignment(lng: number, lat: number): number {
+    const v = this.descend(lng, lat);
+    if (v >= -1) return v < 0 ? -1 : v << 1;
+    return this.scanLeaf(v, lng, lat, null);
+  }
+
+  /** The value of the leaf-level cell holding the point (layout above); -1 outside the index. */
+  private descend(lng: number, lat: number): number {
+    if (!(lng >= this.minX && lng <= this.maxX && lat >= this.minY && lat <= this.maxY)) return -1;
     const cells = this.cells;
     let node = 0;
     for (;;) {
       const v = cells[this.cellOf(node, lng, lat)]!;
-      if (v === -1) return NO_MATCH;
-      if (v >= 0) return { index: v, onBoundary: false, candidates: [v] };
+      if (v >= -1) return v;
       const c = -2 - v;
-      if ((c & 1) === 0) {
-        node = c >> 1;
-        continue;
-      }
-      const leaves = this.leaves;
-      const at = c >> 1;
-      const n = leaves[at]!;
-      const candidates: number[] = [];
-      let firstOnEdge = false;
-      let k = at + 1;
-      for (let j = 0; j < n; ) {
-        // A feature's entries (one per part) are consecutive: on an edge of any part beats inside.
-        const f = leaves[k]! >> 1;
-        let r = 0;
-        for (; j < n && leaves[k]! >> 1 === f; j++) {
-          if (r !== 2) r = Math.max(r, this.entryTest(k, lng, lat));
-          k = this.entryEnd(k);
-        }
-        if (r === 0) continue;
-        if (candidates.length === 0) firstOnEdge = r === 2;
-        candidates.push(f);
-      }
-      if (candidates.length === 0) return NO_MATCH;
-      return { index: candidates[0]!, onBoundary: firstOnEdge || candidates.length > 1, candidates };
+      if ((c & 1) === 1) return v;
+      node = c >> 1;
     }
+  }
+
+  /**
+   * The features of leaf cell `v` holding the point, pushed onto `candidates` when given: -1 for
+   * none, else 2 × the first + 1 when it is on an edge or not the only one.
+   */
+  private scanLeaf(v: number, lng: number, lat: number, candidates: number[] | null): number {
+    const leaves = this.leaves;
+    const at = (-2 - v) >> 1;
+    const n = leaves[at]!;
+    let first = -1;
+    let firstOnEdge = false;
+    let count = 0;
+    let k = at + 1;
+    for (let j = 0; j < n; ) {
+      // A feature's entries (one per part) are consecutive: on an edge of any part beats inside.
+      const f = leaves[k]! >> 1;
+      let r = 0;
+      for (; j < n && leaves[k]! >> 1 === f; j++) {
+        if (r !== 2) r = Math.max(r, this.entryTest(k, lng, lat));
+        k = this.entryEnd(k);
+      }
+      if (r === 0) continue;
+      if (count === 0) {
+        first = f;
+        firstOnEdge = r === 2;
+      }
+      count++;
+      if (candidates) candidates.push(f);
+      // Without a list to fill, a second feature settles the answer.
+      else if (count > 1) break;
+    }
+    if (count === 0) return -1;
+    return (first << 1) | (firstOnEdge || count > 1 ? 1 : 0);
   }
 
   /** Index into `cells` of the cell of `node` holding (x, y); clamps float spill at the node's edges. */

@@ -1,8 +1,25 @@
 import { Type } from '@sinclair/typebox';
-import { Draft, EventSummary, PointerChange, SiteUpload, Validation, Version } from '../schemas/admin.js';
+import { DIRECTORY_UPLOAD_FORMATS } from '../../application/ports/directory-uploads.js';
+import { LAYER_NAMES } from '../../core/model.js';
+import {
+  DirectoryIngest,
+  DirectoryUpload,
+  Draft,
+  EventSummary,
+  PointerChange,
+  SiteUpload,
+  Validation,
+  Version,
+} from '../schemas/admin.js';
 import { FeatureCollection } from '../schemas/common.js';
 import { Nullable, StringEnum } from '../schemas/typebox.js';
 import { empty, ok, operation, problem } from './operation.js';
+
+/** A publish's or rollback's reason (the service also refuses a blank or overlong one). */
+const WHY = Type.String({
+  description:
+    'Why this change, kept in the version history, e.g. "Move Hempsted into the Gloucester City catchment".',
+});
 
 export const ADMIN_OPERATIONS = {
   createDraft: operation({
@@ -26,13 +43,19 @@ export const ADMIN_OPERATIONS = {
       content: {
         'application/json': Type.Object(
           {
-            from: Type.Optional(StringEnum(['active', 'empty'])),
+            from: Type.Optional(
+              StringEnum(['active', 'empty'], {
+                description: '"active" copies the active version (the default); "empty" starts from nothing.',
+              }),
+            ),
             area: Type.Optional(
               Type.Object({}, { description: 'name, description, illustrative, attribution' }),
             ),
-            replace: Type.Optional(Type.Boolean()),
+            replace: Type.Optional(
+              Type.Boolean({ description: 'true replaces an unpublished draft (default false).' }),
+            ),
           },
-          { additionalProperties: false },
+          { additionalProperties: false, examples: [{ from: 'active' }] },
         ),
       },
     },
@@ -74,9 +97,7 @@ export const ADMIN_OPERATIONS = {
     tags: ['admin'],
     path: Type.Object({
       area: Type.String({ examples: ['gloucestershire'] }),
-      layer: StringEnum(['outline', 'catchments', 'hv-patches', 'coc-teams', 'spoke-catchments'], {
-        examples: ['catchments'],
-      }),
+      layer: StringEnum(LAYER_NAMES, { examples: ['catchments'] }),
     }),
     responses: {
       200: ok('The layer.', { 'application/geo+json': FeatureCollection }),
@@ -90,14 +111,24 @@ export const ADMIN_OPERATIONS = {
       "Replaces one layer with a GeoJSON FeatureCollection or a zipped Shapefile (application/zip: the layer's .shp, .shx, .dbf and .prj in one zip; a .prj in British National Grid is reprojected) after the layer checks (docs/layer-checks.md). Each feature's id comes from ?idProperty= (for catchments: the hub id); ?crs=EPSG:27700 reprojects a British National Grid GeoJSON. Any problem: 422 listing every located problem, and nothing is saved.",
     path: Type.Object({
       area: Type.String({ examples: ['gloucestershire'] }),
-      layer: StringEnum(['outline', 'catchments', 'hv-patches', 'coc-teams', 'spoke-catchments'], {
-        examples: ['catchments'],
-      }),
+      layer: StringEnum(LAYER_NAMES, { examples: ['catchments'] }),
     }),
     query: Type.Object({
-      idProperty: Type.String({ examples: ['hub_id'] }),
-      nameProperty: Type.Optional(Type.String({ examples: ['name'] })),
-      crs: Type.Optional(Type.String({ examples: ['EPSG:27700'] })),
+      idProperty: Type.String({
+        description:
+          "The property holding each feature's id: for catchments, the column with the hub ids (e.g. ?idProperty=hub_id).",
+        examples: ['hub_id'],
+      }),
+      nameProperty: Type.Optional(
+        Type.String({ description: "The property holding each feature's display name.", examples: ['name'] }),
+      ),
+      crs: Type.Optional(
+        Type.String({
+          description:
+            'EPSG:4326 (WGS84, the default) or EPSG:27700 (British National Grid, reprojected); a zipped Shapefile’s .prj says it already.',
+          examples: ['EPSG:27700'],
+        }),
+      ),
     }),
     headers: Type.Object({
       'If-Match': Type.Optional(
@@ -141,9 +172,7 @@ export const ADMIN_OPERATIONS = {
     tags: ['admin'],
     path: Type.Object({
       area: Type.String({ examples: ['gloucestershire'] }),
-      layer: StringEnum(['outline', 'catchments', 'hv-patches', 'coc-teams', 'spoke-catchments'], {
-        examples: ['catchments'],
-      }),
+      layer: StringEnum(LAYER_NAMES, { examples: ['catchments'] }),
     }),
     headers: Type.Object({
       'If-Match': Type.Optional(
@@ -257,12 +286,18 @@ export const ADMIN_OPERATIONS = {
       content: {
         'application/json': Type.Object(
           {
-            message: Type.String({ description: 'Why: kept in the history.' }),
+            message: WHY,
             draftRevision: Type.Optional(
-              Type.Integer({ description: 'Publish only if the draft is still at this revision.' }),
+              Type.Integer({
+                description:
+                  'The revision GET …/draft reports (a whole number): publish only if the draft is still at it.',
+              }),
             ),
           },
-          { additionalProperties: false },
+          {
+            additionalProperties: false,
+            examples: [{ message: 'Move Hempsted into the Gloucester City catchment' }],
+          },
         ),
       },
     },
@@ -310,10 +345,13 @@ export const ADMIN_OPERATIONS = {
       content: {
         'application/json': Type.Object(
           {
-            version: Type.Integer({ minimum: 1 }),
-            message: Type.String(),
+            version: Type.Integer({
+              minimum: 1,
+              description: 'The number of a published version to make active (see GET …/versions).',
+            }),
+            message: WHY,
           },
-          { additionalProperties: false },
+          { additionalProperties: false, examples: [{ version: 2, message: 'Back to v2 while we recheck' }] },
         ),
       },
     },
@@ -397,6 +435,56 @@ export const ADMIN_OPERATIONS = {
       404: problem('Unknown area, draft, layer or version.'),
       413: problem('The body is larger than the admin limit.'),
       415: problem('The body is not text/csv.'),
+    },
+  }),
+  createDirectoryUpload: operation({
+    tags: ['admin'],
+    description:
+      'Step 1 of loading the national postcode directory through the API (a file far over the request body limit: England is 60 MB of CSV, 16.5 MB gzipped). Answers a presigned S3 URL: PUT the file (plain or gzipped CSV, no other headers needed) straight to it, then POST the `ingest` path. Only on AWS, where blobs live in the bucket (CATCHMENTS_BLOB_BUCKET); with the embedded store use `catchments load-postcodes`.',
+    responses: {
+      201: ok('Where to upload the file, until when, and where to ask for the ingest.', {
+        'application/json': DirectoryUpload,
+      }),
+      401: problem('No admin token, or a wrong one (Authorization: Bearer <token>).'),
+      404: problem(
+        'This deployment has no blob bucket (the embedded store): use `catchments load-postcodes`.',
+      ),
+    },
+  }),
+  ingestDirectoryUpload: operation({
+    tags: ['admin'],
+    description:
+      'Step 2: reads the uploaded file and makes it the national postcode directory, then rebuilds the national routing over it. Each call works for at most CATCHMENTS_INGEST_BUDGET_MS (default 15 s) and keeps what it stored: 202 says how far it got (`state` storing or routing), so call again until 200 (`state` done). Idempotent: nothing is served half-loaded, and the previous directory is served until the switch.',
+    path: Type.Object({
+      upload: Type.String({ description: 'The id POST /v1/admin/directory/uploads returned.' }),
+    }),
+    query: Type.Object({
+      format: Type.Optional(
+        StringEnum([...DIRECTORY_UPLOAD_FORMATS], {
+          description:
+            'points (default: a headed CSV with postcode, lat, lng, e.g. gb-postcodes.csv.gz), directory (what catchments import-postcodes writes), or the products codepoint, onspd, nspl.',
+        }),
+      ),
+    }),
+    headers: Type.Object({
+      'X-Author': Type.Optional(
+        Type.String({
+          description:
+            'Who is acting, for the history (locally one token is shared; on AWS the caller identity is recorded too).',
+          maxLength: 100,
+        }),
+      ),
+    }),
+    responses: {
+      200: ok('The directory is loaded and served (the routing is rebuilt over it).', {
+        'application/json': DirectoryIngest,
+      }),
+      202: ok('Progress so far: call again to go on.', { 'application/json': DirectoryIngest }),
+      400: problem(
+        'An unknown format, a file not of the format, or an upload over CATCHMENTS_UPLOAD_MAX_BYTES.',
+      ),
+      401: problem('No admin token, or a wrong one (Authorization: Bearer <token>).'),
+      404: problem('No such upload (nothing PUT to the URL yet), or no blob bucket in this deployment.'),
     },
   }),
 };

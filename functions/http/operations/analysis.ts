@@ -1,4 +1,7 @@
 import { Type } from '@sinclair/typebox';
+import { DEFAULT_THRESHOLD } from '../../core/alignment/align.js';
+import { DEFAULT_MAX_LISTED } from '../../core/impact/redraw-impact.js';
+import { LAYER_NAMES } from '../../core/model.js';
 import {
   AlignmentSummary,
   AlignmentView,
@@ -8,6 +11,49 @@ import {
 } from '../schemas/analysis.js';
 import { StringEnum } from '../schemas/typebox.js';
 import { empty, ok, operation, problem } from './operation.js';
+
+// The query parameters the analysis routes share: one schema object each, which the handler checks
+// requests against (functions/handlers/analysis-api.ts) and this document prints.
+
+/** Moved postcodes listed per layer in an impact answer (`?maxListed=`): every count covers them all. */
+export const MAX_LISTED = { default: DEFAULT_MAX_LISTED, max: 10_000 } as const;
+
+const threshold = Type.Optional(
+  Type.Number({
+    description: 'Share of a unit in its best fit that counts as nested (coterminous), e.g. 0.95.',
+    maximum: 1,
+    exclusiveMinimum: 0,
+    default: DEFAULT_THRESHOLD,
+  }),
+);
+
+export const IMPACT_QUERY = Type.Object({
+  from: Type.Optional(
+    Type.Integer({
+      description:
+        'Compare with this published version (a version number, see GET …/versions) instead of the active one (for a draft) or the one it replaced (for a version).',
+      minimum: 1,
+    }),
+  ),
+  maxListed: Type.Optional(
+    Type.Integer({
+      description:
+        "Moved postcodes listed per layer; the counts always cover every postcode, and the full list of changes is in the versions' assignments.csv.",
+      minimum: 0,
+      maximum: MAX_LISTED.max,
+      default: MAX_LISTED.default,
+    }),
+  ),
+  threshold,
+});
+
+export const ALIGNMENT_QUERY = Type.Object({
+  a: Type.Optional(StringEnum(LAYER_NAMES, { description: 'Layer A.', default: 'hv-patches' })),
+  b: Type.Optional(StringEnum(LAYER_NAMES, { description: 'Layer B (not A).', default: 'coc-teams' })),
+  threshold,
+});
+
+export const THREE_WAY_QUERY = Type.Object({ threshold });
 
 // The POST forms take a planner's weights and capacities as the body; the handler reads it
 // (functions/handlers/planning-request.ts), so each refusal names the CSV row and what to do.
@@ -31,30 +77,7 @@ export const ANALYSIS_OPERATIONS = {
     path: Type.Object({
       area: Type.String({ examples: ['gloucestershire'] }),
     }),
-    query: Type.Object({
-      from: Type.Optional(
-        Type.Integer({
-          description: 'Compare with this published version instead of the active one.',
-          minimum: 1,
-        }),
-      ),
-      maxListed: Type.Optional(
-        Type.Integer({
-          description: 'Moved postcodes listed per layer (the counts always cover all of them).',
-          minimum: 0,
-          maximum: 10000,
-          default: 1000,
-        }),
-      ),
-      threshold: Type.Optional(
-        Type.Number({
-          description: 'Share of a unit in its best fit that counts as nested.',
-          maximum: 1,
-          exclusiveMinimum: 0,
-          default: 0.95,
-        }),
-      ),
-    }),
+    query: IMPACT_QUERY,
     responses: {
       200: ok('The impact.', { 'application/json': RedrawImpact }),
       400: problem('A malformed query parameter (version, layer, threshold, maxListed).'),
@@ -74,27 +97,7 @@ export const ANALYSIS_OPERATIONS = {
       area: Type.String({ examples: ['gloucestershire'] }),
       version: Type.Integer({ minimum: 1, examples: [2] }),
     }),
-    query: Type.Object({
-      from: Type.Optional(
-        Type.Integer({ description: 'The earlier version (default: the one it replaced).', minimum: 1 }),
-      ),
-      maxListed: Type.Optional(
-        Type.Integer({
-          description: 'Moved postcodes listed per layer (the counts always cover all of them).',
-          minimum: 0,
-          maximum: 10000,
-          default: 1000,
-        }),
-      ),
-      threshold: Type.Optional(
-        Type.Number({
-          description: 'Share of a unit in its best fit that counts as nested.',
-          maximum: 1,
-          exclusiveMinimum: 0,
-          default: 0.95,
-        }),
-      ),
-    }),
+    query: IMPACT_QUERY,
     responses: {
       200: ok('The impact.', { 'application/json': RedrawImpact }),
       400: problem('A malformed query parameter (version, layer, threshold, maxListed).'),
@@ -112,28 +115,7 @@ export const ANALYSIS_OPERATIONS = {
     path: Type.Object({
       area: Type.String({ examples: ['gloucestershire'] }),
     }),
-    query: Type.Object({
-      a: Type.Optional(
-        StringEnum(['outline', 'catchments', 'hv-patches', 'coc-teams', 'spoke-catchments'], {
-          description: 'Layer A.',
-          default: 'hv-patches',
-        }),
-      ),
-      b: Type.Optional(
-        StringEnum(['outline', 'catchments', 'hv-patches', 'coc-teams', 'spoke-catchments'], {
-          description: 'Layer B (not A).',
-          default: 'coc-teams',
-        }),
-      ),
-      threshold: Type.Optional(
-        Type.Number({
-          description: 'Share of a unit in its best fit that counts as nested.',
-          maximum: 1,
-          exclusiveMinimum: 0,
-          default: 0.95,
-        }),
-      ),
-    }),
+    query: ALIGNMENT_QUERY,
     responses: {
       200: ok('The alignment.', { 'application/json': AlignmentView }),
       400: problem('A malformed query parameter (version, layer, threshold, maxListed).'),
@@ -151,28 +133,7 @@ export const ANALYSIS_OPERATIONS = {
       area: Type.String({ examples: ['gloucestershire'] }),
       version: Type.Integer({ minimum: 1, examples: [2] }),
     }),
-    query: Type.Object({
-      a: Type.Optional(
-        StringEnum(['outline', 'catchments', 'hv-patches', 'coc-teams', 'spoke-catchments'], {
-          description: 'Layer A.',
-          default: 'hv-patches',
-        }),
-      ),
-      b: Type.Optional(
-        StringEnum(['outline', 'catchments', 'hv-patches', 'coc-teams', 'spoke-catchments'], {
-          description: 'Layer B (not A).',
-          default: 'coc-teams',
-        }),
-      ),
-      threshold: Type.Optional(
-        Type.Number({
-          description: 'Share of a unit in its best fit that counts as nested.',
-          maximum: 1,
-          exclusiveMinimum: 0,
-          default: 0.95,
-        }),
-      ),
-    }),
+    query: ALIGNMENT_QUERY,
     responses: {
       200: ok('The alignment.', { 'application/json': AlignmentView }),
       400: problem('A malformed query parameter (version, layer, threshold, maxListed).'),
@@ -190,16 +151,7 @@ export const ANALYSIS_OPERATIONS = {
     path: Type.Object({
       area: Type.String({ examples: ['gloucestershire'] }),
     }),
-    query: Type.Object({
-      threshold: Type.Optional(
-        Type.Number({
-          description: 'Share of a unit in its best fit that counts as nested.',
-          maximum: 1,
-          exclusiveMinimum: 0,
-          default: 0.95,
-        }),
-      ),
-    }),
+    query: THREE_WAY_QUERY,
     responses: {
       200: ok('The three-way report.', { 'application/json': ThreeWayView }),
       400: problem('A malformed query parameter (version, layer, threshold, maxListed).'),
@@ -217,16 +169,7 @@ export const ANALYSIS_OPERATIONS = {
       area: Type.String({ examples: ['gloucestershire'] }),
       version: Type.Integer({ minimum: 1, examples: [2] }),
     }),
-    query: Type.Object({
-      threshold: Type.Optional(
-        Type.Number({
-          description: 'Share of a unit in its best fit that counts as nested.',
-          maximum: 1,
-          exclusiveMinimum: 0,
-          default: 0.95,
-        }),
-      ),
-    }),
+    query: THREE_WAY_QUERY,
     responses: {
       200: ok('The three-way report.', { 'application/json': ThreeWayView }),
       400: problem('A malformed query parameter (version, layer, threshold, maxListed).'),

@@ -175,3 +175,35 @@ export const SiteUpload = Type.Object(
   },
   { $id: 'SiteUpload' },
 );
+
+export const DirectoryUpload = Type.Object(
+  {
+    upload: Type.String({ description: 'The upload id, for the ingest.' }),
+    method: Type.Literal('PUT'),
+    url: Type.String({ format: 'uri', description: 'Presigned S3 URL: PUT the file here.' }),
+    expiresAt: Type.String({ format: 'date-time' }),
+    maxBytes: Type.Integer({
+      description: 'Larger files are refused at ingest (CATCHMENTS_UPLOAD_MAX_BYTES).',
+    }),
+    ingest: Type.String({ description: 'Where to POST once the file is uploaded.' }),
+  },
+  { additionalProperties: false },
+);
+
+export const DirectoryIngest = Type.Object(
+  {
+    upload: Type.String(),
+    state: StringEnum(['storing', 'routing', 'done'], {
+      description: 'storing: pieces still to store; routing: stored, routing still to rebuild; done: served.',
+    }),
+    postcodes: Type.Integer(),
+    stamp: Type.String({ description: "The directory's content stamp." }),
+    storedBytes: Type.Integer(),
+    totalBytes: Type.Integer(),
+    resumedBytes: Type.Integer({ description: 'Bytes an earlier call had stored already.' }),
+    routing: Nullable(
+      Type.Object({ action: Type.String(), areasRead: Type.Integer() }, { additionalProperties: false }),
+    ),
+  },
+  { additionalProperties: false },
+);

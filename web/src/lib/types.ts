@@ -14,6 +14,16 @@ export type {
   UnitRef,
 } from '../../../functions/core/lookup/answer.js';
 
+import type { SiteAnswer } from '../../../functions/core/lookup/answer.js';
+
+/**
+ * The part of GET /v1/sites/nearest's answer the public page reads (schema: `NearestSites` in
+ * functions/http/schemas/lookups.ts); each site is the server's own `SiteAnswer`.
+ */
+export interface NearestSites {
+  readonly sites: readonly { readonly distanceM: number; readonly site: SiteAnswer }[];
+}
+
 /** The pages' runtime settings (/assets/config.json, written by the build from the branding). */
 export interface WebConfigShape {
   readonly apiBase: string;

@@ -47,7 +47,10 @@ export function renderDraftStatus({ state }: PlannerContext): void {
   const layers = Object.entries(draft.layers)
     .map(([name, info]) => `${name} (${formatCount(info?.features ?? 0)})`)
     .join(', ');
-  text.textContent = `Draft revision ${draft.revision}, based on version ${draft.baseVersion ?? 'none'}, last changed by ${draft.updatedBy} at ${when(draft.updatedAt)}. Layers: ${layers || 'none'}.`;
+  const sites = draft.sites
+    ? ` Sites: ${formatCount(draft.sites.hubs ?? 0)} hubs, ${formatCount(draft.sites.spokes ?? 0)} spokes.`
+    : '';
+  text.textContent = `Draft revision ${draft.revision}, based on version ${draft.baseVersion ?? 'none'}, last changed by ${draft.updatedBy} at ${when(draft.updatedAt)}. Layers: ${layers || 'none'}.${sites}`;
   discard.hidden = false;
 }
 

@@ -2,6 +2,8 @@
 // Shapefile (.zip holding .shp, .dbf, .shx and .prj, read by the admin API), with the layer, id and
 // name properties and the coordinates chosen in the form. The first upload creates the draft as a
 // copy of the active version; a 422 lists the file's problems and draws them where they are.
+// Hubs and spokes go the same way as a sites JSON file (PUT …/draft/sites), their Open Referral UK
+// ids and Ofsted URN checked by the admin API; a 400 lists each site's problem.
 import type { Geometry } from 'geojson';
 import type { DraftMeta, UploadProblem } from '../lib/admin-types.js';
 import { ApiError } from '../lib/api.js';
@@ -88,6 +90,7 @@ export async function upload(ctx: PlannerContext): Promise<void> {
   problemsBox.replaceChildren();
   const file = fileInput.files?.[0];
   if (!file) return fail('Choose a GeoJSON file or a zipped Shapefile to upload.');
+  if (layer === 'sites') return uploadSites(ctx, file, fail);
   if (!idProperty) return fail('Name the property that holds each feature’s id.');
   const format = uploadFormat(file.name);
   if (!format)
@@ -111,15 +114,7 @@ export async function upload(ctx: PlannerContext): Promise<void> {
   }
   say(`Uploading ${file.name}…`);
   try {
-    if (!state.draft || state.draft.publishedAs !== null) {
-      state.draft = (
-        await ctx.api.json<DraftMeta>(`${areaPath(state)}/draft`, {
-          method: 'POST',
-          body: { from: 'active', replace: state.draft?.publishedAs != null },
-          headers: adminHeaders(state),
-        })
-      ).data;
-    }
+    await ensureDraft(ctx);
     const query = new URLSearchParams({ idProperty, crs });
     if (nameProperty) query.set('nameProperty', nameProperty);
     state.draft = (
@@ -142,6 +137,64 @@ export async function upload(ctx: PlannerContext): Promise<void> {
   renderDraftStatus(ctx);
   say(
     `Uploaded ${file.name} as the draft’s ${layer} layer (${formatCount(state.draft.layers[layer as keyof DraftMeta['layers']]?.features ?? 0)} features). Checking it…`,
+  );
+  await analyseDraft(ctx);
+}
+
+/** The draft to edit: the first upload starts one as a copy of the active version. */
+async function ensureDraft(ctx: PlannerContext): Promise<void> {
+  const { state } = ctx;
+  if (state.draft && state.draft.publishedAs === null) return;
+  state.draft = (
+    await ctx.api.json<DraftMeta>(`${areaPath(state)}/draft`, {
+      method: 'POST',
+      body: { from: 'active', replace: state.draft?.publishedAs != null },
+      headers: adminHeaders(state),
+    })
+  ).data;
+}
+
+type Fail = (message: string, problems?: readonly UploadProblem[]) => void;
+
+/** A sites file replaces the draft's hubs and spokes; the admin API checks every site (and its ORUK ids). */
+async function uploadSites(ctx: PlannerContext, file: File, fail: Fail): Promise<void> {
+  const { state } = ctx;
+  if (!/\.json$/i.test(file.name)) {
+    return fail(`${file.name} is not a sites file: hubs and spokes are uploaded as JSON (.json).`);
+  }
+  let sites: unknown;
+  try {
+    sites = JSON.parse(await file.text());
+  } catch {
+    return fail(`${file.name} is not JSON. A sites file is a list of sites, or {"sites": [...]}.`);
+  }
+  say(`Uploading ${file.name}…`);
+  try {
+    await ensureDraft(ctx);
+    state.draft = (
+      await ctx.api.json<DraftMeta>(`${areaPath(state)}/draft/sites`, {
+        method: 'PUT',
+        body: sites,
+        headers: adminHeaders(state),
+      })
+    ).data;
+  } catch (e) {
+    const problems =
+      e instanceof ApiError && Array.isArray(e.problem?.problems)
+        ? (e.problem.problems as UploadProblem[])
+        : [];
+    return fail(messageOf(e), problems);
+  }
+  byId<HTMLInputElement>('upload-file').value = '';
+  renderDraftStatus(ctx);
+  const list = (Array.isArray(sites) ? sites : (sites as { sites: unknown[] }).sites) as {
+    oruk?: object;
+    ofstedUrn?: string;
+  }[];
+  const linked = list.filter((s) => s.oruk && Object.keys(s.oruk).length > 0).length;
+  const urns = list.filter((s) => s.ofstedUrn).length;
+  say(
+    `Uploaded ${file.name} as the draft’s sites (${plural(state.draft.sites?.hubs ?? 0, 'hub')}, ${plural(state.draft.sites?.spokes ?? 0, 'spoke')}; ${formatCount(linked)} with Open Referral UK ids, ${formatCount(urns)} with an Ofsted URN). Checking the draft…`,
   );
   await analyseDraft(ctx);
 }
