@@ -261,6 +261,7 @@ function alignment(input: {
   const result = alignLayers(input.a, input.b, {
     threshold: input.threshold,
     ...(points.length > 0 ? { points } : {}),
+    ...(weights ? { weightColumn: weights.report.column } : {}),
     nouns: input.nouns,
   });
   const capacity = input.planning?.capacity;

@@ -98,19 +98,10 @@ export async function readLayerInput(
   try {
     decoded = await readLayerFile(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
     if (error instanceof LayerFileError || error instanceof ShapefileError) {
       throw new UsageError(`${file}: ${error.message}`);
     }
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'it is a folder'
-          : code === 'EACCES'
-            ? 'permission denied'
-            : (error as Error).message;
-    throw new UsageError(`cannot read ${file}: ${why}`);
+    throw new UsageError(`cannot read ${file}: ${fileSystemReason(error) ?? (error as Error).message}`);
   }
   if (decoded.crs && crsGiven && decoded.crs !== crsGiven) {
     throw new UsageError(
@@ -153,4 +144,18 @@ export async function loadLayer(
   }
   for (const p of checked.problems.slice(0, 5)) io.stderr.write(`note: ${file}: ${p.kind}: ${p.message}\n`);
   return checked.layer;
+}
+
+/** Why a path the user gave cannot be read, in words (no such file, a folder…); null for other errors. */
+export function fileSystemReason(error: unknown): string | null {
+  switch ((error as NodeJS.ErrnoException | null)?.code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EISDIR':
+      return 'it is a folder';
+    case 'EACCES':
+      return 'permission denied';
+    default:
+      return null;
+  }
 }

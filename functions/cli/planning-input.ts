@@ -36,7 +36,7 @@ import {
   stringOption,
   UsageError,
 } from './framework.js';
-import { loadLayer } from './layer-input.js';
+import { fileSystemReason, loadLayer } from './layer-input.js';
 
 export const PLANNING_OPTIONS: CliCommand['options'] = {
   weights: {
@@ -138,8 +138,13 @@ export async function readPlanning(input: CommandInput): Promise<CliPlanning | u
   if (weightsFile === undefined && capacityFile === undefined) return undefined;
   const planning: { -readonly [K in keyof CliPlanning]: CliPlanning[K] } = {};
   if (weightsFile !== undefined)
-    planning.weights = await readWeightsFile(weightsFile, weightsSpec(input), input.io.stdin);
-  if (capacityFile !== undefined) planning.capacity = await readCapacityFile(capacityFile, input.io.stdin);
+    planning.weights = await reading('weights', weightsFile, () =>
+      readWeightsFile(weightsFile, weightsSpec(input), input.io.stdin),
+    );
+  if (capacityFile !== undefined)
+    planning.capacity = await reading('capacity', capacityFile, () =>
+      readCapacityFile(capacityFile, input.io.stdin),
+    );
   if (under !== undefined) planning.underShare = under;
   if (censusFile !== undefined) {
     const idProperty = stringOption(input, 'census-id');
@@ -185,19 +190,20 @@ export async function planningBody(input: CommandInput): Promise<Record<string, 
     if (under !== undefined) throw new UsageError('--under goes with --capacity <csv>');
     return undefined;
   }
-  const text = async (file: string) => {
-    const source = await openInput(file, input.io.stdin);
-    try {
-      return (await buffer(source.stream)).toString('utf8');
-    } finally {
-      source.close();
-    }
-  };
+  const text = (option: string, file: string) =>
+    reading(option, file, async () => {
+      const source = await openInput(file, input.io.stdin);
+      try {
+        return (await buffer(source.stream)).toString('utf8');
+      } finally {
+        source.close();
+      }
+    });
   return {
     ...(weightsFile !== undefined
-      ? { weights: { csv: await text(weightsFile), ...weightsSpec(input) } }
+      ? { weights: { csv: await text('weights', weightsFile), ...weightsSpec(input) } }
       : {}),
-    ...(capacityFile !== undefined ? { capacity: { csv: await text(capacityFile) } } : {}),
+    ...(capacityFile !== undefined ? { capacity: { csv: await text('capacity', capacityFile) } } : {}),
     ...(under !== undefined ? { underShare: under } : {}),
   };
 }
@@ -302,4 +308,15 @@ export function describeLayerLoads(label: string, l: LayerLoads): string[] {
   }
   if (l.withoutCapacity.length > 0) out.push(`No capacity given for ${l.withoutCapacity.length} unit(s)`);
   return out;
+}
+
+/** Reads a planning file; one that cannot be opened is a usage error naming the option (exit 2). */
+async function reading<T>(option: string, file: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    const why = fileSystemReason(error);
+    if (why === null) throw error;
+    throw new UsageError(`--${option} ${file}: cannot read it: ${why}`);
+  }
 }

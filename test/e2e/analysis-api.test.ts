@@ -306,6 +306,8 @@ describe('a draft that moves hv-stroud-1’s ground from hub-stroud to hub-glouc
     const stroud = weighted.hubs.capacity!.units.find((u) => u.id === 'hub-stroud')!;
     expect(stroud.before!.caseload - stroud.after!.caseload).toBeCloseTo(moved, 6);
     expect(weighted.hvPatches!.capacity!.units).toHaveLength(40);
+    // Its alignment is weighted by births afresh (not the cached postcode scores), and says so.
+    expect(weighted.alignment!.after).toMatchObject({ basis: 'weights', weightColumn: 'births' });
     expect(weighted.hvPatches!.units.every((u) => Math.abs(u.weight!.change) < 1e-9)).toBe(true);
   });
 
@@ -313,6 +315,7 @@ describe('a draft that moves hv-stroud-1’s ground from hub-stroud to hub-glouc
     const r = await post(`${ADMIN}/draft/alignment?a=hv-patches&b=coc-teams`, PLANNING);
     expect(r.status).toBe(200);
     const view = r.json as AlignmentView;
+    expect(view.alignment.scores).toMatchObject({ basis: 'weights', weightColumn: 'births' });
     expect(view.weights!.matched.weight).toBeCloseTo(weighted.weights!.matched.weight, 6);
     const patchBirths = new Map(weighted.hvPatches!.units.map((u) => [u.id, u.weight!.after]));
     for (const u of view.capacity!.a.units) {

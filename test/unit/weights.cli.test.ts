@@ -67,6 +67,9 @@ describe('catchments impact with weights and capacity (Fixtureshire, hand-derive
       [7, 'E01999999', 'unknown'],
     ]);
     expect(r.capacity!.unknown.map((e) => e.unit)).toEqual(['hv-x']);
+    // The alignment scores are weighted by births, and say so (not `postcodes`).
+    expect(r.alignment!.before).toMatchObject({ basis: 'weights', weightColumn: 'births' });
+    expect(r.alignment!.after).toMatchObject({ basis: 'weights', weightColumn: 'births' });
 
     const text = await runCatchments(...args, ...capacity);
     expect(text.code).toBe(0);
@@ -116,6 +119,16 @@ describe('catchments impact with weights and capacity (Fixtureshire, hand-derive
       [['--under', '0.5'], /--under goes with --capacity/],
       [['--weights-key', 'lsoa'], /--weights-key goes with --weights/],
       [[...births('--weights-key', 'oa')], /no column of OA codes/],
+      // A file that is not there: the option and path named in words, not Node's ENOENT.
+      [
+        ['--weights', path.join(scratch, 'no-such-births.csv'), ...fixtureWeights.slice(4)],
+        /--weights \S*no-such-births\.csv: cannot read it: no such file/,
+      ],
+      [
+        ['--capacity', path.join(scratch, 'no-such-capacity.csv')],
+        /--capacity \S*no-such-capacity\.csv: cannot read it: no such file/,
+      ],
+      [['--capacity', scratch], /--capacity \S+: cannot read it: it is a folder/],
     ];
     for (const [extra, message] of cases) {
       const r = await runCatchments(
@@ -131,6 +144,7 @@ describe('catchments impact with weights and capacity (Fixtureshire, hand-derive
       expect(r.code, extra.join(' ')).toBe(2);
       expect(r.stderr, extra.join(' ')).toMatch(message);
       expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+      expect(r.stderr).not.toMatch(/ENOENT|EISDIR/);
     }
   });
 });
@@ -146,9 +160,11 @@ describe('catchments align with weights and capacity', () => {
       ...['--capacity', path.join(WEIGHTS, 'capacity.csv'), '--json'],
     );
     const out = JSON.parse(r.stdout) as {
+      scores: { basis: string; weightColumn?: string };
       unitsA: { id: string; weight: number }[];
       capacity: { layers: Record<string, LayerLoads>; unknown: { row: number }[] };
     };
+    expect(out.scores).toMatchObject({ basis: 'weights', weightColumn: 'births' });
     expect(Object.fromEntries(out.unitsA.map((u) => [u.id, u.weight]))).toEqual({
       'hv-a': 14,
       'hv-b1': 6,

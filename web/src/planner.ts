@@ -18,6 +18,7 @@ import {
 } from './planner/context.js';
 import { clearDraftViews, discardDraft, loadDraft } from './planner/draft.js';
 import { createPlannerMap, LayerControls } from './planner/layers.js';
+import { wirePlanningForm } from './planner/planning-form.js';
 import { loadHistory, publish } from './planner/publish.js';
 import { signIn } from './planner/session.js';
 import { upload } from './planner/upload.js';
@@ -95,6 +96,7 @@ function wireForms(ctx: PlannerContext, areaSelect: HTMLSelectElement): void {
     void publish(ctx);
   });
   byId<HTMLSelectElement>('alignment-pair').addEventListener('change', () => void loadAlignment(ctx));
+  wirePlanningForm(ctx);
 }
 
 void start();

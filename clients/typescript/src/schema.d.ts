@@ -864,7 +864,9 @@ export interface components {
             };
         };
         AlignmentScores: {
-            basis: "postcodes" | "area";
+            basis: "postcodes" | "weights" | "area";
+            /** @description With basis `weights`: the weights file's column the scores are weighted by, e.g. births */
+            weightColumn?: string;
             threshold: number;
             pairs: components["schemas"]["AlignmentPairSummary"][];
             agreement: number | null;
@@ -1488,7 +1490,9 @@ export interface components {
             aInB: components["schemas"]["DirectionScore"];
             bInA: components["schemas"]["DirectionScore"];
             coterminosity: number;
-            basis: "postcodes" | "area";
+            basis: "postcodes" | "weights" | "area";
+            /** @description With basis `weights`: the weights file's column the scores are weighted by, e.g. births */
+            weightColumn?: string;
         };
         Service: {
             code: string;

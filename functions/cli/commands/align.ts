@@ -151,10 +151,10 @@ export function describeAlignment(
   out.push(
     formatTable(
       [
-        ['score', 'by postcodes', 'by area', 'nested units'],
+        ['score', `by ${r.scores.weightColumn ?? 'postcodes'}`, 'by area', 'nested units'],
         [
-          `coterminosity (${r.scores.basis})`,
-          r.scores.basis === 'postcodes' ? score(r.scores.coterminosity) : '—',
+          `coterminosity (${r.scores.weightColumn ?? r.scores.basis})`,
+          r.scores.basis !== 'area' ? score(r.scores.coterminosity) : '—',
           r.scores.basis === 'area' ? score(r.scores.coterminosity) : '—',
           '',
         ],
@@ -247,7 +247,9 @@ export function describeAlignment(
 
 function describeThreeWay(r: ThreeWayResult): string {
   const out: string[] = [];
-  out.push(`Three-way alignment: hub catchments ↔ HV patches ↔ CoC teams (weighted by ${r.basis})`);
+  out.push(
+    `Three-way alignment: hub catchments ↔ HV patches ↔ CoC teams (weighted by ${r.weightColumn ?? r.basis})`,
+  );
   out.push('');
   out.push(
     formatTable(
@@ -263,7 +265,7 @@ function describeThreeWay(r: ThreeWayResult): string {
       [1, 2, 3],
     ),
   );
-  out.push(`All three agree on ${(r.agreement * 100).toFixed(1)}% of the ${r.basis}.`);
+  out.push(`All three agree on ${(r.agreement * 100).toFixed(1)}% of the ${r.weightColumn ?? r.basis}.`);
   out.push('');
   if (r.places.length === 0) out.push('No place where the three disagree.');
   else {
@@ -472,6 +474,9 @@ Exit codes: 0 aligned (no misaligned piece beyond slivers), 1 misaligned pieces 
         filter: stringOption(input, 'filter'),
       });
     }
+    // Weighted points (a weights file, or --points with --weight) name their column as the basis.
+    const weightColumn = weights?.report.column ?? (pointsFile ? stringOption(input, 'weight') : undefined);
+    const named = points && weightColumn !== undefined ? { weightColumn } : {};
     if (planning?.capacity && !points) {
       throw new UsageError(
         '--capacity needs points to count caseloads: give --postcodes <directory> (or --points)',
@@ -491,7 +496,7 @@ Exit codes: 0 aligned (no misaligned piece beyond slivers), 1 misaligned pieces 
       );
       const r = alignThreeWay(
         { hvPatches: layerA, cocTeams: layerB, catchments: layerC },
-        { points, threshold, maxFixes },
+        { points, threshold, maxFixes, ...named },
       );
       if (out) {
         const fc: FeatureCollection<MultiPolygon | null> = {
@@ -517,7 +522,7 @@ Exit codes: 0 aligned (no misaligned piece beyond slivers), 1 misaligned pieces 
       return r.places.length > 0 ? EXIT_FINDINGS : EXIT_OK;
     }
     const nouns = { a: nounFor(aFile, 'A unit'), b: nounFor(bFile, 'B unit') };
-    const r = alignLayers(layerA, layerB, { points, threshold, maxFixes, nouns });
+    const r = alignLayers(layerA, layerB, { points, threshold, maxFixes, nouns, ...named });
     if (out) await writeFile(out, `${JSON.stringify(r.fragments)}\n`);
     // A capacity file's layer column names a layer by its file's name, or `a` / `b`.
     const [nameA, nameB] = [layerNameOf(aFile), layerNameOf(bFile)];

@@ -13,6 +13,7 @@ import {
   type Change,
   type DirectionScore,
   OverlapMatrix,
+  type PointsBasis,
   type ScoreSet,
 } from './matrix.js';
 import { locatePoints, type WeightedPoint } from './points.js';
@@ -36,6 +37,11 @@ export interface AlignmentOptions {
   readonly threshold?: number;
   /** Postcode points (or other weighted points) to count in every piece. */
   readonly points?: readonly WeightedPoint[];
+  /**
+   * The points' weights are a planner's weights from this column (e.g. `births`): the scores' basis
+   * is then `weights`, named by it, rather than `postcodes`.
+   */
+  readonly weightColumn?: string;
   readonly sliver?: Partial<SliverRule>;
   /** Build geometry for misaligned fragments and fixes (default true). */
   readonly geometry?: boolean;
@@ -274,7 +280,7 @@ export function alignLayersWork(layerA: Layer, layerB: Layer, options: Alignment
     sortedCells,
     { area: A.featureArea, w: wA },
     { area: B.featureArea, w: wB },
-    options.points !== undefined,
+    pointsBasis(options),
   );
   const scores = matrix.scores();
 
@@ -404,7 +410,7 @@ function unitFits(
   threshold: number,
 ): UnitFit[] {
   const S = side === 'a' ? matrix.A : matrix.B;
-  const withPoints = matrix.basis === 'postcodes';
+  const withPoints = matrix.basis !== 'area';
   return Array.from({ length: self.size }, (_, u) => {
     const best = S.best[u]!;
     const cellsOf = S.cells[u]!;
@@ -586,4 +592,12 @@ function suggestFixes(
       summary: `${summary}: coterminosity ${fmtScore(before.coterminosity)} → ${fmtScore(c.after.coterminosity)}`,
     };
   });
+}
+
+/** What the options' points count (null without points). */
+export function pointsBasis(options: Pick<AlignmentOptions, 'points' | 'weightColumn'>): PointsBasis | null {
+  if (options.points === undefined) return null;
+  return options.weightColumn !== undefined
+    ? { basis: 'weights', column: options.weightColumn }
+    : { basis: 'postcodes' };
 }

@@ -10,9 +10,15 @@
 //   aligned when b is a's best fit or a is b's best fit. 1 when the layers are the same partition, and
 //   also when one nests in the other (teams made of whole patches); each piece that is in neither its
 //   A unit's main B unit nor its B unit's main A unit counts against it. On postcodes when points are
-//   given, else on area.
+//   given, on a planner's weights (births…) when the points carry them, else on area.
 
-export type Basis = 'postcodes' | 'area';
+/** What the scores weigh: postcodes, a planner's weights (named by `weightColumn`), or area. */
+export type Basis = 'postcodes' | 'weights' | 'area';
+
+/** What the points count: postcodes, or a planner's weights from the named column (e.g. births). */
+export type PointsBasis =
+  | { readonly basis: 'postcodes' }
+  | { readonly basis: 'weights'; readonly column: string };
 
 export interface Cell {
   readonly a: number;
@@ -35,6 +41,8 @@ export interface ScoreSet {
   readonly bInA: DirectionScore;
   readonly coterminosity: number;
   readonly basis: Basis;
+  /** With basis `weights`: the weights file's column the scores are weighted by (e.g. `births`). */
+  readonly weightColumn?: string;
 }
 
 type Delta = { readonly area: number; readonly w: number };
@@ -60,6 +68,7 @@ const NO_CHANGE: Change = { cells: new Map(), unitsA: new Map(), unitsB: new Map
 export class OverlapMatrix {
   readonly cells: readonly Cell[];
   readonly basis: Basis;
+  private readonly weightColumn: string | null;
   readonly A: Side;
   readonly B: Side;
   private readonly totals: {
@@ -78,7 +87,7 @@ export class OverlapMatrix {
     cells: readonly Cell[],
     unitsA: { area: Float64Array; w: Float64Array },
     unitsB: { area: Float64Array; w: Float64Array },
-    withPoints: boolean,
+    points: PointsBasis | null,
   ) {
     this.cells = cells;
     const cellsA: number[][] = Array.from({ length: unitsA.area.length }, () => []);
@@ -102,7 +111,9 @@ export class OverlapMatrix {
       cellArea,
       cellW,
     };
-    this.basis = withPoints && this.totals.aW + this.totals.bW > 0 ? 'postcodes' : 'area';
+    const weighed = points !== null && this.totals.aW + this.totals.bW > 0;
+    this.basis = weighed ? points.basis : 'area';
+    this.weightColumn = weighed && points.basis === 'weights' ? points.column : null;
     for (let u = 0; u < cellsA.length; u++)
       this.A.best[u] = this.pickBest(cellsA[u]!, this.A.w[u]!, 'a', NO_CHANGE);
     for (let u = 0; u < cellsB.length; u++)
@@ -126,7 +137,7 @@ export class OverlapMatrix {
   }
 
   private basisValue(v: { area: number; w: number }): number {
-    return this.basis === 'postcodes' ? v.w : v.area;
+    return this.basis === 'area' ? v.area : v.w;
   }
 
   private cellValue(i: number, change: Change): { area: number; w: number } {
@@ -137,7 +148,7 @@ export class OverlapMatrix {
 
   /** Best cell among `cellIdx` for a unit whose total weight is unitW (see the rule above). */
   private pickBest(cellIdx: readonly number[], unitW: number, side: 'a' | 'b', change: Change): number {
-    const byW = this.basis === 'postcodes' && unitW > 0;
+    const byW = this.basis !== 'area' && unitW > 0;
     let best = -1;
     let bw = -1;
     let ba = -1;
@@ -158,7 +169,7 @@ export class OverlapMatrix {
   }
 
   private compose(s: OverlapMatrix['sums'], t: OverlapMatrix['totals']): ScoreSet {
-    const pts = this.basis === 'postcodes';
+    const pts = this.basis !== 'area';
     const union = pts ? t.aW + t.bW - t.cellW : t.aArea + t.bArea - t.cellArea;
     return {
       aInB: {
@@ -171,6 +182,7 @@ export class OverlapMatrix {
       },
       coterminosity: union > 0 ? Math.min(1, s.aligned / union) : 0,
       basis: this.basis,
+      ...(this.weightColumn !== null ? { weightColumn: this.weightColumn } : {}),
     };
   }
 

@@ -10,8 +10,14 @@ import { interiorPoint } from '../overlay/interior-point.js';
 import { overlayLayers, pairGeometry } from '../overlay/layers.js';
 import { prepareLayer } from '../overlay/prepared.js';
 import { PolygonIndex } from '../spatial/polygon-index.js';
-import { type AlignmentOptions, type AlignmentResult, type AlignmentWork, alignLayersWork } from './align.js';
-import type { Cell, OverlapMatrix, ScoreSet } from './matrix.js';
+import {
+  type AlignmentOptions,
+  type AlignmentResult,
+  type AlignmentWork,
+  alignLayersWork,
+  pointsBasis,
+} from './align.js';
+import type { Basis, Cell, OverlapMatrix, ScoreSet } from './matrix.js';
 
 export interface ThreeWayLayers {
   readonly catchments: Layer;
@@ -49,7 +55,9 @@ export interface ThreeWayResult {
   readonly scores: Readonly<Record<PairName, ScoreSet>>;
   /** Share of the weight (postcodes when given, else area) of all places that agree. */
   readonly agreement: number;
-  readonly basis: 'postcodes' | 'area';
+  readonly basis: Basis;
+  /** With basis `weights`: the weights file's column (e.g. `births`). */
+  readonly weightColumn?: string;
   readonly patches: readonly ThreeWayPatch[];
   /** Places where the three disagree, most postcodes (then area) first. */
   readonly places: readonly ThreeWayPlace[];
@@ -172,7 +180,7 @@ export function alignThreeWay(
       places.set(k, place);
     }
   }
-  const basis = withPoints ? 'postcodes' : 'area';
+  const basis: Basis = withPoints ? (pointsBasis(options)?.basis ?? 'postcodes') : 'area';
   const weightOf = (x: { area: number; w: number }) => (withPoints ? x.w : x.area);
   let total = 0;
   let agreeing = 0;
@@ -240,6 +248,9 @@ export function alignThreeWay(
     },
     agreement: total > 0 ? agreeing / total : 0,
     basis,
+    ...(basis === 'weights' && options.weightColumn !== undefined
+      ? { weightColumn: options.weightColumn }
+      : {}),
     patches,
     places: placeList,
     alignments: {

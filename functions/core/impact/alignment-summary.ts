@@ -35,6 +35,8 @@ export interface PairSummary {
 
 export interface AlignmentSummary {
   readonly basis: Basis;
+  /** With basis `weights`: the weights file's column the scores are weighted by (e.g. `births`). */
+  readonly weightColumn?: string;
   readonly threshold: number;
   /** The pairs whose two layers the set has (a set without CoC teams has only patches-catchments). */
   readonly pairs: readonly PairSummary[];
@@ -46,6 +48,8 @@ export interface AlignmentSummaryOptions {
   readonly threshold?: number;
   /** Postcode points (live postcodes): scores by postcodes as well as by area. */
   readonly points?: readonly WeightedPoint[];
+  /** The points carry a planner's weights from this column (basis `weights`), e.g. `births`. */
+  readonly weightColumn?: string;
 }
 
 function summaryOf(name: PairName, a: LayerName, b: LayerName, r: AlignmentResult): PairSummary {
@@ -75,10 +79,13 @@ export function summariseAlignment(
     const l = set.layers[name];
     return l && l.features.length > 0 ? l : undefined;
   };
-  const basis: Basis = options.points && options.points.length > 0 ? 'postcodes' : 'area';
+  const withPoints = options.points !== undefined && options.points.length > 0;
+  const weighted = withPoints && options.weightColumn !== undefined;
+  const basis: Basis = withPoints ? (weighted ? 'weights' : 'postcodes') : 'area';
+  const named = weighted ? { weightColumn: options.weightColumn! } : {};
   const common = {
     threshold,
-    ...(basis === 'postcodes' ? { points: options.points } : {}),
+    ...(withPoints ? { points: options.points, ...named } : {}),
     geometry: false,
     maxFixes: 0,
   };
@@ -89,6 +96,7 @@ export function summariseAlignment(
     const three = alignThreeWay({ catchments, hvPatches, cocTeams }, { ...common, maxPlaces: 0 });
     return {
       basis,
+      ...named,
       threshold,
       pairs: ALIGNMENT_PAIRS.map((p) => summaryOf(p.name, p.a, p.b, three.alignments[p.name])),
       agreement: three.agreement,
@@ -100,5 +108,5 @@ export function summariseAlignment(
     const b = layer(p.b);
     if (a && b) pairs.push(summaryOf(p.name, p.a, p.b, alignLayers(a, b, common)));
   }
-  return { basis, threshold, pairs, agreement: null };
+  return { basis, ...named, threshold, pairs, agreement: null };
 }

@@ -376,8 +376,14 @@ export function computeRedrawImpact(
       );
     }
     const threshold = options.threshold ?? DEFAULT_THRESHOLD;
-    const summaryBefore = options.alignmentBefore ?? summariseAlignment(from, { threshold, points });
-    const summaryAfter = options.alignmentAfter ?? summariseAlignment(to, { threshold, points });
+    // With weights the scores are weighted by them, and say so (basis `weights`, the column named).
+    const summaryOptions = {
+      threshold,
+      points,
+      ...(options.weights ? { weightColumn: options.weights.report.column } : {}),
+    };
+    const summaryBefore = options.alignmentBefore ?? summariseAlignment(from, summaryOptions);
+    const summaryAfter = options.alignmentAfter ?? summariseAlignment(to, summaryOptions);
     alignment = compareAlignment(summaryBefore, summaryAfter);
   }
 

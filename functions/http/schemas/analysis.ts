@@ -2,6 +2,11 @@
 import { Type } from '@sinclair/typebox';
 import { Nullable, StringEnum } from './typebox.js';
 
+/** With basis `weights` (a planner's weights file): the column the scores are weighted by. */
+const WeightColumn = Type.String({
+  description: "With basis `weights`: the weights file's column the scores are weighted by, e.g. births",
+});
+
 export const DirectionScore = Type.Object(
   {
     byArea: Type.Number({ minimum: 0, maximum: 1 }),
@@ -14,7 +19,8 @@ export const ScoreSet = Type.Object(
     aInB: DirectionScore,
     bInA: DirectionScore,
     coterminosity: Type.Number({ minimum: 0, maximum: 1 }),
-    basis: StringEnum(['postcodes', 'area']),
+    basis: StringEnum(['postcodes', 'weights', 'area']),
+    weightColumn: Type.Optional(WeightColumn),
   },
   {
     description:
@@ -341,7 +347,8 @@ export const HubChanges = Type.Object(
 );
 export const AlignmentScores = Type.Object(
   {
-    basis: StringEnum(['postcodes', 'area']),
+    basis: StringEnum(['postcodes', 'weights', 'area']),
+    weightColumn: Type.Optional(WeightColumn),
     threshold: Type.Number({ minimum: 0, maximum: 1 }),
     pairs: Type.Array(AlignmentPairSummary),
     agreement: Nullable(Type.Number({ minimum: 0, maximum: 1 })),

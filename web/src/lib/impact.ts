@@ -6,6 +6,7 @@
 import type { FeatureCollection, Geometry } from 'geojson';
 import type { RedrawImpact } from '../../../functions/core/impact/redraw-impact.js';
 import type { Balance, UnitChanges } from '../../../functions/core/impact/unit-changes.js';
+import type { AlignmentCapacity } from '../../../functions/core/weights/capacity.js';
 import type { AlignmentFix, AlignmentResult } from './types.js';
 
 export type { RedrawImpact };
@@ -118,6 +119,8 @@ export function readImpact(report: RedrawImpact): ImpactView {
 /** What GET …/alignment answers (functions/application/analysis-service.ts `AlignmentView`), as read here. */
 export interface AlignmentAnswer {
   readonly alignment: AlignmentResult;
+  /** With a capacity file (POST …/alignment): caseload against capacity of both layers; else null. */
+  readonly capacity?: AlignmentCapacity | null;
 }
 
 export interface AlignmentView {

@@ -1,5 +1,7 @@
 // Alignment of two layers, active version against the draft: coterminosity and each layer's share
 // in its best fit, the misaligned fragments shaded on the map, and the suggested fixes ranked.
+
+import type { LayerLoads } from '../../../functions/core/weights/capacity.js';
 import { byId, h, replace } from '../lib/dom.js';
 import { formatChange, formatCount, formatPercent } from '../lib/format.js';
 import { type AlignmentAnswer, fixGeometry, fragmentsOf } from '../lib/impact.js';
@@ -14,17 +16,23 @@ export async function loadAlignment(ctx: PlannerContext): Promise<void> {
   const box = byId('alignment');
   const [a, b] = byId<HTMLSelectElement>('alignment-pair').value.split(':') as [string, string];
   replace(box, h('p', {}, 'Comparing the layers…'));
+  let draftCapacity: AlignmentAnswer['capacity'] = null;
   try {
     const query = new URLSearchParams({ a, b }).toString();
     const areaId = encodeURIComponent(state.area);
     const active = state.active;
+    // With the planner's weights and capacities: the same routes as POSTs, scores weighted by them.
+    const planning = state.planning ? ({ method: 'POST', body: state.planning } as const) : {};
     const [forDraft, forActive] = await Promise.all([
-      api.json<AlignmentAnswer>(ANALYSIS.draftAlignment(areaId, query)),
+      api.json<AlignmentAnswer>(ANALYSIS.draftAlignment(areaId, query), planning),
       active === null
         ? Promise.resolve(null)
-        : api.json<AlignmentAnswer>(ANALYSIS.versionAlignment(areaId, active, query)).catch(() => null),
+        : api
+            .json<AlignmentAnswer>(ANALYSIS.versionAlignment(areaId, active, query), planning)
+            .catch(() => null),
     ]);
     state.alignment = { before: forActive?.data.alignment ?? null, after: forDraft.data.alignment };
+    draftCapacity = forDraft.data.capacity ?? null;
   } catch (e) {
     state.alignment = null;
     replace(
@@ -41,14 +49,15 @@ export async function loadAlignment(ctx: PlannerContext): Promise<void> {
   }
   const score = (r: AlignmentResult | null, pick: (s: ScoreSet) => number | null) =>
     r ? formatPercent(pick(r.scores)) : '–';
+  const measure = state.planning?.weights?.column ?? 'postcodes';
   const rows: [string, (s: ScoreSet) => number | null][] = [
     ['Coterminosity', (s) => s.coterminosity],
     [
-      `Share of ${LAYER_LABELS[a] ?? a} in their best fit (by postcodes)`,
+      `Share of ${LAYER_LABELS[a] ?? a} in their best fit (by ${measure})`,
       (s) => s.aInB.byPostcodes ?? s.aInB.byArea,
     ],
     [
-      `Share of ${LAYER_LABELS[b] ?? b} in their best fit (by postcodes)`,
+      `Share of ${LAYER_LABELS[b] ?? b} in their best fit (by ${measure})`,
       (s) => s.bInA.byPostcodes ?? s.bInA.byArea,
     ],
   ];
@@ -62,6 +71,13 @@ export async function loadAlignment(ctx: PlannerContext): Promise<void> {
       rows.map(([label, pick]) => [label, score(before, pick), score(after, pick)]),
       'alignment-table',
     ),
+    draftCapacity
+      ? h(
+          'p',
+          { id: 'alignment-capacity' },
+          `The draft against capacity (${draftCapacity.a.measure}): ${loads(a, draftCapacity.a)}; ${loads(b, draftCapacity.b)}.`,
+        )
+      : null,
     h(
       'p',
       { id: 'fragments-summary' },
@@ -78,6 +94,10 @@ export async function loadAlignment(ctx: PlannerContext): Promise<void> {
         ]
       : h('p', {}, 'No fixes to suggest.'),
   );
+}
+
+function loads(layer: string, l: LayerLoads): string {
+  return `${LAYER_LABELS[layer] ?? layer} ${formatCount(l.over)} over, ${formatCount(l.under)} under`;
 }
 
 function fixItem(map: MapInstance | null, fix: AlignmentFix): HTMLElement {

@@ -9,6 +9,7 @@ import type { Api } from '../lib/api.js';
 import { byId } from '../lib/dom.js';
 import type { AlignmentView, ImpactView } from '../lib/impact.js';
 import type { MapInstance } from '../lib/map.js';
+import type { PlanningBody } from '../lib/planning.js';
 import type { WebConfigShape } from '../lib/types.js';
 import type { LayerControls } from './layers.js';
 
@@ -47,6 +48,8 @@ export interface PlannerState {
   impact: ImpactView | null;
   impactError: string | null;
   alignment: AlignmentView | null;
+  /** The planner's weights and capacities, sent with each impact and alignment request; null for none. */
+  planning: PlanningBody | null;
   history: HistoryView | null;
 }
 
@@ -82,6 +85,7 @@ export function initialState(): PlannerState {
     impact: null,
     impactError: null,
     alignment: null,
+    planning: null,
     history: null,
   };
 }

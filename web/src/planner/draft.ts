@@ -16,7 +16,7 @@ import { renderPublish } from './publish.js';
 import { loadValidation } from './validation-panel.js';
 import { plural, when } from './widgets.js';
 
-const DRAFT_CARDS = ['validation-card', 'impact-card', 'alignment-card', 'publish-card'];
+const DRAFT_CARDS = ['validation-card', 'planning-card', 'impact-card', 'alignment-card', 'publish-card'];
 
 export async function loadDraft(ctx: PlannerContext): Promise<void> {
   const { state } = ctx;

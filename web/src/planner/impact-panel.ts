@@ -4,6 +4,7 @@ import { byId, h, replace } from '../lib/dom.js';
 import { formatCount, formatPercent } from '../lib/format.js';
 import { pointsCollection } from '../lib/geo.js';
 import { type RedrawImpact, readImpact } from '../lib/impact.js';
+import { capacitySection } from './capacity-view.js';
 import { ANALYSIS, messageOf, nameOf, type PlannerContext } from './context.js';
 import { change, num, showButton, table } from './widgets.js';
 
@@ -21,9 +22,16 @@ export function pairLabel(pair: string): string {
 export async function loadImpact(ctx: PlannerContext): Promise<void> {
   const { state, map, layers } = ctx;
   const box = byId('impact');
+  let data: RedrawImpact;
   try {
-    const answer = await ctx.api.json<RedrawImpact>(ANALYSIS.impact(encodeURIComponent(state.area)));
-    state.impact = readImpact(answer.data);
+    const path = ANALYSIS.impact(encodeURIComponent(state.area));
+    // With the planner's weights and capacities, the same route as a POST with them as the body.
+    const answer = await ctx.api.json<RedrawImpact>(
+      path,
+      state.planning ? { method: 'POST', body: state.planning } : {},
+    );
+    data = answer.data;
+    state.impact = readImpact(data);
     state.impactError = null;
   } catch (e) {
     state.impact = null;
@@ -119,6 +127,7 @@ export async function loadImpact(ctx: PlannerContext): Promise<void> {
           'impact-alignment-table',
         )
       : null,
+    capacitySection(data, LAYER_LABELS),
   );
 }
 
