@@ -15,6 +15,23 @@ import { FeatureCollection } from '../schemas/common.js';
 import { Nullable, StringEnum } from '../schemas/typebox.js';
 import { empty, ok, operation, problem } from './operation.js';
 
+/** Who is acting, recorded in the history: the same header on every admin edit. */
+const Author = Type.Optional(
+  Type.String({
+    description:
+      'Who is acting, for the history (locally one token is shared; on AWS the caller identity is recorded too).',
+    maxLength: 100,
+  }),
+);
+
+/** The draft's ETag on draft edits: the same precondition on every one. */
+const DraftIfMatch = Type.Optional(
+  Type.String({
+    description:
+      'The draft ETag ("<area>.draft.r<revision>"): apply the edit only at that revision (else 409).',
+  }),
+);
+
 /** A publish's or rollback's reason (the service also refuses a blank or overlong one). */
 const WHY = Type.String({
   description:
@@ -30,13 +47,7 @@ export const ADMIN_OPERATIONS = {
       area: Type.String({ examples: ['gloucestershire'] }),
     }),
     headers: Type.Object({
-      'X-Author': Type.Optional(
-        Type.String({
-          description:
-            'Who is acting, for the history (locally one token is shared; on AWS the caller identity is recorded too).',
-          maxLength: 100,
-        }),
-      ),
+      'X-Author': Author,
     }),
     body: {
       required: false,
@@ -131,19 +142,8 @@ export const ADMIN_OPERATIONS = {
       ),
     }),
     headers: Type.Object({
-      'If-Match': Type.Optional(
-        Type.String({
-          description:
-            'The draft ETag ("<area>.draft.r<revision>"): apply the edit only at that revision (else 409).',
-        }),
-      ),
-      'X-Author': Type.Optional(
-        Type.String({
-          description:
-            'Who is acting, for the history (locally one token is shared; on AWS the caller identity is recorded too).',
-          maxLength: 100,
-        }),
-      ),
+      'If-Match': DraftIfMatch,
+      'X-Author': Author,
     }),
     body: {
       required: true,
@@ -175,19 +175,8 @@ export const ADMIN_OPERATIONS = {
       layer: StringEnum(LAYER_NAMES, { examples: ['catchments'] }),
     }),
     headers: Type.Object({
-      'If-Match': Type.Optional(
-        Type.String({
-          description:
-            'The draft ETag ("<area>.draft.r<revision>"): apply the edit only at that revision (else 409).',
-        }),
-      ),
-      'X-Author': Type.Optional(
-        Type.String({
-          description:
-            'Who is acting, for the history (locally one token is shared; on AWS the caller identity is recorded too).',
-          maxLength: 100,
-        }),
-      ),
+      'If-Match': DraftIfMatch,
+      'X-Author': Author,
     }),
     responses: {
       200: ok('The draft without the layer.', { 'application/json': Draft }, { etag: true }),
@@ -204,19 +193,8 @@ export const ADMIN_OPERATIONS = {
       area: Type.String({ examples: ['gloucestershire'] }),
     }),
     headers: Type.Object({
-      'If-Match': Type.Optional(
-        Type.String({
-          description:
-            'The draft ETag ("<area>.draft.r<revision>"): apply the edit only at that revision (else 409).',
-        }),
-      ),
-      'X-Author': Type.Optional(
-        Type.String({
-          description:
-            'Who is acting, for the history (locally one token is shared; on AWS the caller identity is recorded too).',
-          maxLength: 100,
-        }),
-      ),
+      'If-Match': DraftIfMatch,
+      'X-Author': Author,
     }),
     body: {
       required: true,
@@ -273,13 +251,7 @@ export const ADMIN_OPERATIONS = {
           description: 'For the first version of an area: publish only if it has no active version.',
         }),
       ),
-      'X-Author': Type.Optional(
-        Type.String({
-          description:
-            'Who is acting, for the history (locally one token is shared; on AWS the caller identity is recorded too).',
-          maxLength: 100,
-        }),
-      ),
+      'X-Author': Author,
     }),
     body: {
       required: true,
@@ -332,13 +304,7 @@ export const ADMIN_OPERATIONS = {
           examples: ['3'],
         }),
       ),
-      'X-Author': Type.Optional(
-        Type.String({
-          description:
-            'Who is acting, for the history (locally one token is shared; on AWS the caller identity is recorded too).',
-          maxLength: 100,
-        }),
-      ),
+      'X-Author': Author,
     }),
     body: {
       required: true,
@@ -413,13 +379,7 @@ export const ADMIN_OPERATIONS = {
       area: Type.String({ examples: ['gloucestershire'] }),
     }),
     headers: Type.Object({
-      'X-Author': Type.Optional(
-        Type.String({
-          description:
-            'Who is acting, for the history (locally one token is shared; on AWS the caller identity is recorded too).',
-          maxLength: 100,
-        }),
-      ),
+      'X-Author': Author,
     }),
     body: { required: true, content: { 'text/csv': Type.String() } },
     responses: {
@@ -467,13 +427,7 @@ export const ADMIN_OPERATIONS = {
       ),
     }),
     headers: Type.Object({
-      'X-Author': Type.Optional(
-        Type.String({
-          description:
-            'Who is acting, for the history (locally one token is shared; on AWS the caller identity is recorded too).',
-          maxLength: 100,
-        }),
-      ),
+      'X-Author': Author,
     }),
     responses: {
       200: ok('The directory is loaded and served (the routing is rebuilt over it).', {
