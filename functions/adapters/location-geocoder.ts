@@ -276,3 +276,21 @@ function inRange(
   }
   return value;
 }
+
+/**
+ * The geocoder a Lambda handler uses: Amazon Location when a place index is configured, else none.
+ * The SDK client is imported only then: it costs a cold start ~0.3 s otherwise.
+ */
+export async function configuredGeocoder(
+  settings: { readonly placeIndexName?: string | undefined; readonly timeoutMs: number },
+  logger: Logger,
+): Promise<LocationGeocoder | undefined> {
+  if (!settings.placeIndexName) return undefined;
+  const { LocationClient } = await import('@aws-sdk/client-location');
+  return new LocationGeocoder({
+    client: new LocationClient({ maxAttempts: 2 }),
+    indexName: settings.placeIndexName,
+    timeoutMs: settings.timeoutMs,
+    logger,
+  });
+}

@@ -23,7 +23,7 @@ import { answerView, problemView } from '../../web/src/lib/answer-view.js';
 import { translator } from '../../web/src/lib/strings.js';
 import type { LookupAnswer } from '../../web/src/lib/types.js';
 import { escapeHtml, toHtml } from '../../web/src/lib/vnode.js';
-import { LocationGeocoder } from '../adapters/location-geocoder.js';
+import { configuredGeocoder } from '../adapters/location-geocoder.js';
 import { openBoundaryStore } from '../adapters/store/open-store.js';
 import { ServingProvider } from '../application/serving-provider.js';
 import { loadConfig } from '../config.js';
@@ -252,16 +252,7 @@ async function buildLambda(): Promise<ApiHandler> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const { store } = await openBoundaryStore(config);
-  const { placeIndexName, timeoutMs } = config.geocoder;
-  // Imported only when configured: the SDK client costs a start ~0.3 s otherwise.
-  const geocoder = placeIndexName
-    ? new LocationGeocoder({
-        client: new (await import('@aws-sdk/client-location')).LocationClient({ maxAttempts: 2 }),
-        indexName: placeIndexName,
-        timeoutMs,
-        logger,
-      })
-    : undefined;
+  const geocoder = await configuredGeocoder(config.geocoder, logger);
   const provider = new ServingProvider({
     store,
     refreshMs: config.refreshSeconds * 1000,

@@ -1,7 +1,7 @@
 // Lambda entry point for the public, read-only lookup API (and the local server's public routes).
 // Thin: each operation parses its input, calls the core, and returns data; middy does the rest.
 import { Type } from '@sinclair/typebox';
-import { LocationGeocoder, locationOrThrow, type PostcodeGeocoder } from '../adapters/location-geocoder.js';
+import { configuredGeocoder, locationOrThrow, type PostcodeGeocoder } from '../adapters/location-geocoder.js';
 import { openBoundaryStore } from '../adapters/store/open-store.js';
 import { ChangeLists } from '../application/change-lists.js';
 import { PointInTime, timeTarget } from '../application/point-in-time.js';
@@ -405,16 +405,7 @@ async function buildLambda(): Promise<ApiHandler> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const { store } = await openBoundaryStore(config);
-  const { placeIndexName, timeoutMs } = config.geocoder;
-  // Imported only when configured: the SDK client costs a start ~0.3 s otherwise.
-  const geocoder = placeIndexName
-    ? new LocationGeocoder({
-        client: new (await import('@aws-sdk/client-location')).LocationClient({ maxAttempts: 2 }),
-        indexName: placeIndexName,
-        timeoutMs,
-        logger,
-      })
-    : undefined;
+  const geocoder = await configuredGeocoder(config.geocoder, logger);
   const history = new PointInTime({ store, refreshMs: config.refreshSeconds * 1000 });
   const changes = new ChangeLists({ store });
   const limits = { ...config.limits, changesPageItems: config.changesPageItems };
