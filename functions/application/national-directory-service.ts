@@ -5,12 +5,14 @@
 // many of the directory's pieces as fit its budget (the pieces stored by earlier calls are kept:
 // putNationalDirectory resumes), and answers "in progress" until the directory is switched to and
 // the national routing rebuilt over it; calling again goes on. Same result as `catchments
-// load-postcodes`, which does the same from the planner's machine.
+// load-postcodes`, which does the same from the planner's machine. One ingest call at a time holds
+// the directory: a second one at once (for the same upload or another) is refused with a 409 that
+// says to call again later, before it reads or writes anything.
 import { randomUUID } from 'node:crypto';
-import { InvalidRequestError, NotFoundError } from '../core/errors.js';
+import { InvalidRequestError, NotFoundError, VersionConflictError } from '../core/errors.js';
 import { PostcodeDirectory } from '../core/postcode-directory.js';
 import { encodeDirectoryColumns } from '../core/routing/directory-columns.js';
-import type { BoundaryStore } from './ports/boundary-store.js';
+import type { BoundaryStore, NationalDirectoryHold } from './ports/boundary-store.js';
 import type { DirectoryUploadFormat, DirectoryUploads } from './ports/directory-uploads.js';
 import type { Logger } from './ports/logger.js';
 import type { RoutingMaintainer } from './serving/routing-maintainer.js';
@@ -58,6 +60,12 @@ export interface NationalDirectoryServiceOptions {
 
 /** Past this share of the budget the routing rebuild waits for the next call (it reads every area). */
 const ROUTING_START_SHARE = 0.5;
+/**
+ * A call holds the directory for its budget plus this: enough for the parse and the routing rebuild
+ * to overrun the budget, and past the admin function's 28 s timeout, so a live call keeps its hold
+ * and one that died frees it within a minute.
+ */
+const HOLD_BEYOND_BUDGET_MS = 30_000;
 
 export class NationalDirectoryService {
   private readonly clock: () => Date;
@@ -84,11 +92,37 @@ export class NationalDirectoryService {
     const uploads = this.uploadsOrExplain();
     if (!UPLOAD_ID.test(upload)) throw new NotFoundError(`No upload "${upload.slice(0, 60)}".`);
     const started = this.clock().getTime();
+    const hold: NationalDirectoryHold = {
+      holder: randomUUID(),
+      upload,
+      by,
+      since: new Date(started).toISOString(),
+      until: new Date(started + this.options.ingestBudgetMs + HOLD_BEYOND_BUDGET_MS).toISOString(),
+    };
+    const blocking = await this.options.store.holdNationalDirectory(hold);
+    if (blocking) throw directoryBusy(upload, blocking);
+    try {
+      return await this.ingestHeld(uploads, upload, format, by, started);
+    } finally {
+      await this.options.store.releaseNationalDirectory(hold.holder).catch((error: unknown) => {
+        // It expires at `until`: a failed release delays the next ingest, it does not block it.
+        this.options.logger?.warn('directory hold not released', { upload, error: String(error) });
+      });
+    }
+  }
+
+  private async ingestHeld(
+    uploads: DirectoryUploads,
+    upload: string,
+    format: DirectoryUploadFormat,
+    by: string,
+    started: number,
+  ): Promise<DirectoryIngest> {
     const deadline = started + this.options.ingestBudgetMs;
     const size = await uploads.size(upload);
     if (size === null) {
       throw new NotFoundError(
-        `Nothing has been uploaded as ${upload}: PUT the file to the URL that POST /v1/admin/directory/uploads returned, then ask again.`,
+        `Nothing is uploaded as ${upload}: PUT the file to the URL that POST /v1/admin/directory/uploads returned, then ask again. (An upload is removed once an ingest of it answers done.)`,
       );
     }
     if (size > this.options.maxUploadBytes) {
@@ -148,4 +182,18 @@ export class NationalDirectoryService {
       'Presigned uploads need the blob bucket (CATCHMENTS_BLOB_BUCKET, set by the CDK stack). With the embedded store load the directory from the command line: npx catchments load-postcodes <file.csv.gz> --store <dir>.',
     );
   }
+}
+
+function directoryBusy(upload: string, held: NationalDirectoryHold): VersionConflictError {
+  const ingesting = { upload: held.upload, by: held.by, since: held.since, until: held.until };
+  if (held.upload === upload) {
+    return new VersionConflictError(
+      `Upload ${upload} is already being ingested by another call (since ${held.since}); this call changed nothing. Wait for that call to answer, then call again if it answered "storing" or "routing": an ingest goes on from the pieces stored.`,
+      { ingesting },
+    );
+  }
+  return new VersionConflictError(
+    `The national directory is being replaced from upload ${held.upload} (by ${held.by}, since ${held.since}); this call changed nothing. Call this ingest again once that one is done (its hold ends at ${held.until} at the latest): your upload stays in the bucket (uploads expire after 2 days).`,
+    { ingesting },
+  );
 }

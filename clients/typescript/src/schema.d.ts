@@ -548,7 +548,7 @@ export interface paths {
         put?: never;
         /**
          * Load an uploaded national directory into the store (repeat until done)
-         * @description Step 2: reads the uploaded file and makes it the national postcode directory, then rebuilds the national routing over it. Each call works for at most CATCHMENTS_INGEST_BUDGET_MS (default 15 s) and keeps what it stored: 202 says how far it got (`state` storing or routing), so call again until 200 (`state` done). Idempotent: nothing is served half-loaded, and the previous directory is served until the switch.
+         * @description Step 2: reads the uploaded file and makes it the national postcode directory, then rebuilds the national routing over it. Each call works for at most CATCHMENTS_INGEST_BUDGET_MS (default 15 s) and keeps what it stored: 202 says how far it got (`state` storing or routing), so call again until 200 (`state` done). Idempotent: nothing is served half-loaded, and the previous directory is served until the switch. One call at a time: a call while another holds the directory gets 409.
          */
         post: operations["ingestDirectoryUpload"];
         delete?: never;
@@ -4912,7 +4912,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such upload (nothing PUT to the URL yet), or no blob bucket in this deployment. */
+            /** @description No such upload (nothing PUT to the URL yet, or removed once ingested), or no blob bucket in this deployment. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -4923,6 +4923,15 @@ export interface operations {
             };
             /** @description Method not allowed on this path. */
             405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Another ingest call holds the directory (this upload's or another's; `ingesting` names it and until when): nothing was changed, call again once it answers. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -28,6 +28,7 @@ import {
   type DraftLayerInfo,
   type DraftMeta,
   type DraftPublishing,
+  type NationalDirectoryHold,
   type NationalDirectoryPointer,
   type NationalDirectoryWrite,
   type PointerChange,
@@ -91,6 +92,8 @@ const ROUTING_SK = '#ROUTING';
 const NATIONAL_DIRECTORY_SK = '#DIRECTORY';
 /** Blobs of the national routing and directory are registered and swept as this pseudo-area. */
 const NATIONAL = '_national'; // not an area id (those start with a letter or digit)
+/** The hold of the writer storing the national directory (in the national partition, not AREAS: serving never reads it). */
+const DIRECTORY_HOLD_SK = 'DIRECTORY-HOLD';
 /** The national directory is stored in pieces of this many bytes (before gzip): resumable, with progress. */
 const DIRECTORY_PIECE_BYTES = 4 * 1024 * 1024;
 /** The parts `version()` returns (a version may also hold a binary `digest`, read on its own). */
@@ -979,14 +982,57 @@ export class TableBoundaryStore implements BoundaryStore {
       blob,
       pieces,
     };
-    await this.table.put(
-      { pk: AREAS_PK, sk: NATIONAL_DIRECTORY_SK, rev: (existing?.rev ?? 0) + 1, body: asBody(body) },
-      existing ? { rev: existing.rev ?? 0 } : { absent: true },
-    );
+    try {
+      await this.table.put(
+        { pk: AREAS_PK, sk: NATIONAL_DIRECTORY_SK, rev: (existing?.rev ?? 0) + 1, body: asBody(body) },
+        existing ? { rev: existing.rev ?? 0 } : { absent: true },
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionFailedError)) throw error;
+      // Its pieces stay (registered, so swept if never used): the same file loaded again resumes.
+      const now = (await this.table.get(AREAS_PK, NATIONAL_DIRECTORY_SK))?.body as
+        | NationalDirectoryBody
+        | undefined;
+      throw new VersionConflictError(
+        `Another load switched the national directory (to ${now?.stamp ?? 'none'}, by ${now?.updatedBy ?? 'unknown'} at ${now?.updatedAt ?? 'unknown'}) while this one was being stored; this one was not switched to. Load it again if it should replace that one: the pieces stored are kept.`,
+        { nationalDirectory: now ? nationalPointerOf(now) : null },
+      );
+    }
     await this.quietly(() => this.table.delete(pk, 'PROGRESS'));
     await this.quietly(() => this.table.delete(areaPk(NATIONAL), `BLOB#${blob}`));
     if (current && current.blob !== blob) await this.deleteBlobsQuietly(NATIONAL, [current.blob]);
     return { ...nationalPointerOf(body), complete: true, resumedBytes, storedBytes: totalBytes, totalBytes };
+  }
+
+  async holdNationalDirectory(hold: NationalDirectoryHold): Promise<NationalDirectoryHold | null> {
+    const item = await this.table.get(areaPk(NATIONAL), DIRECTORY_HOLD_SK);
+    const held = item?.body as NationalDirectoryHold | undefined;
+    if (held && held.holder !== hold.holder && held.until > hold.since) return held;
+    try {
+      await this.table.put(
+        { pk: areaPk(NATIONAL), sk: DIRECTORY_HOLD_SK, rev: (item?.rev ?? 0) + 1, body: asBody(hold) },
+        item ? { rev: item.rev ?? 0 } : { absent: true },
+      );
+      return null;
+    } catch (error) {
+      if (!(error instanceof ConditionFailedError)) throw error;
+      // Taken between our read and write: by whom.
+      const now = (await this.table.get(areaPk(NATIONAL), DIRECTORY_HOLD_SK))?.body as
+        | NationalDirectoryHold
+        | undefined;
+      return now ?? { ...hold, holder: 'unknown', upload: 'unknown', by: 'unknown' };
+    }
+  }
+
+  async releaseNationalDirectory(holder: string): Promise<void> {
+    const item = await this.table.get(areaPk(NATIONAL), DIRECTORY_HOLD_SK);
+    if ((item?.body as NationalDirectoryHold | undefined)?.holder !== holder) return;
+    try {
+      await this.table.delete(areaPk(NATIONAL), DIRECTORY_HOLD_SK, { rev: item!.rev ?? 0 });
+    } catch (error) {
+      // Taken over meanwhile (ours had expired): the hold is the new holder's now.
+      if (!(error instanceof ConditionFailedError)) throw error;
+    }
   }
 
   // ---------------------------------------------------------------------------------------------

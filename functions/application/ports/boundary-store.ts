@@ -59,6 +59,19 @@ export interface NationalDirectoryWrite extends NationalDirectoryPointer {
   readonly totalBytes: number;
 }
 
+/**
+ * One writer's hold on the national directory (an ingest call): which upload, who, since when, and
+ * until when it holds it should the writer have died (a Lambda timed out) without releasing it.
+ */
+export interface NationalDirectoryHold {
+  /** Unique per call: two calls for the same upload are two holders. */
+  readonly holder: string;
+  readonly upload: string;
+  readonly by: string;
+  readonly since: string;
+  readonly until: string;
+}
+
 /** Everything a serving container checks on refresh, read at once (one query). */
 export interface ServingState {
   readonly pointers: readonly AreaPointer[];
@@ -298,7 +311,8 @@ export interface BoundaryStore {
    * Stores the national directory in pieces and points at it. Resumable: the pieces of the same
    * content already written by an interrupted run are not written again. `shouldStop`, asked
    * before each piece, ends the write early (a Lambda's time budget): nothing is switched, and a
-   * later call with the same bytes goes on from the pieces stored.
+   * later call with the same bytes goes on from the pieces stored. Throws VersionConflictError when
+   * another load switched the directory while this one was storing (nothing of this one is switched).
    */
   putNationalDirectory(
     bytes: Uint8Array,
@@ -306,6 +320,15 @@ export interface BoundaryStore {
     onProgress?: WriteProgress,
     shouldStop?: () => boolean,
   ): Promise<NationalDirectoryWrite>;
+
+  /**
+   * Takes the national directory for one writer, so two ingests never store and switch at once.
+   * Returns null when taken, or the hold in the way: another holder's whose `until` is after
+   * `hold.since` (an expired hold is taken over).
+   */
+  holdNationalDirectory(hold: NationalDirectoryHold): Promise<NationalDirectoryHold | null>;
+  /** Ends the hold if `holder` still has it (a no-op otherwise: it expired and was taken over). */
+  releaseNationalDirectory(holder: string): Promise<void>;
 
   /** Replaces the area's postcode directory; returns its stamp (a content hash). */
   putDirectory(

@@ -414,7 +414,7 @@ export const ADMIN_OPERATIONS = {
   ingestDirectoryUpload: operation({
     tags: ['admin'],
     description:
-      'Step 2: reads the uploaded file and makes it the national postcode directory, then rebuilds the national routing over it. Each call works for at most CATCHMENTS_INGEST_BUDGET_MS (default 15 s) and keeps what it stored: 202 says how far it got (`state` storing or routing), so call again until 200 (`state` done). Idempotent: nothing is served half-loaded, and the previous directory is served until the switch.',
+      'Step 2: reads the uploaded file and makes it the national postcode directory, then rebuilds the national routing over it. Each call works for at most CATCHMENTS_INGEST_BUDGET_MS (default 15 s) and keeps what it stored: 202 says how far it got (`state` storing or routing), so call again until 200 (`state` done). Idempotent: nothing is served half-loaded, and the previous directory is served until the switch. One call at a time: a call while another holds the directory gets 409.',
     path: Type.Object({
       upload: Type.String({ description: 'The id POST /v1/admin/directory/uploads returned.' }),
     }),
@@ -438,7 +438,12 @@ export const ADMIN_OPERATIONS = {
         'An unknown format, a file not of the format, or an upload over CATCHMENTS_UPLOAD_MAX_BYTES.',
       ),
       401: problem('No admin token, or a wrong one (Authorization: Bearer <token>).'),
-      404: problem('No such upload (nothing PUT to the URL yet), or no blob bucket in this deployment.'),
+      404: problem(
+        'No such upload (nothing PUT to the URL yet, or removed once ingested), or no blob bucket in this deployment.',
+      ),
+      409: problem(
+        "Another ingest call holds the directory (this upload's or another's; `ingesting` names it and until when): nothing was changed, call again once it answers.",
+      ),
     },
   }),
 };
