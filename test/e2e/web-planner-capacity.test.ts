@@ -2,7 +2,8 @@
 // playwright-core) against the local server: a planner uploads a redraw of the HV patches that merges
 // hv-stroud-2 into hv-stroud-1, chooses the illustrative births per LSOA and patch capacities
 // (data/planning/, made up), and sees the merged patch flagged OVER, the removed one, the weights
-// rows that could not be placed, and the alignment weighted by births; axe finds no violation.
+// rows that could not be placed, and the alignment weighted by births; axe finds no violation. The
+// under-capacity threshold is set in the form and reaches the counts.
 //
 // The oracle is independent of the service: each LSOA's births spread equally over its live located
 // postcodes (the directory's lsoa11 column), each postcode counted in the first patch by id that
@@ -187,7 +188,11 @@ describe('caseload against capacity on the planner’s map', () => {
     ]);
     // Every patch's flag agrees with the recount: count those over before, by hand.
     const overBefore = [...capacity].filter(([id, c]) => (births.get(id) ?? 0) > c).length;
-    expect(await text(page, '#capacity-hv-patches-summary')).toContain(`Before: ${overBefore} over`);
+    const underBefore = (share: number) =>
+      [...capacity].filter(([id, c]) => (births.get(id) ?? 0) < share * c).length;
+    expect(await text(page, '#capacity-hv-patches-summary')).toContain(
+      `Before: ${overBefore} over, ${underBefore(0.8)} under.`,
+    );
 
     // Every LSOA row of the sample is placed (each has live postcodes), so none is unmatched.
     const rowsInFile = csvRows(BIRTHS).length;
@@ -210,6 +215,32 @@ describe('caseload against capacity on the planner’s map', () => {
     // Back to live postcodes: the capacity tables go.
     await page.getByRole('button', { name: 'Count live postcodes again' }).click();
     await expect.poll(() => page.locator('#capacity-hv-patches-table').count()).toBe(0);
+
+    // The under threshold is the planner's to set (default 80%): a share out of range is refused
+    // beside the field, and at 95% the patches flagged under are those the recount puts below 95%
+    // of their capacity (more than at 80%, so the setting is seen to reach the service).
+    expect(underBefore(0.95)).toBeGreaterThan(underBefore(0.8));
+    await page.getByLabel('Weights file (CSV, optional)').setInputFiles(BIRTHS);
+    await expect.poll(() => page.getByLabel('Counts column').inputValue()).toBe('births');
+    await page.getByLabel('Capacity file (CSV, optional)').setInputFiles(CAPACITY);
+    const threshold = page.getByLabel('Under capacity below (% of capacity)');
+    expect(await threshold.inputValue()).toBe('80');
+    await threshold.fill('0');
+    await page.getByRole('button', { name: 'Use these files' }).click();
+    await expect
+      .poll(() => text(page, '#planning-error'))
+      .toMatch(
+        /^Error: Under capacity below must be a percentage above 0 and at most 100, e\.g\. 80; got "0"/,
+      );
+    expect(await page.locator('#capacity-hv-patches-table').count()).toBe(0);
+    await threshold.fill('95');
+    await page.getByRole('button', { name: 'Use these files' }).click();
+    await page.waitForSelector('#capacity-hv-patches-table', { timeout: 60_000 });
+    expect(await page.locator('#planning-error').isHidden()).toBe(true);
+    const summary95 = await text(page, '#capacity-hv-patches-summary');
+    expect(summary95).toContain(`Before: ${overBefore} over, ${underBefore(0.95)} under.`);
+    expect(summary95).toContain('under below 95%');
+    expect(await text(page, '#planning-status')).toContain('(under below 95%)');
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -21,6 +21,8 @@ export interface PlanningBody {
     readonly keyColumn?: string;
   };
   readonly capacity?: { readonly csv: string };
+  /** Share of its capacity below which a unit is flagged under (the service's default: 0.8). */
+  readonly underShare?: number;
 }
 
 const DELIMITERS = [',', ';', '\t'] as const;

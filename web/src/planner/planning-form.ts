@@ -61,11 +61,29 @@ async function apply(ctx: PlannerContext): Promise<void> {
       ...(keyColumn !== BY_KEY_NAME ? { keyColumn } : {}),
     };
   }
-  if (capacity) body.capacity = { csv: await capacity.text() };
+  let underPercent: number | null = null;
+  if (capacity) {
+    // Checked here as the service checks it (a share in (0, 1]), so the error is said beside the field.
+    const field = byId<HTMLInputElement>('under-share');
+    const percent = Number(field.value);
+    if (field.value.trim() === '' || !(percent > 0 && percent <= 100)) {
+      replace(
+        error,
+        hidden('Error: '),
+        `Under capacity below must be a percentage above 0 and at most 100, e.g. 80; got "${field.value}". Nothing was applied.`,
+      );
+      error.hidden = false;
+      field.focus();
+      return;
+    }
+    body.capacity = { csv: await capacity.text() };
+    body.underShare = percent / 100;
+    underPercent = percent;
+  }
   ctx.state.planning = body;
   const what = [
     weights ? `${body.weights!.column} from ${weights.name}` : null,
-    capacity ? `capacities from ${capacity.name}` : null,
+    capacity ? `capacities from ${capacity.name} (under below ${underPercent}%)` : null,
   ].filter((s) => s !== null);
   await reanalyse(ctx);
   if (ctx.state.impactError !== null) {
