@@ -175,7 +175,7 @@ describe('national routing', () => {
     await w.resolver.resolvePostcode(inside.postcode);
     expect(w.source.loads).toEqual(['answers alpha@1']);
     await w.resolver.resolvePoint({ lng: 4.4, lat: -0.9 });
-    expect(w.source.loads).toEqual(['answers alpha@1', 'geometry bravo@1']);
+    expect(w.source.loads).toEqual(['answers alpha@1', 'locator bravo@1']);
   });
 
   it('while an area is ahead of the routing (a crash before the routing update), answers from its new version', async () => {
