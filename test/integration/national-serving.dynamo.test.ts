@@ -208,10 +208,11 @@ describe('national serving on DynamoDB + S3', () => {
       'sites',
     ]);
     // Its layers as GeoJSON only when asked for (the hub catchment, the layers): the layer parts,
-    // with the stored index again (no build).
+    // with the stored index again (no build); the version's header and manifest are not read again.
     reads.reset();
     const bravo = await served.area('bravo');
     expect(bravo.catchmentOf(bravo.hubs[0]!.id)).toBeDefined();
+    expect([...reads.gets, ...reads.queries]).toEqual([]);
     expect(reads.objects.map((k) => decodeURIComponent(k.split('/').pop()!)).sort()).toEqual([
       'area',
       'index',

@@ -180,6 +180,12 @@ export class TableBoundaryStore implements BoundaryStore {
   private readonly tableParts: TableBlobParts;
   private readonly objectParts: ObjectBlobParts | null;
   private readonly directoryPieceBytes: number;
+  /**
+   * Published versions never change and their blobs are never swept (a VERSION item owns them), so
+   * a version's blob id and manifest are read once per store: an area's second tier (its locator
+   * after its postcode answers) reads only its parts. Bounded: the oldest entries go first.
+   */
+  private readonly versionManifests = new Map<string, Promise<{ blob: string; manifest: ManifestBody }>>();
 
   constructor(
     protected readonly table: ItemTable,
@@ -814,9 +820,25 @@ export class TableBoundaryStore implements BoundaryStore {
     parts: readonly string[],
   ): Promise<Map<string, Uint8Array>> {
     checkArea(area);
-    const blob = await this.versionBlob(area, version);
-    const content = await this.readBlob(area, blob, parts);
+    const { blob, manifest } = await this.versionManifest(area, version);
+    const content = await this.readParts(area, blob, manifest, parts);
     return new Map(content.parts);
+  }
+
+  private versionManifest(area: string, version: number): Promise<{ blob: string; manifest: ManifestBody }> {
+    const key = `${area}@${version}`;
+    let entry = this.versionManifests.get(key);
+    if (!entry) {
+      entry = (async () => {
+        const blob = await this.versionBlob(area, version);
+        return { blob, manifest: await this.readManifest(area, blob) };
+      })();
+      this.versionManifests.set(key, entry);
+      entry.catch(() => this.versionManifests.delete(key));
+      if (this.versionManifests.size > VERSION_MANIFESTS_KEPT)
+        this.versionManifests.delete(this.versionManifests.keys().next().value!);
+    }
+    return entry;
   }
 
   async exportUrl(
@@ -1242,10 +1264,22 @@ export class TableBoundaryStore implements BoundaryStore {
 
   /** Reads a blob's parts (all, or the named ones), each checked against its manifest. */
   protected async readBlob(area: string, blob: string, only?: readonly string[]): Promise<BlobContent> {
+    return this.readParts(area, blob, await this.readManifest(area, blob), only);
+  }
+
+  private async readManifest(area: string, blob: string): Promise<ManifestBody> {
     const manifestItem = await this.table.get(blobPk(area, blob), MANIFEST_SK);
     if (!manifestItem)
       throw new StoreIntegrityError(`Blob ${blob} of ${area} has no manifest (deleted or never finished)`);
-    const manifest = manifestItem.body as unknown as ManifestBody;
+    return manifestItem.body as unknown as ManifestBody;
+  }
+
+  private async readParts(
+    area: string,
+    blob: string,
+    manifest: ManifestBody,
+    only?: readonly string[],
+  ): Promise<BlobContent> {
     const home = this.partsAt(manifest.home);
     const names = Object.keys(manifest.parts).filter((name) => !only || only.includes(name));
     const parts = new Map<string, Buffer>();
@@ -1423,6 +1457,8 @@ function routingConflict(): VersionConflictError {
 }
 
 const NONE: ReadonlySet<string> = new Set();
+/** Version manifests a store keeps (~1-2 KB each): every version of a few hundred areas. */
+const VERSION_MANIFESTS_KEPT = 2_048;
 const RAW_ROUTING: ReadonlySet<string> = new Set(['routing']);
 
 /** Registration time of a superseded blob whose deletion is under way: older than any sweep's cut-off. */

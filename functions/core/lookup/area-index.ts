@@ -6,7 +6,7 @@
 // Per layer: its features' ids and names in index order (sorted by id, so the index's "lowest index
 // wins" tie rule means "lowest id wins") and the built PolygonIndex as its snapshot arrays. Decoding
 // gives an index that answers exactly as the one built from the layer (PolygonIndex.fromSnapshot).
-import { type Layer, LAYER_NAMES, type LayerName } from '../model.js';
+import { LAYER_NAMES, type Layer, type LayerName } from '../model.js';
 import { decodeSections, encodeSections, type SectionArray } from '../routing/sections.js';
 import { PolygonIndex, type PolygonIndexStats } from '../spatial/polygon-index.js';
 import { compareIds } from './ids.js';

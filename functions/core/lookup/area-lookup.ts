@@ -68,7 +68,12 @@ export class AreaLocator {
   private readonly cocTeams: IndexedLayer | null;
   private readonly spokeCatchments: IndexedLayer | null;
 
-  protected constructor(area: AreaInfo, version: number | null, sites: readonly Site[], layers: IndexedLayers) {
+  protected constructor(
+    area: AreaInfo,
+    version: number | null,
+    sites: readonly Site[],
+    layers: IndexedLayers,
+  ) {
     this.area = area;
     this.version = version;
     this.outline = layers.outline ?? null;
@@ -79,7 +84,8 @@ export class AreaLocator {
     this.spokeCatchments = layers['spoke-catchments'] ?? null;
     const names = new Map<string, string>();
     for (const layer of [this.hvPatches, this.cocTeams]) {
-      layer?.ids.forEach((id, i) => names.set(id, layer.names[i]!));
+      if (!layer) continue;
+      for (let i = 0; i < layer.ids.length; i++) names.set(layer.ids[i]!, layer.names[i]!);
     }
     this.sites = new AreaSites(area, version, sites, (id) => names.get(id));
     this.hubs = this.sites.hubs;
@@ -91,7 +97,12 @@ export class AreaLocator {
   }
 
   /** From a version's stored index (`encodeIndex` of a locator built from the same set). */
-  static fromIndex(area: AreaInfo, version: number | null, sites: readonly Site[], index: Uint8Array): AreaLocator {
+  static fromIndex(
+    area: AreaInfo,
+    version: number | null,
+    sites: readonly Site[],
+    index: Uint8Array,
+  ): AreaLocator {
     return new AreaLocator(area, version, sites, decodeAreaIndex(index));
   }
 
