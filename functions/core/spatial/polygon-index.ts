@@ -47,6 +47,7 @@
  * The module is pure: no I/O, no clock, no globals; a built index is immutable.
  */
 import type { MultiPolygon, Polygon } from 'geojson';
+import { DeferredParities } from './deferred-parity.js';
 import {
   FeatureSlabs,
   FLOAT_MARGIN_DEG,
@@ -69,6 +70,11 @@ export interface PolygonIndexOptions {
    * LSOAs), where the build is most of the work. Both give the same answers.
    */
   readonly use?: 'serving' | 'one-pass';
+  /**
+   * Called now and then while building (between grid nodes, and between batches of the leaves'
+   * parities): a caller with a deadline throws from it to abandon the build.
+   */
+  readonly checkpoint?: () => void;
 }
 
 export interface PointMatch {
@@ -272,7 +278,13 @@ export class PolygonIndex {
     const pad = tol + FLOAT_MARGIN_DEG;
     // The slabs serve the build only: every leaf answers from its own block.
     const exact = new FeatureSlabs(layer, tol);
-    const grid = new GridBuilder(layer, exact, pad, TUNING[options.use ?? 'serving']).build();
+    const grid = new GridBuilder(
+      layer,
+      exact,
+      pad,
+      TUNING[options.use ?? 'serving'],
+      options.checkpoint ?? noCheckpoint,
+    ).build();
     return PolygonIndex.fromGrid(layer, tol, grid, pad);
   }
 
@@ -497,12 +509,15 @@ class GridBuilder {
   private readonly edgePairCell: IntList;
   private readonly edgePairEdge: IntList;
   private readonly thresholds = new IntList(64);
+  /** Each leaf entry's full parity at its cell's centre, answered in batches at the end. */
+  private readonly parities: DeferredParities;
 
   constructor(
     private readonly layer: FlatLayer,
     private readonly exact: FeatureSlabs,
     private readonly pad: number,
     private readonly tuning: GridTuning,
+    private readonly checkpoint: () => void,
   ) {
     // Sized from England LSOAs (per edge: ~1 cell, ~4.4 leaf ints, ~1.15 root (cell, edge) pairs) so that
     // big layers grow these at most once: every regrowth of a large buffer can force a full GC.
@@ -513,6 +528,7 @@ class GridBuilder {
     this.edgePairEdge = new IntList(Math.ceil(nEdges * 1.25) + 1024);
     this.featPairCell = new IntList(Math.ceil(nEdges / 6) + 1024);
     this.featPairFeat = new IntList(Math.ceil(nEdges / 6) + 1024);
+    this.parities = new DeferredParities(exact, checkpoint);
   }
 
   build(): Grid {
@@ -562,7 +578,9 @@ class GridBuilder {
       const task = this.queue[q]!;
       this.queue[q] = undefined; // let its arrays go
       this.processNode(task);
+      this.checkpoint();
     }
+    this.parities.resolveInto(this.leaves.data);
     return {
       arrays: {
         nodes: this.nodes.toArray(),
@@ -840,7 +858,7 @@ class GridBuilder {
     cx: number,
     cy: number,
   ): void {
-    const { layer, exact, leaves, thresholds } = this;
+    const { layer, leaves, thresholds } = this;
     const xy = layer.xy;
     const edgeSorted = this.edgeSorted;
     const sy0 = cy0 - LEAF_STRIP_MARGIN_DEG;
@@ -866,8 +884,9 @@ class GridBuilder {
         }
       }
     }
-    // The bit: the part's full parity at the centre, xor the stored edges' and thresholds' terms there.
-    let bit: number = exact.parity(f, lo, hi, cx, cy);
+    // The bit: the part's full parity at the centre (added by `parities` once the grid is built), xor
+    // the stored edges' and thresholds' terms there.
+    let bit = 0;
     for (let k = first; k < end; k++) {
       const i = edgeSorted[k]! << 1;
       const x0 = xy[i]!;
@@ -881,6 +900,7 @@ class GridBuilder {
     const nThresholds = thresholds.length;
     const packed = nEdges <= LEAF_PACKED_MAX_EDGES && nThresholds <= LEAF_PACKED_MAX_THRESHOLDS;
     let w = leaves.reserve((packed ? 2 : 3) + nEdges + nThresholds);
+    this.parities.add(w, f, lo, hi, cx, cy);
     const out = leaves.data;
     out[w++] = (f << 1) | bit;
     if (packed) {
@@ -925,6 +945,8 @@ function sortedIncludes(sorted: Int32Array, lo: number, hi: number, v: number): 
   }
   return false;
 }
+
+function noCheckpoint(): void {}
 
 function clampInt(v: number, lo: number, hi: number): number {
   return v < lo ? lo : Math.min(v, hi);
