@@ -11,7 +11,7 @@
 // - `outside`: in no catchment and outside the outline. Same nearest-hub offer.
 import { geodesicDistanceM } from '../geo/geodesic.js';
 import type { AreaInfo, BoundarySet, Layer, LayerFeature, Site } from '../model.js';
-import { PolygonIndex } from '../spatial/polygon-index.js';
+import { PolygonIndex, type PolygonIndexOptions } from '../spatial/polygon-index.js';
 
 export type MatchKind = 'inside' | 'boundary' | 'gap' | 'outside';
 
@@ -51,11 +51,17 @@ class IndexedLayer {
     readonly features: readonly LayerFeature[],
   ) {}
 
-  static build(layer: Layer | undefined): IndexedLayer | null {
+  static build(layer: Layer | undefined, options: PolygonIndexOptions): IndexedLayer | null {
     if (!layer || layer.features.length === 0) return null;
     // Sorting by id makes the index's "lowest index wins" tie rule mean "lowest id wins".
     const features = [...layer.features].sort((a, b) => compareIds(a.properties.id, b.properties.id));
-    return new IndexedLayer(PolygonIndex.build(features.map((f) => f.geometry)), features);
+    return new IndexedLayer(
+      PolygonIndex.build(
+        features.map((f) => f.geometry),
+        options,
+      ),
+      features,
+    );
   }
 
   locateId(lng: number, lat: number): string | null {
@@ -99,17 +105,17 @@ export class AreaLookup {
   /** The boundary set this lookup was built from (immutable: shared, never copied). */
   readonly set: BoundarySet;
 
-  private constructor(set: BoundarySet) {
+  private constructor(set: BoundarySet, options: PolygonIndexOptions) {
     this.set = set;
     this.area = set.area;
     this.version = set.version;
-    this.outline = IndexedLayer.build(set.layers.outline);
-    const catchments = IndexedLayer.build(set.layers.catchments);
+    this.outline = IndexedLayer.build(set.layers.outline, options);
+    const catchments = IndexedLayer.build(set.layers.catchments, options);
     if (!catchments) throw new Error(`Area ${set.area.id} has no catchments layer features`);
     this.catchments = catchments;
-    this.hvPatches = IndexedLayer.build(set.layers['hv-patches']);
-    this.cocTeams = IndexedLayer.build(set.layers['coc-teams']);
-    this.spokeCatchments = IndexedLayer.build(set.layers['spoke-catchments']);
+    this.hvPatches = IndexedLayer.build(set.layers['hv-patches'], options);
+    this.cocTeams = IndexedLayer.build(set.layers['coc-teams'], options);
+    this.spokeCatchments = IndexedLayer.build(set.layers['spoke-catchments'], options);
     const names = new Map<string, string>();
     for (const layer of [this.hvPatches, this.cocTeams]) {
       for (const f of layer?.features ?? []) names.set(f.properties.id, f.properties.name);
@@ -119,8 +125,13 @@ export class AreaLookup {
   }
 
   /** Builds every index once; the result is immutable and safe to share across requests. */
-  static build(set: BoundarySet): AreaLookup {
-    return new AreaLookup(set);
+  /**
+   * Indexes the set's layers. `options.use: 'one-pass'` for a lookup that answers one bulk pass (a
+   * draft's postcodes) and is dropped; `options.checkpoint` may throw to abandon a build that runs out
+   * of its caller's time (polygon-index.ts).
+   */
+  static build(set: BoundarySet, options: PolygonIndexOptions = {}): AreaLookup {
+    return new AreaLookup(set, options);
   }
 
   /** True when the point is inside the area outline (or, lacking one, in any catchment). */
