@@ -6,7 +6,11 @@ import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon, Posit
 import { describe, expect, it } from 'vitest';
 import { InvalidGeometryError } from '../../functions/core/errors.js';
 import { FeatureSlabs, flattenLayer } from '../../functions/core/spatial/feature-slabs.js';
-import { type PointMatch, PolygonIndex } from '../../functions/core/spatial/polygon-index.js';
+import {
+  coarsestDyadicIn,
+  type PointMatch,
+  PolygonIndex,
+} from '../../functions/core/spatial/polygon-index.js';
 import { checkerboard, circle, holes, sawtooth, selfCrossingStar, star } from '../support/hostile-layers.js';
 
 const fixtureDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/polygon-index');
@@ -496,5 +500,32 @@ describe('PolygonIndex: long thin edges (star, sawtooth, self-crossing star, che
         },
       }),
     ).toThrow(stop);
+  });
+});
+
+describe('coarsestDyadicIn (the latitude leaves share for their parity)', () => {
+  it('is inside the interval, and no coarser power of two has a multiple there', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: -90, max: 90, noNaN: true }),
+        fc.double({ min: 1e-12, max: 10, noNaN: true }),
+        (a, width) => {
+          const b = a + width;
+          if (!(b > a)) return;
+          const y = coarsestDyadicIn(a, b, Number.NaN);
+          expect(y >= a && y <= b).toBe(true);
+          if (y === 0) return;
+          // y is a multiple of step but not of 2 step, and [a, b] holds no multiple of 2 step.
+          let step = 2 ** Math.floor(Math.log2(Math.abs(y)));
+          while (y % step !== 0) step /= 2;
+          let coarser = Math.ceil(a / (2 * step)) * 2 * step;
+          if (coarser < a) coarser += 2 * step; // a / (2 step) underflowed
+          expect(coarser > b).toBe(true);
+        },
+      ),
+      { numRuns: 500 },
+    );
+    expect(coarsestDyadicIn(51.3, 51.9, 0)).toBe(51.5);
+    expect(coarsestDyadicIn(1, 1, 7)).toBe(7);
   });
 });

@@ -4,8 +4,8 @@
 // Asked one at a time, each parity reads every edge of the feature spanning the centre's latitude. For
 // ordinary boundaries that is a handful, but for long thin edges (a star, a sawtooth, issue 15) it is
 // most of the feature at every one of hundreds of thousands of leaves: a star of 8,000 vertices took
-// 19 s to index, a 25,000-tooth sawtooth 145 s. Leaves of one grid row share their centre's latitude,
-// and sibling nodes share their rows, so the build records its questions here and they are answered
+// 19 s to index, a 25,000-tooth sawtooth 145 s. Each leaf asks at a latitude that many leaves share
+// (polygon-index.ts `coarsestDyadicIn`), so the build records its questions here and they are answered
 // grouped by (latitude, feature part): one pass over the slab at that latitude answers them all
 // (FeatureSlabs.crossingCounts). Term for term the answer is the float expression of
 // `FeatureSlabs.parity` (the same abscissae, compared with the same `<`), so the index stays exact.

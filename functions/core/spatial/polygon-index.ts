@@ -884,8 +884,11 @@ class GridBuilder {
         }
       }
     }
-    // The bit: the part's full parity at the centre (added by `parities` once the grid is built), xor
-    // the stored edges' and thresholds' terms there.
+    // The bit: the part's full parity at a reference point of the cell (added by `parities` once the
+    // grid is built), xor the stored edges' and thresholds' terms there. Any point of the cell will do,
+    // as the split holds throughout it; its latitude is the coarsest binary fraction in the cell's
+    // rows, which cells of many nodes share, so `parities` answers them in one pass per latitude.
+    const ry = coarsestDyadicIn(cy0, cy1, cy);
     let bit = 0;
     for (let k = first; k < end; k++) {
       const i = edgeSorted[k]! << 1;
@@ -893,14 +896,14 @@ class GridBuilder {
       const y0 = xy[i + 1]!;
       const x1 = xy[i + 2]!;
       const y1 = xy[i + 3]!;
-      if (y0 > cy !== y1 > cy && cx < x0 + ((cy - y0) * (x1 - x0)) / (y1 - y0)) bit ^= 1;
+      if (y0 > ry !== y1 > ry && cx < x0 + ((ry - y0) * (x1 - x0)) / (y1 - y0)) bit ^= 1;
     }
-    for (let k = 0; k < thresholds.length; k++) if (xy[thresholds.data[k]! * 2 + 1]! > cy) bit ^= 1;
+    for (let k = 0; k < thresholds.length; k++) if (xy[thresholds.data[k]! * 2 + 1]! > ry) bit ^= 1;
     const nEdges = end - first;
     const nThresholds = thresholds.length;
     const packed = nEdges <= LEAF_PACKED_MAX_EDGES && nThresholds <= LEAF_PACKED_MAX_THRESHOLDS;
     let w = leaves.reserve((packed ? 2 : 3) + nEdges + nThresholds);
-    this.parities.add(w, f, lo, hi, cx, cy);
+    this.parities.add(w, f, lo, hi, cx, ry);
     const out = leaves.data;
     out[w++] = (f << 1) | bit;
     if (packed) {
@@ -947,6 +950,32 @@ function sortedIncludes(sorted: Int32Array, lo: number, hi: number, v: number): 
 }
 
 function noCheckpoint(): void {}
+
+/** The least multiple of `step` (a power of two) that is >= a; a / step may underflow to 0. */
+function firstMultipleFrom(a: number, step: number): number {
+  const m = Math.ceil(a / step) * step;
+  return m < a ? m + step : m;
+}
+
+/**
+ * The number in [a, b] with the fewest significant bits (a multiple of the largest power of two that
+ * has one there), or `fallback` when a, b are not an interval of finite numbers. Multiples of a power
+ * of two are exact doubles, so the result is within [a, b] exactly.
+ */
+export function coarsestDyadicIn(a: number, b: number, fallback: number): number {
+  if (!(b > a) || !Number.isFinite(a) || !Number.isFinite(b)) return fallback;
+  let step = 2 ** Math.floor(Math.log2(b - a));
+  if (!(step > 0 && Number.isFinite(step))) return fallback;
+  // b - a >= step, so [a, b] holds a multiple of step; try coarser steps while it holds theirs.
+  let best = firstMultipleFrom(a, step);
+  for (;;) {
+    const coarser = firstMultipleFrom(a, 2 * step);
+    if (!(coarser <= b)) break;
+    best = coarser;
+    step *= 2;
+  }
+  return best >= a && best <= b ? best : fallback;
+}
 
 function clampInt(v: number, lo: number, hi: number): number {
   return v < lo ? lo : Math.min(v, hi);
