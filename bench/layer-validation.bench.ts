@@ -176,7 +176,7 @@ const drafts: [string, AreaGeometry | null][] = [
   ['sawtooth of 50,000 vertices', sawtooth(49_999, centre)],
   ['checkerboard of 10,000 parts', checkerboard(10_000, centre)],
   ['polygon with 10,000 holes', holes(10_000, centre)],
-  ['circle of 50,000 vertices', circle(50_000, centre)],
+  ['circle of 50,000 vertices', circle(49_999, centre)],
 ];
 for (const [name, geometry] of drafts) {
   const catchments: Layer = {
@@ -200,14 +200,17 @@ for (const [name, geometry] of drafts) {
 printTable('validateDraftSet (every publish check, no budget)', draftRows);
 
 // The whole draft check, as GET …/draft/validation runs it (analysis-jobs.ts checkDraft): every publish
-// check, then every postcode of the sample area assigned to the draft, under the service's default
-// budget (one 5 s deadline for both stages). Each answer is checked against turf first: the hub of
-// every postcode, and that no stage ran out of time.
+// check, then every postcode of the sample area assigned to the draft. The service gives both stages
+// one deadline (CATCHMENTS_VALIDITY_MAX_MS, default 5 s); here it is 60 s, so that a busy machine
+// still measures every stage, and the table says which drafts fit the default. Each answer is checked
+// against turf first: the hub of every postcode, and that no stage ran out of time.
 const directory = {
   stamp: 'sample',
   csv: gunzipSync(readFileSync(path.join(here, '../data/gloucestershire/postcodes.csv.gz'))).toString('utf8'),
 };
-const checkRows: string[][] = [['draft', 'postcodes assigned', 'publishable', 'ms']];
+const checkRows: string[][] = [
+  ['draft', 'postcodes assigned', 'publishable', 'ms', 'within the 5 s default'],
+];
 for (const [name, geometry] of drafts) {
   const catchments: Layer = {
     ...area.layers.catchments,
@@ -218,7 +221,7 @@ for (const [name, geometry] of drafts) {
     draft: { area: area.area, layers: { ...area.layers, catchments }, sites: area.sites },
     directory,
     sliverToleranceM2: 100,
-    validity: { maxVertices: 500_000, maxMs: 5_000 },
+    validity: { maxVertices: 500_000, maxMs: 60_000 },
   };
   const check = analysisJobs.checkDraft(input);
   if (check.problems.some((p) => p.kind === 'analysis-budget-exceeded'))
@@ -233,14 +236,13 @@ for (const [name, geometry] of drafts) {
   }
   const t = performance.now();
   analysisJobs.checkDraft(input);
+  const ms = performance.now() - t;
   checkRows.push([
     name,
     rows.length.toLocaleString('en-GB'),
     String(check.publishable),
-    (performance.now() - t).toFixed(0),
+    ms.toFixed(0),
+    ms < 5_000 ? 'yes' : 'no',
   ]);
 }
-printTable(
-  'checkDraft (publish checks + every postcode assigned, 5 s budget; answers checked against turf)',
-  checkRows,
-);
+printTable('checkDraft (publish checks + every postcode assigned, answers checked against turf)', checkRows);
