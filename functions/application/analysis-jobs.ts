@@ -25,6 +25,7 @@ import { InvalidGeometryError, InvalidRequestError, truncate } from '../core/err
 import { type AlignmentSummary, summariseAlignment } from '../core/impact/alignment-summary.js';
 import { computeRedrawImpact, livePoints, type RedrawImpact } from '../core/impact/redraw-impact.js';
 import { checkLayer, type LayerCheckOptions, type LayerCheckResult } from '../core/layer-validation.js';
+import { AreaLocator } from '../core/lookup/area-lookup.js';
 import {
   type AssignmentRow,
   assignmentMap,
@@ -188,6 +189,11 @@ function areaDigest(input: {
   readonly directoryStamp: string | null;
 }): Uint8Array {
   return encodeAreaDigest(input.set, decodeAssignmentTable(input.assignments), input.directoryStamp);
+}
+
+/** The version's polygon indexes as stored (core/lookup/area-index.ts): point lookups load them with no build. */
+function areaIndex(input: { readonly set: BoundarySet }): Uint8Array {
+  return AreaLocator.build(input.set).encodeIndex();
 }
 
 export interface ImpactInput {
@@ -377,6 +383,7 @@ export const analysisJobs = {
   validateDraft,
   changesBetween,
   areaDigest,
+  areaIndex,
   redrawImpact,
   alignment,
   threeWay,
@@ -393,6 +400,7 @@ export const JOB_DESCRIPTIONS: Readonly<Record<keyof AnalysisJobs, string>> = {
   validateDraft: 'Checking the draft (validity, overlaps and coverage)',
   changesBetween: 'Comparing the postcode answers of two versions',
   areaDigest: 'Building the version’s serving digest',
+  areaIndex: 'Building the version’s point index',
   redrawImpact: 'The redraw impact',
   alignment: 'The alignment',
   threeWay: 'The three-way alignment',

@@ -361,9 +361,10 @@ export class BoundarySetService {
     );
     const after = check.assignments;
     const before = request.expectedActive === null ? null : await this.table(area, request.expectedActive);
-    const [changes, digest] = await Promise.all([
+    const [changes, digest, index] = await Promise.all([
       this.runner.run('changesBetween', { before, after }),
       this.runner.run('areaDigest', { set, assignments: after, directoryStamp }),
+      this.runner.run('areaIndex', { set }),
     ]);
     const at = this.now();
     const { header, change } = await this.store.publish(
@@ -372,6 +373,7 @@ export class BoundarySetService {
         set,
         assignments: after,
         digest,
+        index,
         meta: {
           publishedAt: at,
           publishedBy: request.by,

@@ -14,7 +14,7 @@ import { RoutingMaintainer } from '../../functions/application/serving/routing-m
 import { ServingProvider } from '../../functions/application/serving-provider.js';
 import { versionCounts } from '../../functions/core/boundary-set/counts.js';
 import { pointAnswer, postcodeAnswer } from '../../functions/core/lookup/answer.js';
-import { AreaLookup } from '../../functions/core/lookup/area-lookup.js';
+import { AreaLocator, AreaLookup } from '../../functions/core/lookup/area-lookup.js';
 import { encodeAssignmentTable } from '../../functions/core/lookup/assignment-table.js';
 import { LookupCatalog } from '../../functions/core/lookup/catalog.js';
 import type { BoundarySet } from '../../functions/core/model.js';
@@ -88,6 +88,7 @@ async function publish(store: BoundaryStore, set: BoundarySet, active: number | 
       set: { ...set, version: null },
       assignments: encodeAssignmentTable(rows),
       digest: encodeAreaDigest(set, rows, 'national'),
+      index: AreaLocator.build(set).encodeIndex(),
       meta: {
         publishedAt: '2026-12-02T00:00:00Z',
         publishedBy: 'test',
@@ -195,7 +196,7 @@ describe('national serving on DynamoDB + S3', () => {
     reads.reset();
     await served.resolvePostcode(inAlpha.postcode);
     expect([...reads.gets, ...reads.queries, ...reads.objects]).toEqual([]);
-    // A point in bravo: bravo's polygons (version header, manifest, area, sites and its layers).
+    // A point in bravo: bravo's stored polygon indexes (version header, manifest, area, sites, index).
     reads.reset();
     expect(pointAnswer(await served.resolvePoint({ lng: 3, lat: 1 }))).toEqual(
       pointAnswer(oracle.resolvePoint({ lng: 3, lat: 1 })),
@@ -203,6 +204,18 @@ describe('national serving on DynamoDB + S3', () => {
     expect(reads.gets).toHaveLength(2);
     expect(reads.objects.map((k) => decodeURIComponent(k.split('/').pop()!)).sort()).toEqual([
       'area',
+      'index',
+      'sites',
+    ]);
+    // Its layers as GeoJSON only when asked for (the hub catchment, the layers): the layer parts,
+    // with the stored index again (no build); the version's header and manifest are not read again.
+    reads.reset();
+    const bravo = await served.area('bravo');
+    expect(bravo.catchmentOf(bravo.hubs[0]!.id)).toBeDefined();
+    expect([...reads.gets, ...reads.queries]).toEqual([]);
+    expect(reads.objects.map((k) => decodeURIComponent(k.split('/').pop()!)).sort()).toEqual([
+      'area',
+      'index',
       'layer:catchments',
       'layer:coc-teams',
       'layer:outline',

@@ -8,6 +8,7 @@ import { readBoundarySetDir } from '../../functions/adapters/boundary-set-files.
 import { assignAll } from '../../functions/application/boundary-set-service.js';
 import type { VersionCandidate } from '../../functions/application/ports/boundary-store.js';
 import { versionCounts } from '../../functions/core/boundary-set/counts.js';
+import { AreaLocator } from '../../functions/core/lookup/area-lookup.js';
 import { encodeAssignmentTable } from '../../functions/core/lookup/assignment-table.js';
 import type { BoundarySet, Layer } from '../../functions/core/model.js';
 import { PostcodeDirectory } from '../../functions/core/postcode-directory.js';
@@ -75,6 +76,7 @@ export function candidateOf(
     set: { ...set, version: null },
     assignments: encodeAssignmentTable(rows),
     digest: encodeAreaDigest(set, rows, null),
+    index: AreaLocator.build(set).encodeIndex(),
     meta: {
       publishedAt: '2026-11-23T10:00:00.000Z',
       publishedBy: 'test',

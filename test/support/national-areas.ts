@@ -4,7 +4,7 @@
 import type { MultiPolygon, Polygon } from 'geojson';
 import { assignAll } from '../../functions/application/boundary-set-service.js';
 import type { AreaAnswers, AreaSource } from '../../functions/application/serving/national-resolver.js';
-import { AreaLookup, AreaSites } from '../../functions/core/lookup/area-lookup.js';
+import { AreaLocator, AreaLookup, AreaSites } from '../../functions/core/lookup/area-lookup.js';
 import type { BoundarySet, Layer, PostcodeRecord, Site } from '../../functions/core/model.js';
 import type { PostcodeDirectory } from '../../functions/core/postcode-directory.js';
 import { AreaDigest, encodeAreaDigest } from '../../functions/core/routing/area-digest.js';
@@ -146,6 +146,7 @@ export function digestOf(set: BoundarySet, directory: PostcodeDirectory): AreaDi
 export class MemoryAreaSource implements AreaSource {
   readonly loads: string[] = [];
   private readonly lookups = new Map<string, AreaLookup>();
+  private readonly locators = new Map<string, AreaLocator>();
 
   constructor(
     private readonly sets: ReadonlyMap<string, BoundarySet>,
@@ -159,6 +160,20 @@ export class MemoryAreaSource implements AreaSource {
     if (!digest || !set) throw new Error(`no ${key}`);
     this.loads.push(`answers ${key}`);
     return { digest, sites: new AreaSites(set.area, version, set.sites, (id) => digest.unitName(id)) };
+  }
+
+  /** Through the stored form, as a store serves it (the index encoded at publish, decoded on load). */
+  async locator(area: string, version: number): Promise<AreaLocator> {
+    const key = `${area}@${version}`;
+    let locator = this.locators.get(key);
+    if (!locator) {
+      const set = this.sets.get(key);
+      if (!set) throw new Error(`no ${key}`);
+      this.loads.push(`locator ${key}`);
+      locator = AreaLocator.fromIndex(set.area, version, set.sites, AreaLocator.build(set).encodeIndex());
+      this.locators.set(key, locator);
+    }
+    return locator;
   }
 
   async geometry(area: string, version: number): Promise<AreaLookup> {

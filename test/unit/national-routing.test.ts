@@ -17,7 +17,7 @@ import {
   encodeDirectoryColumns,
   mergeDirectoryColumns,
 } from '../../functions/core/routing/directory-columns.js';
-import { NationalRouting } from '../../functions/core/routing/national-routing.js';
+import { NationalRouting, nearestOf } from '../../functions/core/routing/national-routing.js';
 import { buildRouting, updateRouting } from '../../functions/core/routing/routing-builder.js';
 import { digestOf, MemoryAreaSource, nationalWorld, syntheticDirectory } from '../support/national-areas.js';
 
@@ -143,6 +143,38 @@ describe('national routing', () => {
     }
   });
 
+  it('finds the nearest hub scanning outward in latitude, as measuring every hub does', () => {
+    const { routing } = world({
+      routed: { alpha: 1, bravo: 1, charlie: 1 },
+      current: { alpha: 1, bravo: 1, charlie: 1 },
+    });
+    const hub = routing.hubColumns();
+    expect(hub.ids.length).toBeGreaterThanOrEqual(5);
+    fc.assert(
+      fc.property(
+        fc.double({ min: -20, max: 20, noNaN: true }),
+        fc.double({ min: -60, max: 60, noNaN: true }),
+        fc.integer({ min: -1, max: routing.areas.length - 1 }),
+        (lng, lat, dropped) => {
+          const keep = (a: number) => a !== dropped;
+          const everyHub = nearestOf(
+            hub.ids.length,
+            (h) => keep(hub.area[h]!),
+            (h) => hub.lng[h]!,
+            (h) => hub.lat[h]!,
+            (h) => ({ area: routing.areas[hub.area[h]!]!.id, hubId: hub.ids[h]! }),
+            lng,
+            lat,
+          );
+          expect(routing.nearestHub(lng, lat, keep)).toEqual(everyHub);
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+    expect(routing.nearestHub(Number.NaN, 1)).toBeNull();
+    expect(routing.nearestHub(1, 1, () => false)).toBeNull();
+  });
+
   it('names the rules: overlap to the lower id, spill past an outline to its area, outside to the nearest hub', async () => {
     const w = world({
       routed: { alpha: 1, bravo: 1, charlie: 1 },
@@ -175,7 +207,7 @@ describe('national routing', () => {
     await w.resolver.resolvePostcode(inside.postcode);
     expect(w.source.loads).toEqual(['answers alpha@1']);
     await w.resolver.resolvePoint({ lng: 4.4, lat: -0.9 });
-    expect(w.source.loads).toEqual(['answers alpha@1', 'geometry bravo@1']);
+    expect(w.source.loads).toEqual(['answers alpha@1', 'locator bravo@1']);
   });
 
   it('while an area is ahead of the routing (a crash before the routing update), answers from its new version', async () => {

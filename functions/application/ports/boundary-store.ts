@@ -108,6 +108,8 @@ export interface VersionCandidate {
   readonly assignments: string;
   /** The area digest (functions/core/routing/area-digest.ts); without it serving derives one on load. */
   readonly digest?: Uint8Array;
+  /** The version's polygon indexes (functions/core/lookup/area-index.ts); without it serving builds them on load. */
+  readonly index?: Uint8Array;
   readonly meta: Omit<VersionHeader, 'area' | 'version'>;
 }
 
@@ -262,7 +264,7 @@ export interface BoundaryStore {
   /** One version whole (NotFoundError when there is no such version). */
   version(area: string, version: number): Promise<StoredVersion>;
   /**
-   * Some parts of a version, as stored (ungzipped bytes): `area`, `sites`, `digest`, `layer:<name>`,
+   * Some parts of a version, as stored (ungzipped bytes): `area`, `sites`, `digest`, `index`, `layer:<name>`,
    * `assignments`. A part the version does not have (e.g. a digest, before digests existed) is absent.
    */
   versionParts(area: string, version: number, parts: readonly string[]): Promise<Map<string, Uint8Array>>;

@@ -8,7 +8,8 @@
 //
 // Points: areas whose outline holds the point (the routing's index), first by id; else areas whose
 // catchments reach past their outline and hold it; else `outside`, answered by the area of the
-// nearest hub in the country. Only the answering area's geometry is loaded.
+// nearest hub in the country. Only the answering area's locator (its stored polygon indexes and
+// sites, no GeoJSON) is loaded.
 //
 // While an area's pointer is ahead of the routing (published since the routing was built, or a
 // routing build crashed), the routing is not trusted for that area: the area is "stale", and
@@ -19,7 +20,7 @@
 // cheaper again.
 import { AreaNotFoundError, PostcodeNotFoundError, PostcodeWithoutLocationError } from '../../core/errors.js';
 import type { PointResolution, PostcodeResolution } from '../../core/lookup/answer.js';
-import type { AreaLookup, AreaSites } from '../../core/lookup/area-lookup.js';
+import type { AreaLocator, AreaLookup, AreaSites } from '../../core/lookup/area-lookup.js';
 import type { LatLng, PostcodeRecord } from '../../core/model.js';
 import type { AreaDigest, BBox } from '../../core/routing/area-digest.js';
 import {
@@ -42,6 +43,9 @@ export interface AreaSource {
   answers(area: string, version: number): Promise<AreaAnswers>;
   /** The answers if loaded already, to answer without a promise (optional). */
   loadedAnswers?(area: string, version: number): AreaAnswers | undefined;
+  /** Polygon indexes and sites: what a point answer needs. */
+  locator(area: string, version: number): Promise<AreaLocator>;
+  /** The same with the boundary set as GeoJSON (layers, hub catchments). */
   geometry(area: string, version: number): Promise<AreaLookup>;
 }
 
@@ -138,12 +142,12 @@ export class NationalResolver {
     if (area) return { lookup: area, assignment: area.assign(lng, lat), location };
     const nearest = this.nearestHub(lng, lat);
     if (!nearest) throw new AreaNotFoundError('(any)', []);
-    const lookup = await this.geometry(nearest.area);
+    const lookup = await this.locator(nearest.area);
     return { lookup, assignment: lookup.assign(lng, lat), location };
   }
 
   /** The first area by id whose outline holds the point. */
-  private async coveringArea(lng: number, lat: number): Promise<AreaLookup | null> {
+  private async coveringArea(lng: number, lat: number): Promise<AreaLocator | null> {
     const { routing, stale } = this.snapshot;
     let best: string | null = null;
     for (const a of routing.outlinesAt(lng, lat)) {
@@ -155,13 +159,13 @@ export class NationalResolver {
     for (const [id, digest] of stale) {
       if (best !== null && best < id) continue;
       if (!inBBox(digest.outlineBBox, lng, lat)) continue;
-      if ((await this.geometry(id)).covers(lng, lat)) best = id;
+      if ((await this.locator(id)).covers(lng, lat)) best = id;
     }
-    return best === null ? null : this.geometry(best);
+    return best === null ? null : this.locator(best);
   }
 
   /** In no outline: the first area by id whose catchments reach past its outline and hold the point. */
-  private async spillArea(lng: number, lat: number): Promise<AreaLookup | null> {
+  private async spillArea(lng: number, lat: number): Promise<AreaLocator | null> {
     const { routing, stale } = this.snapshot;
     const candidates = routing
       .spillsAt(lng, lat)
@@ -172,7 +176,7 @@ export class NationalResolver {
     }
     candidates.sort();
     for (const id of candidates) {
-      const lookup = await this.geometry(id);
+      const lookup = await this.locator(id);
       if (lookup.inAnyCatchment(lng, lat)) return lookup;
     }
     return null;
@@ -210,8 +214,8 @@ export class NationalResolver {
     return this.source.geometry(area, version);
   }
 
-  private geometry(area: string): Promise<AreaLookup> {
-    return this.source.geometry(area, this.snapshot.versions.get(area)!);
+  private locator(area: string): Promise<AreaLocator> {
+    return this.source.locator(area, this.snapshot.versions.get(area)!);
   }
 }
 

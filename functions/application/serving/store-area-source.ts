@@ -3,8 +3,12 @@
 // cached version is always right). Two tiers per version, loaded independently:
 //
 // - answers: the area description, sites and digest (a few hundred KB): postcode answers;
-// - geometry: the polygon layers with their indexes: coordinate lookups, hub catchments, layers.
-import { AreaLookup, AreaSites } from '../../core/lookup/area-lookup.js';
+// - locator: the sites and the polygon indexes stored at publish (the `index` part, typed arrays
+//   used as read: no GeoJSON parse, no index build): coordinate lookups;
+// - geometry: the polygon layers as GeoJSON with their indexes: hub catchments, layers, history.
+// A version published before stored indexes existed has no `index` part: its locator is its
+// geometry tier, indexes built on load as before.
+import { AreaLocator, AreaLookup, AreaSites } from '../../core/lookup/area-lookup.js';
 import { decodeAssignmentTable } from '../../core/lookup/assignment-table.js';
 import {
   type AreaInfo,
@@ -27,6 +31,7 @@ const PARSED_JSON_FACTOR = 4;
 
 type Loaded =
   | { readonly kind: 'answers'; readonly value: AreaAnswers; readonly bytes: number }
+  | { readonly kind: 'locator'; readonly value: AreaLocator; readonly bytes: number }
   | {
       readonly kind: 'geometry';
       readonly value: AreaLookup;
@@ -53,6 +58,11 @@ export class StoreAreaSource implements AreaSource {
   loadedAnswers(area: string, version: number): AreaAnswers | undefined {
     const loaded = this.cache.peek(`${area}@${version}:answers`);
     return loaded?.kind === 'answers' ? loaded.value : undefined;
+  }
+
+  async locator(area: string, version: number): Promise<AreaLocator> {
+    const loaded = await this.cache.get(`${area}@${version}:locator`, () => this.loadLocator(area, version));
+    return (loaded as Extract<Loaded, { kind: 'locator' }>).value;
   }
 
   async geometry(area: string, version: number): Promise<AreaLookup> {
@@ -100,9 +110,34 @@ export class StoreAreaSource implements AreaSource {
     return { kind: 'answers', value, bytes };
   }
 
+  private async loadLocator(area: string, version: number): Promise<Loaded> {
+    const started = performance.now();
+    const parts = await this.store.versionParts(area, version, ['area', 'sites', 'index']);
+    const index = parts.get('index');
+    if (!index) {
+      // Published before stored indexes: the geometry tier (indexes built from the layers) stands in.
+      const value = await this.geometry(area, version);
+      return { kind: 'locator', value, bytes: 0 };
+    }
+    const value = AreaLocator.fromIndex(
+      json<AreaInfo>(parts, 'area', area, version),
+      version,
+      json<Site[]>(parts, 'sites', area, version),
+      index,
+    );
+    const bytes = index.byteLength + (parts.get('sites')?.length ?? 0) * PARSED_JSON_FACTOR;
+    this.logger?.debug('area locator loaded', {
+      area,
+      version,
+      bytes,
+      ms: Math.round(performance.now() - started),
+    });
+    return { kind: 'locator', value, bytes };
+  }
+
   private async loadGeometry(area: string, version: number): Promise<Loaded> {
     const started = performance.now();
-    const parts = await this.store.versionParts(area, version, ['area', 'sites', ...LAYER_PARTS]);
+    const parts = await this.store.versionParts(area, version, ['area', 'sites', 'index', ...LAYER_PARTS]);
     const layers: Partial<Record<LayerName, Layer>> = {};
     let text = 0;
     for (const name of LAYER_NAMES) {
@@ -120,7 +155,8 @@ export class StoreAreaSource implements AreaSource {
       layers: { ...layers, outline: layers.outline, catchments: layers.catchments },
       sites: json<Site[]>(parts, 'sites', area, version),
     };
-    const lookup = AreaLookup.build(set);
+    const index = parts.get('index');
+    const lookup = index ? AreaLookup.withIndex(set, index) : AreaLookup.build(set);
     const bytes = text * PARSED_JSON_FACTOR + lookup.indexBytes();
     this.logger?.debug('area geometry loaded', {
       area,

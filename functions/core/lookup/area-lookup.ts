@@ -10,8 +10,16 @@
 //   `nearestHubId` and its geodesic distance are offered instead. Never a silent guess.
 // - `outside`: in no catchment and outside the outline. Same nearest-hub offer.
 import { geodesicDistanceM } from '../geo/geodesic.js';
-import type { AreaInfo, BoundarySet, Layer, LayerFeature, Site } from '../model.js';
-import { PolygonIndex, type PolygonIndexOptions } from '../spatial/polygon-index.js';
+import type { AreaInfo, BoundarySet, LayerFeature, LayerName, Site } from '../model.js';
+import type { PolygonIndexOptions } from '../spatial/polygon-index.js';
+import {
+  buildIndexedLayers,
+  decodeAreaIndex,
+  encodeAreaIndex,
+  type IndexedLayer,
+  type IndexedLayers,
+} from './area-index.js';
+import { compareIds } from './ids.js';
 
 export type MatchKind = 'inside' | 'boundary' | 'gap' | 'outside';
 
@@ -44,54 +52,12 @@ const SCREEN_MAX_M = 200_000;
 /** How many spokes an answer lists, nearest first. */
 export const DEFAULT_SPOKES_PER_ANSWER = 3;
 
-/** A polygon layer with its index and its features' ids/names in index order. */
-class IndexedLayer {
-  private constructor(
-    private readonly index: PolygonIndex,
-    readonly features: readonly LayerFeature[],
-  ) {}
-
-  static build(layer: Layer | undefined, options: PolygonIndexOptions): IndexedLayer | null {
-    if (!layer || layer.features.length === 0) return null;
-    // Sorting by id makes the index's "lowest index wins" tie rule mean "lowest id wins".
-    const features = [...layer.features].sort((a, b) => compareIds(a.properties.id, b.properties.id));
-    return new IndexedLayer(
-      PolygonIndex.build(
-        features.map((f) => f.geometry),
-        options,
-      ),
-      features,
-    );
-  }
-
-  locateId(lng: number, lat: number): string | null {
-    const i = this.index.locate(lng, lat);
-    return i < 0 ? null : this.features[i]!.properties.id;
-  }
-
-  match(lng: number, lat: number): { id: string | null; onBoundary: boolean; candidateIds: string[] } {
-    const m = this.index.match(lng, lat);
-    return {
-      id: m.index < 0 ? null : this.features[m.index]!.properties.id,
-      onBoundary: m.onBoundary,
-      candidateIds: m.candidates.map((i) => this.features[i]!.properties.id),
-    };
-  }
-
-  contains(lng: number, lat: number): boolean {
-    return this.index.locate(lng, lat) >= 0;
-  }
-
-  get indexBytes(): number {
-    return this.index.stats().typedArrayBytes;
-  }
-
-  nameOf(id: string): string | undefined {
-    return this.features.find((f) => f.properties.id === id)?.properties.name;
-  }
-}
-
-export class AreaLookup {
+/**
+ * One area's polygon indexes and sites at one version: everything a point answer needs, without the
+ * GeoJSON. Built from a boundary set, or read from the version's stored index (area-index.ts), which
+ * answers identically with no parse and no build.
+ */
+export class AreaLocator {
   readonly area: AreaInfo;
   readonly version: number | null;
   /** Sites, spokes and unit names: all an answer needs besides the point's assignment. */
@@ -102,36 +68,48 @@ export class AreaLookup {
   private readonly hvPatches: IndexedLayer | null;
   private readonly cocTeams: IndexedLayer | null;
   private readonly spokeCatchments: IndexedLayer | null;
-  /** The boundary set this lookup was built from (immutable: shared, never copied). */
-  readonly set: BoundarySet;
 
-  private constructor(set: BoundarySet, options: PolygonIndexOptions) {
-    this.set = set;
-    this.area = set.area;
-    this.version = set.version;
-    this.outline = IndexedLayer.build(set.layers.outline, options);
-    const catchments = IndexedLayer.build(set.layers.catchments, options);
-    if (!catchments) throw new Error(`Area ${set.area.id} has no catchments layer features`);
-    this.catchments = catchments;
-    this.hvPatches = IndexedLayer.build(set.layers['hv-patches'], options);
-    this.cocTeams = IndexedLayer.build(set.layers['coc-teams'], options);
-    this.spokeCatchments = IndexedLayer.build(set.layers['spoke-catchments'], options);
+  protected constructor(
+    area: AreaInfo,
+    version: number | null,
+    sites: readonly Site[],
+    layers: IndexedLayers,
+  ) {
+    this.area = area;
+    this.version = version;
+    this.outline = layers.outline ?? null;
+    if (!layers.catchments) throw new Error(`Area ${area.id} has no catchments layer features`);
+    this.catchments = layers.catchments;
+    this.hvPatches = layers['hv-patches'] ?? null;
+    this.cocTeams = layers['coc-teams'] ?? null;
+    this.spokeCatchments = layers['spoke-catchments'] ?? null;
     const names = new Map<string, string>();
     for (const layer of [this.hvPatches, this.cocTeams]) {
-      for (const f of layer?.features ?? []) names.set(f.properties.id, f.properties.name);
+      if (!layer) continue;
+      for (let i = 0; i < layer.ids.length; i++) names.set(layer.ids[i]!, layer.names[i]!);
     }
-    this.sites = new AreaSites(set.area, set.version, set.sites, (id) => names.get(id));
+    this.sites = new AreaSites(area, version, sites, (id) => names.get(id));
     this.hubs = this.sites.hubs;
   }
 
   /** Builds every index once; the result is immutable and safe to share across requests. */
-  /**
-   * Indexes the set's layers. `options.use: 'one-pass'` for a lookup that answers one bulk pass (a
-   * draft's postcodes) and is dropped; `options.checkpoint` may throw to abandon a build that runs out
-   * of its caller's time (polygon-index.ts).
-   */
-  static build(set: BoundarySet, options: PolygonIndexOptions = {}): AreaLookup {
-    return new AreaLookup(set, options);
+  static build(set: BoundarySet): AreaLocator {
+    return new AreaLocator(set.area, set.version, set.sites, buildIndexedLayers(set.layers));
+  }
+
+  /** From a version's stored index (`encodeIndex` of a locator built from the same set). */
+  static fromIndex(
+    area: AreaInfo,
+    version: number | null,
+    sites: readonly Site[],
+    index: Uint8Array,
+  ): AreaLocator {
+    return new AreaLocator(area, version, sites, decodeAreaIndex(index));
+  }
+
+  /** The stored form of this locator's indexes (the version part `index`). */
+  encodeIndex(): Uint8Array {
+    return encodeAreaIndex(this.layers());
   }
 
   /** True when the point is inside the area outline (or, lacking one, in any catchment). */
@@ -191,11 +169,6 @@ export class AreaLookup {
     return this.sites.spokesOfHub(hubId);
   }
 
-  /** The hub's catchment feature, if it has one. */
-  catchmentOf(hubId: string): LayerFeature | undefined {
-    return this.catchments.features.find((f) => f.properties.id === hubId);
-  }
-
   /** Display name of an HV patch or CoC team id. */
   unitName(id: string): string | undefined {
     return this.sites.unitName(id);
@@ -203,10 +176,47 @@ export class AreaLookup {
 
   /** Bytes held in the layers' indexes (typed arrays), for cache budgets. */
   indexBytes(): number {
-    return [this.outline, this.catchments, this.hvPatches, this.cocTeams, this.spokeCatchments].reduce(
-      (sum, layer) => sum + (layer?.indexBytes ?? 0),
-      0,
-    );
+    return Object.values(this.layers()).reduce((sum, layer) => sum + layer.indexBytes, 0);
+  }
+
+  protected layers(): IndexedLayers {
+    const layers: Partial<Record<LayerName, IndexedLayer>> = { catchments: this.catchments };
+    if (this.outline) layers.outline = this.outline;
+    if (this.hvPatches) layers['hv-patches'] = this.hvPatches;
+    if (this.cocTeams) layers['coc-teams'] = this.cocTeams;
+    if (this.spokeCatchments) layers['spoke-catchments'] = this.spokeCatchments;
+    return layers;
+  }
+}
+
+/** An area's locator with the boundary set it answers from: layers, sites and hub catchments as GeoJSON. */
+export class AreaLookup extends AreaLocator {
+  /** The boundary set this lookup was built from (immutable: shared, never copied). */
+  readonly set: BoundarySet;
+
+  private constructor(set: BoundarySet, layers: IndexedLayers) {
+    super(set.area, set.version, set.sites, layers);
+    this.set = set;
+  }
+
+  /**
+   * Builds every index once; the result is immutable and safe to share across requests.
+   * `options.use: 'one-pass'` for a lookup that answers one bulk pass (a draft's postcodes) and is
+   * dropped; `options.checkpoint` may throw to abandon a build that runs out of its caller's time
+   * (polygon-index.ts).
+   */
+  static override build(set: BoundarySet, options: PolygonIndexOptions = {}): AreaLookup {
+    return new AreaLookup(set, buildIndexedLayers(set.layers, options));
+  }
+
+  /** The set with the indexes stored for it at publish (the version part `index`): no index build. */
+  static withIndex(set: BoundarySet, index: Uint8Array): AreaLookup {
+    return new AreaLookup(set, decodeAreaIndex(index));
+  }
+
+  /** The hub's catchment feature, if it has one. */
+  catchmentOf(hubId: string): LayerFeature | undefined {
+    return this.set.layers.catchments.features.find((f) => f.properties.id === hubId);
   }
 }
 
@@ -312,7 +322,4 @@ export type AnswerSource = Pick<
   'area' | 'version' | 'site' | 'distanceTo' | 'spokesOf' | 'unitName'
 >;
 
-/** Ids compare as plain code-unit strings: locale-independent, so every machine agrees. */
-export function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+export { compareIds } from './ids.js';

@@ -6,12 +6,13 @@ import { AreaNotFoundError, PostcodeNotFoundError, PostcodeWithoutLocationError 
 import type { LatLng, PostcodeRecord } from '../model.js';
 import { assertPostcode } from '../postcode.js';
 import { PostcodeKeyIndex } from '../postcode-key-index.js';
-import { type AreaLookup, type Assignment, compareIds } from './area-lookup.js';
+import { type AreaLocator, type AreaLookup, type Assignment, compareIds } from './area-lookup.js';
 import type { AssignmentRow } from './assignment-table.js';
 
 /** A point resolved against the catalog: which area answered, and where the point falls in it. */
 export interface PointResolution {
-  readonly lookup: AreaLookup;
+  /** The answering area's indexes and sites (the GeoJSON is not needed to answer, so not always loaded). */
+  readonly lookup: AreaLocator;
   readonly assignment: Assignment;
   readonly location: LatLng;
 }
@@ -48,7 +49,7 @@ export class LookupCatalog {
   private readonly byId: ReadonlyMap<string, AreaLookup>;
   // Read with the postcode as typed: messy input (lower case, no space, NBSP) needs no string work.
   private readonly postcodes = new PostcodeKeyIndex<PrecomputedEntry>();
-  private readonly etags = new Map<AreaLookup, string>();
+  private readonly etags = new Map<AreaLocator, string>();
   readonly stats: CatalogBuildStats;
 
   private constructor(
@@ -123,7 +124,7 @@ export class LookupCatalog {
    * Strong validator for answers from one area: changes whenever its version or the directory
    * changes, so caches revalidate after a publish.
    */
-  etagFor(lookup: AreaLookup): string {
+  etagFor(lookup: AreaLocator): string {
     let etag = this.etags.get(lookup);
     if (etag === undefined) {
       etag = `"${lookup.area.id}.v${lookup.version ?? 'draft'}.${this.directoryStamp}"`;

@@ -108,6 +108,8 @@ export class NationalRouting {
   private readonly hubArea: Uint16Array;
   private readonly hubLng: Float64Array;
   private readonly hubLat: Float64Array;
+  /** Hub indices by ascending latitude, for `nearestHub` (built on first use). */
+  private hubsByLat: Int32Array | undefined;
   /** Bytes of the decoded file (memory held). */
   readonly byteLength: number;
 
@@ -293,19 +295,73 @@ export class NationalRouting {
 
   /**
    * The nearest hub of every area the filter keeps (geodesic; ties: lowest area id, then hub id), or
-   * null when there is none.
+   * null when there is none. The same answer as `nearestOf` over every hub, which measured ~0.45 ms a
+   * point at sea under contention (the first cost of such answers): hubs are scanned outward from the
+   * point's latitude and the scan stops where the latitude difference alone (a lower bound of the
+   * great-circle distance) passes the screen, so a point usually measures a few dozen hubs, not all.
    */
   nearestHub(lng: number, lat: number, keepArea: (area: number) => boolean = () => true): NearestHub | null {
-    return nearestOf(
-      this.hubArea.length,
-      (h) => keepArea(this.hubArea[h]!),
-      (h) => this.hubLng[h]!,
-      (h) => this.hubLat[h]!,
-      (h) => ({ area: this.areas[this.hubArea[h]!]!.id, hubId: this.meta.hubIds[h]! }),
-      lng,
-      lat,
-    );
+    if (!Number.isFinite(lng) || !Number.isFinite(lat)) return null;
+    if (!this.hubsByLat) {
+      this.hubsByLat = Int32Array.from(this.hubLat.keys()).sort((a, b) => this.hubLat[a]! - this.hubLat[b]!);
+    }
+    const order = this.hubsByLat;
+    let down = lowerBound(order, this.hubLat, lat) - 1;
+    let up = down + 1;
+    const scanned: number[] = [];
+    const approx: number[] = [];
+    let min = Infinity;
+    const phi1 = (lat * Math.PI) / 180;
+    const beyond = (h: number) =>
+      (Math.abs(this.hubLat[h]! - lat) * Math.PI * MEAN_RADIUS_M) / 180 > min * SCREEN_FACTOR + 2;
+    for (;;) {
+      const downOpen = down >= 0 && !beyond(order[down]!);
+      const upOpen = up < order.length && !beyond(order[up]!);
+      if (!downOpen && !upOpen) break;
+      // The nearer side in latitude first, so the screen tightens as early as it can.
+      const takeDown =
+        downOpen && (!upOpen || lat - this.hubLat[order[down]!]! <= this.hubLat[order[up]!]! - lat);
+      const h = takeDown ? order[down--]! : order[up++]!;
+      if (!keepArea(this.hubArea[h]!)) continue;
+      const d = greatCircleM(phi1, lng, this.hubLat[h]!, this.hubLng[h]!);
+      scanned.push(h);
+      approx.push(d);
+      if (d < min) min = d;
+    }
+    const limit = min * SCREEN_FACTOR + 1;
+    let best: NearestHub | null = null;
+    scanned.forEach((h, i) => {
+      if (!(approx[i]! <= limit)) return;
+      const candidate = {
+        area: this.areas[this.hubArea[h]!]!.id,
+        hubId: this.meta.hubIds[h]!,
+        distanceM: geodesicDistanceM([lng, lat], [this.hubLng[h]!, this.hubLat[h]!]),
+      };
+      if (!best || compareNearest(candidate, best) < 0) best = candidate;
+    });
+    return best;
   }
+}
+
+/** Great-circle (haversine, mean radius) metres from (lng, lat = phi1 in radians) to a site: the screen. */
+function greatCircleM(phi1: number, lng: number, siteLat: number, siteLng: number): number {
+  const phi2 = (siteLat * Math.PI) / 180;
+  const dPhi = phi2 - phi1;
+  const dLambda = ((siteLng - lng) * Math.PI) / 180;
+  const h = Math.sin(dPhi / 2) ** 2 + Math.cos(phi1) * Math.cos(phi2) * Math.sin(dLambda / 2) ** 2;
+  return 2 * MEAN_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/** The first position in `order` (indices ascending by `values`) whose value is >= `value`. */
+function lowerBound(order: Int32Array, values: Float64Array, value: number): number {
+  let lo = 0;
+  let hi = order.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[order[mid]!]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The nearest of `n` sites to (lng, lat): a great-circle screen, then exact geodesics (see SCREEN_FACTOR). */
@@ -327,11 +383,7 @@ export function nearestOf(
       approx[i] = Infinity;
       continue;
     }
-    const phi2 = (latOf(i) * Math.PI) / 180;
-    const dPhi = phi2 - phi1;
-    const dLambda = ((lngOf(i) - lng) * Math.PI) / 180;
-    const h = Math.sin(dPhi / 2) ** 2 + Math.cos(phi1) * Math.cos(phi2) * Math.sin(dLambda / 2) ** 2;
-    approx[i] = 2 * MEAN_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
+    approx[i] = greatCircleM(phi1, lng, latOf(i), lngOf(i));
     if (approx[i]! < min) min = approx[i]!;
   }
   if (min === Infinity) return null;
