@@ -188,14 +188,28 @@ for (const kind of HOSTILE_KINDS) {
   });
   const validation = put.status === 200 ? await getJson(`${base}/draft/validation`, { headers: admin }) : put;
   const seconds = (performance.now() - started) / 1000;
-  const body = validation.json as { publishable?: boolean; errors?: number; detail?: string };
+  const body = validation.json as {
+    publishable?: boolean;
+    errors?: number;
+    detail?: string;
+    // The problems, as GeoJSON features (a problem's kind and severity are its properties).
+    features?: { properties: { kind: string; severity: string } }[];
+  };
+  const errorKinds = [
+    ...new Set(
+      (body.features ?? [])
+        .map((f) => f.properties)
+        .filter((p) => p.severity === 'error')
+        .map((p) => p.kind),
+    ),
+  ];
   hostile.push([
     kind,
     vertexCount(layer.features[0]!.geometry).toLocaleString('en-GB'),
     `${(JSON.stringify(layer).length / 1e6).toFixed(2)} MB`,
     `PUT ${put.status}, validation ${validation.status}`,
     validation.status === 200
-      ? `${body.errors} errors, publishable ${body.publishable}`
+      ? `${body.errors} errors (${errorKinds.join(', ') || 'none'}), publishable ${body.publishable}`
       : (body.detail ?? '').slice(0, 70),
     `${seconds.toFixed(1)} s`,
   ]);

@@ -33,7 +33,7 @@ import {
   encodeAssignmentTable,
 } from '../core/lookup/assignment-table.js';
 import type { BoundarySet, Layer, PostcodeRecord } from '../core/model.js';
-import type { AnalysisBudget } from '../core/overlay/budget.js';
+import { type AnalysisBudget, AnalysisBudgetExceededError, BudgetMeter } from '../core/overlay/budget.js';
 import { DirectoryFormatError, PostcodeDirectory } from '../core/postcode-directory.js';
 import { encodeAreaDigest } from '../core/routing/area-digest.js';
 import { recordsOfColumns } from '../core/routing/directory-columns.js';
@@ -88,27 +88,45 @@ export interface DraftCheck {
   readonly counts: VersionCounts | null;
 }
 
-/** Validation plus the precomputed answers (which also reveal the postcodes in gaps). */
+/**
+ * Validation plus the precomputed answers (which also reveal the postcodes in gaps). Both stages share
+ * one deadline, the validity budget's time: what validation leaves of it is what indexing the draft
+ * and assigning the postcodes may take. A draft that runs out of it gets an `analysis-budget-exceeded`
+ * error naming the stage, and no answers.
+ */
 function checkDraft(input: CheckDraftInput): DraftCheck {
   const { draft } = input;
+  const started = performance.now();
   const validation = validateDraftSet(draft, validationOptions(input));
   const directory = parsed(input.directory);
   let set: BoundarySet | null = null;
   let rows: AssignmentRow[] | null = null;
+  const stageProblems: DraftProblem[] = [];
   // The answers are computed even for a draft with errors, when it can be indexed at all: the
   // postcodes in gaps are what a planner most needs to see while fixing it.
   if (draft.layers.outline && draft.layers.catchments && draft.layers.catchments.features.length > 0) {
+    const meter = input.validity
+      ? new BudgetMeter(
+          analysisBudget({ ...input.validity, maxMs: input.validity.maxMs - (performance.now() - started) }),
+        )
+      : BudgetMeter.unlimited();
     try {
+      meter.checkClock();
       set = draftToBoundarySet(draft, null);
-      rows = assignAreaPostcodes(set, {
-        own: directory?.directory ?? null,
-        national: input.national ?? null,
-      });
+      rows = assignAreaPostcodes(
+        set,
+        { own: directory?.directory ?? null, national: input.national ?? null },
+        () => meter.checkClock(),
+      );
     } catch (error) {
-      // A draft too broken to index is reported by validation already; never publish it.
-      if (validation.publishable) throw error;
       set = null;
       rows = null;
+      if (error instanceof AnalysisBudgetExceededError) {
+        stageProblems.push(assignmentOutOfTime(input.validity!.maxMs));
+      } else if (validation.publishable) {
+        // A draft too broken to index is reported by validation already; never publish it.
+        throw error;
+      }
     }
   }
   const gapProblems = rows ? postcodeGapProblems(rows) : [];
@@ -120,11 +138,11 @@ function checkDraft(input: CheckDraftInput): DraftCheck {
     });
   }
   return {
-    publishable: validation.publishable,
-    errors: validation.errors,
+    publishable: validation.publishable && stageProblems.length === 0,
+    errors: validation.errors + stageProblems.length,
     warnings: validation.warnings + gapProblems.length,
     coverage: validation.coverage,
-    problems: [...validation.problems, ...gapProblems],
+    problems: [...validation.problems, ...stageProblems, ...gapProblems],
     postcodes: {
       assigned: rows?.length ?? 0,
       inGaps: rows?.filter((r) => r.assignment.match === 'gap').length ?? 0,
@@ -132,6 +150,16 @@ function checkDraft(input: CheckDraftInput): DraftCheck {
     assignments: rows ? encodeAssignmentTable(rows) : null,
     counts: set && rows ? versionCounts(set, rows) : null,
   };
+}
+
+/** The error of a draft check whose deadline passed while its postcodes were being assigned. */
+function assignmentOutOfTime(maxMs: number): DraftProblem {
+  const budget = maxMs.toLocaleString('en-GB');
+  const message =
+    `The draft's checks ran out of their time budget (${budget} ms, CATCHMENTS_VALIDITY_MAX_MS) while indexing its layers ` +
+    "and assigning the area's postcodes to them, after the geometry checks above: its boundaries are too complex to " +
+    'answer lookups from here. Simplify the most detailed catchments (e.g. mapshaper -simplify 10%), and check again.';
+  return { kind: 'analysis-budget-exceeded', severity: 'error', message };
 }
 
 /** Postcodes whose hub differs between two encoded assignment tables (before null: a first version). */

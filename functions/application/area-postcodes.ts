@@ -134,13 +134,26 @@ export function nationalWithin(
   };
 }
 
-/** Every postcode the set answers for, assigned with its index, sorted by postcode. */
-export function assignAreaPostcodes(set: BoundarySet, directories: AreaDirectories): AssignmentRow[] {
+/** Postcodes assigned between two calls of the caller's checkpoint. */
+const POSTCODES_PER_CHECKPOINT = 1024;
+
+/**
+ * Every postcode the set answers for, assigned with its index, sorted by postcode. The index serves
+ * this one pass and is dropped (built 'one-pass': a coarser grid, the same answers). `checkpoint` is
+ * called now and then while indexing and assigning; a caller with a deadline throws from it.
+ */
+export function assignAreaPostcodes(
+  set: BoundarySet,
+  directories: AreaDirectories,
+  checkpoint: () => void = () => {},
+): AssignmentRow[] {
   const { own, national } = directories;
   if (!own && !national) return [];
-  const lookup = AreaLookup.build(set);
+  const lookup = AreaLookup.build(set, { use: 'one-pass', checkpoint });
   const rows: AssignmentRow[] = [];
+  let n = 0;
   for (const record of own?.records() ?? []) {
+    if (++n % POSTCODES_PER_CHECKPOINT === 0) checkpoint();
     if (!record.location) continue;
     const { lat, lng } = record.location;
     rows.push({ postcode: record.postcode, lat, lng, assignment: lookup.assign(lng, lat) });
@@ -153,6 +166,7 @@ export function assignAreaPostcodes(set: BoundarySet, directories: AreaDirectori
       const y = lat[i]!;
       const x = lng[i]!;
       if (!(x >= x0 && x <= x1 && y >= y0 && y <= y1)) continue; // NaN (no location) falls out too
+      if (++n % POSTCODES_PER_CHECKPOINT === 0) checkpoint();
       const postcode = postcodeFromKey(keys[i]!);
       if (own?.has(postcode)) continue;
       const assignment = lookup.assign(x, y);

@@ -5,7 +5,13 @@ import fc from 'fast-check';
 import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon, Position } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { InvalidGeometryError } from '../../functions/core/errors.js';
-import { type PointMatch, PolygonIndex } from '../../functions/core/spatial/polygon-index.js';
+import { FeatureSlabs, flattenLayer } from '../../functions/core/spatial/feature-slabs.js';
+import {
+  coarsestDyadicIn,
+  type PointMatch,
+  PolygonIndex,
+} from '../../functions/core/spatial/polygon-index.js';
+import { checkerboard, circle, holes, sawtooth, selfCrossingStar, star } from '../support/hostile-layers.js';
 
 const fixtureDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/polygon-index');
 
@@ -419,5 +425,107 @@ describe('PolygonIndex: equals a brute-force scan (property)', () => {
     }
     // The probes really do test shared edges and vertices, not just interiors.
     expect(onBoundary).toBeGreaterThan(50);
+  });
+});
+
+// Issue 15's hostile shapes: long thin edges spanning most of the feature's height, where every leaf
+// of the grid used to re-read most of the feature (a star of 8,000 vertices took 19 s to index).
+describe('PolygonIndex: long thin edges (star, sawtooth, self-crossing star, checkerboard)', () => {
+  const shapes: [string, Area][] = [
+    ['star of 1,500 vertices', star(1500)],
+    ['sawtooth of 3,000 vertices', sawtooth(3000)],
+    ['self-crossing star of 301 vertices', selfCrossingStar(301)],
+    ['checkerboard of 300 squares', checkerboard(300)],
+    ['square with 200 holes', holes(200)],
+  ];
+  for (const [name, shape] of shapes) {
+    it(`${name}: match() and locate() equal the brute-force scan, with either grid`, () => {
+      // A second feature over part of it, so leaves hold entries of both.
+      const other = circle(64, { cx: -2.23, cy: 51.865 });
+      const layer = [shape, other];
+      const rand = mulberry32(15);
+      const probes = probePoints(layer, rand, 1e-9);
+      for (let i = 0; i < 1500; i++) probes.push([-2.295 + 0.11 * rand(), 51.825 + 0.07 * rand()]);
+      for (const use of ['serving', 'one-pass'] as const) {
+        const index = PolygonIndex.build(layer, { use });
+        let inside = 0;
+        for (const [x, y] of probes) {
+          const expected = referenceMatch(layer, x, y, 1e-9);
+          const got = index.match(x, y);
+          if (got.index !== expected.index || got.candidates.join() !== expected.candidates.join()) {
+            throw new Error(
+              `${use} at (${x}, ${y}): ${JSON.stringify(got)}, reference ${JSON.stringify(expected)}`,
+            );
+          }
+          expect(index.locate(x, y)).toBe(expected.index);
+          if (expected.index === 0) inside++;
+        }
+        // The probes reach the shape's inside, not only the space around it.
+        expect(inside).toBeGreaterThan(50);
+      }
+    });
+  }
+
+  it('lists a long edge in a bounded number of slabs (a 20,000-tooth sawtooth: ≤ 5 entries per edge)', () => {
+    const layer = flattenLayer([sawtooth(20_000)]);
+    const slabs = new FeatureSlabs(layer, 1e-9);
+    const vertexBytes = layer.xy.byteLength;
+    // Int32 slab entries (plus a few starts) beyond the shared vertices and per-feature records.
+    const entries = (slabs.byteLength - vertexBytes) / 4;
+    expect(entries).toBeLessThan(5 * layer.edges.length + 1000);
+    // And the fewer slabs still answer exactly, as the brute-force scan does.
+    const shape = [sawtooth(20_000)];
+    const rand = mulberry32(20);
+    const probes = probePoints(shape, rand, 1e-9);
+    for (let i = 0; i < 300; i++) probes.push([-2.295 + 0.11 * rand(), 51.845 + 0.05 * rand()]);
+    const answers = new Set<number>();
+    for (const [x, y] of probes) {
+      const expected = referenceMatch(shape, x, y, 1e-9);
+      const answer = slabs.classify(0, x, y);
+      answers.add(answer);
+      expect(answer).toBe(expected.index < 0 ? 0 : expected.onBoundary ? 2 : 1);
+    }
+    expect([...answers].sort()).toEqual([0, 1, 2]);
+  });
+
+  it('calls the checkpoint while building, and a checkpoint that throws abandons the build', () => {
+    let calls = 0;
+    PolygonIndex.build([sawtooth(3000)], { checkpoint: () => void calls++ });
+    expect(calls).toBeGreaterThan(10);
+    const stop = new Error('out of time');
+    expect(() =>
+      PolygonIndex.build([sawtooth(3000)], {
+        checkpoint: () => {
+          if (++calls > 20) throw stop;
+        },
+      }),
+    ).toThrow(stop);
+  });
+});
+
+describe('coarsestDyadicIn (the latitude leaves share for their parity)', () => {
+  it('is inside the interval, and no coarser power of two has a multiple there', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: -90, max: 90, noNaN: true }),
+        fc.double({ min: 1e-12, max: 10, noNaN: true }),
+        (a, width) => {
+          const b = a + width;
+          if (!(b > a)) return;
+          const y = coarsestDyadicIn(a, b, Number.NaN);
+          expect(y >= a && y <= b).toBe(true);
+          if (y === 0) return;
+          // y is a multiple of step but not of 2 step, and [a, b] holds no multiple of 2 step.
+          let step = 2 ** Math.floor(Math.log2(Math.abs(y)));
+          while (y % step !== 0) step /= 2;
+          let coarser = Math.ceil(a / (2 * step)) * 2 * step;
+          if (coarser < a) coarser += 2 * step; // a / (2 step) underflowed
+          expect(coarser > b).toBe(true);
+        },
+      ),
+      { numRuns: 500 },
+    );
+    expect(coarsestDyadicIn(51.3, 51.9, 0)).toBe(51.5);
+    expect(coarsestDyadicIn(1, 1, 7)).toBe(7);
   });
 });

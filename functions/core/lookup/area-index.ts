@@ -8,7 +8,7 @@
 // gives an index that answers exactly as the one built from the layer (PolygonIndex.fromSnapshot).
 import { LAYER_NAMES, type Layer, type LayerName } from '../model.js';
 import { decodeSections, encodeSections, type SectionArray } from '../routing/sections.js';
-import { PolygonIndex, type PolygonIndexStats } from '../spatial/polygon-index.js';
+import { PolygonIndex, type PolygonIndexOptions, type PolygonIndexStats } from '../spatial/polygon-index.js';
 import { compareIds } from './ids.js';
 
 export const AREA_INDEX_KIND = 'area-index/1';
@@ -21,11 +21,14 @@ export class IndexedLayer {
     readonly names: readonly string[],
   ) {}
 
-  static build(layer: Layer | undefined): IndexedLayer | null {
+  static build(layer: Layer | undefined, options: PolygonIndexOptions = {}): IndexedLayer | null {
     if (!layer || layer.features.length === 0) return null;
     const features = [...layer.features].sort((a, b) => compareIds(a.properties.id, b.properties.id));
     return new IndexedLayer(
-      PolygonIndex.build(features.map((f) => f.geometry)),
+      PolygonIndex.build(
+        features.map((f) => f.geometry),
+        options,
+      ),
       features.map((f) => f.properties.id),
       features.map((f) => f.properties.name),
     );
@@ -71,11 +74,17 @@ interface StoredLayer {
 
 type IndexMeta = Readonly<Partial<Record<LayerName, StoredLayer>>>;
 
-/** Builds every layer's index (what `encodeAreaIndex` stores and `AreaLocator` queries). */
-export function buildIndexedLayers(layers: Readonly<Partial<Record<LayerName, Layer>>>): IndexedLayers {
+/**
+ * Builds every layer's index (what `encodeAreaIndex` stores and `AreaLocator` queries); `options` as
+ * PolygonIndex.build takes them (a one-pass grid, a checkpoint for a caller with a deadline).
+ */
+export function buildIndexedLayers(
+  layers: Readonly<Partial<Record<LayerName, Layer>>>,
+  options: PolygonIndexOptions = {},
+): IndexedLayers {
   const out: Partial<Record<LayerName, IndexedLayer>> = {};
   for (const name of LAYER_NAMES) {
-    const indexed = IndexedLayer.build(layers[name]);
+    const indexed = IndexedLayer.build(layers[name], options);
     if (indexed) out[name] = indexed;
   }
   return out;

@@ -11,6 +11,7 @@
 // - `outside`: in no catchment and outside the outline. Same nearest-hub offer.
 import { geodesicDistanceM } from '../geo/geodesic.js';
 import type { AreaInfo, BoundarySet, LayerFeature, LayerName, Site } from '../model.js';
+import type { PolygonIndexOptions } from '../spatial/polygon-index.js';
 import {
   buildIndexedLayers,
   decodeAreaIndex,
@@ -198,9 +199,14 @@ export class AreaLookup extends AreaLocator {
     this.set = set;
   }
 
-  /** Builds every index once; the result is immutable and safe to share across requests. */
-  static override build(set: BoundarySet): AreaLookup {
-    return new AreaLookup(set, buildIndexedLayers(set.layers));
+  /**
+   * Builds every index once; the result is immutable and safe to share across requests.
+   * `options.use: 'one-pass'` for a lookup that answers one bulk pass (a draft's postcodes) and is
+   * dropped; `options.checkpoint` may throw to abandon a build that runs out of its caller's time
+   * (polygon-index.ts).
+   */
+  static override build(set: BoundarySet, options: PolygonIndexOptions = {}): AreaLookup {
+    return new AreaLookup(set, buildIndexedLayers(set.layers, options));
   }
 
   /** The set with the indexes stored for it at publish (the version part `index`): no index build. */

@@ -14,6 +14,14 @@ export const FLOAT_MARGIN_DEG = 1e-11;
 /** Target edges per slab; measured on England LSOAs (more slabs cost memory for spanning edges). */
 const EDGES_PER_SLAB = 3;
 const MAX_SLABS_PER_FEATURE = 1 << 15;
+/**
+ * Slab entries per edge a feature may hold beyond one each. An edge is listed in every slab it spans,
+ * so a feature of long edges (a sawtooth of 50,000 teeth, each across most of its height) would list
+ * nearly every edge in each of its ~16,000 slabs (800 M entries, 3 GB). Fewer slabs cost such a feature
+ * nothing, since its spanning edges are in every slab anyway; ordinary boundaries (short edges) stay
+ * well under the cap.
+ */
+const EXTRA_SLAB_ENTRIES_PER_EDGE = 4;
 
 /** A polygon layer flattened for indexing: closed rings, feature-major. */
 export interface FlatLayer {
@@ -296,7 +304,11 @@ export class FeatureSlabs {
     for (let f = 0; f < n; f++) {
       const o = f * F_STRIDE;
       const ne = featEdgeStart[f + 1]! - featEdgeStart[f]!;
-      const ns = Math.min(MAX_SLABS_PER_FEATURE, Math.max(1, Math.ceil(ne / EDGES_PER_SLAB)));
+      const ns = Math.min(
+        MAX_SLABS_PER_FEATURE,
+        Math.max(1, Math.ceil(ne / EDGES_PER_SLAB)),
+        Math.max(1, slabsWithinEntryCap(layer, f, pad)),
+      );
       for (let k = 0; k < 4; k++) feat[o + k] = featBBox[f * 4 + k]!;
       feat[o + F_SLAB_COUNT] = ns;
       feat[o + F_SLAB_BASE] = totalStarts;
@@ -470,6 +482,81 @@ export class FeatureSlabs {
     }
     return inside as 0 | 1;
   }
+
+  /**
+   * `parity(f, lo, hi, px, py)` for many px at once, in one pass over py's slab: with px[0..m)
+   * ascending, sets beyond[j] to how many edges of [lo, hi) the ray from (px[j], py) crosses (beyond[m]
+   * is 0). Term for term the same float expression as `parity`; `beyond` needs m + 1 slots.
+   */
+  crossingCounts(
+    f: number,
+    lo: number,
+    hi: number,
+    py: number,
+    px: Float64Array,
+    m: number,
+    beyond: Int32Array,
+  ): void {
+    beyond.fill(0, 0, m + 1);
+    const feat = this.feat;
+    const o = f * F_STRIDE;
+    if (m === 0 || !(py >= feat[o + F_MIN_Y]! && py <= feat[o + F_MAX_Y]!)) return;
+    const ns = feat[o + F_SLAB_COUNT]!;
+    let s = Math.floor((py - feat[o + F_SLAB_Y0]!) * feat[o + F_SLAB_INV]!);
+    if (s < 0) s = 0;
+    else if (s >= ns) s = ns - 1;
+    const slab = feat[o + F_SLAB_BASE]! + s;
+    const edges = this.slabEdges;
+    const xy = this.xy;
+    const first = px[0]!;
+    const last = px[m - 1]!;
+    // A crossing at xi lies beyond the first k = #{px < xi} points: histogram k, then suffix sums.
+    for (let k = this.slabStart[slab]!; k < this.slabStart[slab + 1]!; k++) {
+      const v = edges[k]!;
+      if (v < lo || v >= hi) continue;
+      const i = v << 1;
+      const y0 = xy[i + 1]!;
+      const y1 = xy[i + 3]!;
+      if (y0 > py === y1 > py) continue;
+      const x0 = xy[i]!;
+      const xi = x0 + ((py - y0) * (xy[i + 2]! - x0)) / (y1 - y0);
+      if (last < xi) beyond[m]!++;
+      else if (first < xi) beyond[countBelow(px, m, xi)]!++;
+    }
+    for (let j = m - 1; j >= 0; j--) beyond[j]! += beyond[j + 1]!;
+    // beyond[j] now counts crossings with k >= j, i.e. px[j - 1] < xi; shift to px[j] < xi.
+    for (let j = 0; j < m; j++) beyond[j] = beyond[j + 1]!;
+    beyond[m] = 0;
+  }
+}
+
+/**
+ * The most slabs feature f can have while its edges, each listed in every slab it spans, make at most
+ * (1 + EXTRA_SLAB_ENTRIES_PER_EDGE) entries each: the slabs an edge spans beyond its first are about
+ * its height (grown by pad at both ends) over the slab height.
+ */
+function slabsWithinEntryCap(layer: FlatLayer, f: number, pad: number): number {
+  const { xy, edges, featEdgeStart, featBBox } = layer;
+  const height = featBBox[f * 4 + 3]! - featBBox[f * 4 + 1]! + 2 * pad;
+  let spans = 0; // Σ edge heights in units of the feature's height
+  for (let e = featEdgeStart[f]!; e < featEdgeStart[f + 1]!; e++) {
+    const v = edges[e]!;
+    spans += (Math.abs(xy[v * 2 + 3]! - xy[v * 2 + 1]!) + 2 * pad) / height;
+  }
+  const ne = featEdgeStart[f + 1]! - featEdgeStart[f]!;
+  return spans > 0 ? Math.floor((EXTRA_SLAB_ENTRIES_PER_EDGE * ne) / spans) : MAX_SLABS_PER_FEATURE;
+}
+
+/** How many of the ascending a[0..n) are < v. */
+function countBelow(a: Float64Array, n: number, v: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** True when (px, py) is within `tol` of segment (x0, y0)-(x1, y1); a cheap box test rejects most edges. */
