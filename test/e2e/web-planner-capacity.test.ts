@@ -240,7 +240,10 @@ describe('caseload against capacity on the planner’s map', () => {
     const summary95 = await text(page, '#capacity-hv-patches-summary');
     expect(summary95).toContain(`Before: ${overBefore} over, ${underBefore(0.95)} under.`);
     expect(summary95).toContain('under below 95%');
-    expect(await text(page, '#planning-status')).toContain('(under below 95%)');
+    // The status line is written once both the impact and the alignment have answered.
+    await expect
+      .poll(() => text(page, '#planning-status'), { timeout: 60_000 })
+      .toContain('(under below 95%)');
     expect(errors).toEqual([]);
     await context.close();
   });
