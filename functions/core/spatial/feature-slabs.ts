@@ -403,11 +403,7 @@ export class FeatureSlabs {
     ) {
       return 0;
     }
-    const ns = feat[o + F_SLAB_COUNT]!;
-    let s = Math.floor((py - feat[o + F_SLAB_Y0]!) * feat[o + F_SLAB_INV]!);
-    if (s < 0) s = 0;
-    else if (s >= ns) s = ns - 1;
-    const slab = feat[o + F_SLAB_BASE]! + s;
+    const slab = this.slabAt(o, py);
     const start = this.slabStart[slab]!;
     const end = this.slabStart[slab + 1]!;
     const edges = this.slabEdges;
@@ -452,6 +448,24 @@ export class FeatureSlabs {
     return 0;
   }
 
+  /** How many edges `parity(f, …, py)` reads: those of feature f's slab at latitude py. */
+  slabEdgeCount(f: number, py: number): number {
+    const o = f * F_STRIDE;
+    if (!(py >= this.feat[o + F_MIN_Y]! && py <= this.feat[o + F_MAX_Y]!)) return 0;
+    const slab = this.slabAt(o, py);
+    return this.slabStart[slab + 1]! - this.slabStart[slab]!;
+  }
+
+  /** The slab of the feature at offset o (in `feat`) that holds latitude py, clamped to its range. */
+  private slabAt(o: number, py: number): number {
+    const feat = this.feat;
+    const ns = feat[o + F_SLAB_COUNT]!;
+    let s = Math.floor((py - feat[o + F_SLAB_Y0]!) * feat[o + F_SLAB_INV]!);
+    if (s < 0) s = 0;
+    else if (s >= ns) s = ns - 1;
+    return feat[o + F_SLAB_BASE]! + s;
+  }
+
   /**
    * Ray-crossing parity at (px, py) of the edges of feature f whose start vertex is in [lo, hi) (one
    * part, or the whole feature), ignoring the tolerance: the float expression `classify` uses, so the
@@ -462,11 +476,7 @@ export class FeatureSlabs {
     const o = f * F_STRIDE;
     // Only edges spanning py can cross the ray, and all of them are in py's slab when py is in range.
     if (!(py >= feat[o + F_MIN_Y]! && py <= feat[o + F_MAX_Y]!)) return 0;
-    const ns = feat[o + F_SLAB_COUNT]!;
-    let s = Math.floor((py - feat[o + F_SLAB_Y0]!) * feat[o + F_SLAB_INV]!);
-    if (s < 0) s = 0;
-    else if (s >= ns) s = ns - 1;
-    const slab = feat[o + F_SLAB_BASE]! + s;
+    const slab = this.slabAt(o, py);
     const edges = this.slabEdges;
     const xy = this.xy;
     let inside = 0;
@@ -501,11 +511,7 @@ export class FeatureSlabs {
     const feat = this.feat;
     const o = f * F_STRIDE;
     if (m === 0 || !(py >= feat[o + F_MIN_Y]! && py <= feat[o + F_MAX_Y]!)) return;
-    const ns = feat[o + F_SLAB_COUNT]!;
-    let s = Math.floor((py - feat[o + F_SLAB_Y0]!) * feat[o + F_SLAB_INV]!);
-    if (s < 0) s = 0;
-    else if (s >= ns) s = ns - 1;
-    const slab = feat[o + F_SLAB_BASE]! + s;
+    const slab = this.slabAt(o, py);
     const edges = this.slabEdges;
     const xy = this.xy;
     const first = px[0]!;
