@@ -16,11 +16,11 @@ import { gunzipSync } from 'node:zlib';
 import AxeBuilder from '@axe-core/playwright';
 import { bbox, booleanPointInPolygon, featureCollection, union } from '@turf/turf';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalApp } from '../../functions/local-app.js';
 import { buildWeb } from '../../scripts/build-web.js';
-import { launchBrowser, newContext } from '../support/browser.js';
+import { launchBrowser, newContext, rows, text } from '../support/browser.js';
 import { SAMPLE_DIR } from '../support/fixtures.js';
 import { startTestApp } from '../support/local-app.js';
 
@@ -112,19 +112,6 @@ afterAll(async () => {
   await app?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
-
-const text = (page: Page, selector: string) => page.locator(selector).textContent();
-
-const rows = (page: Page, selector: string) =>
-  page
-    .locator(`${selector} tbody tr`)
-    .evaluateAll((trs) =>
-      trs.map((tr) =>
-        Array.from((tr as unknown as { children: ArrayLike<{ textContent: string | null }> }).children).map(
-          (c) => (c.textContent ?? '').trim(),
-        ),
-      ),
-    );
 
 const weight = (n: number) => n.toLocaleString('en-GB', { maximumFractionDigits: 1 });
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`;

@@ -15,13 +15,13 @@ import { gunzipSync } from 'node:zlib';
 import AxeBuilder from '@axe-core/playwright';
 import { booleanPointInPolygon, difference, featureCollection, union } from '@turf/turf';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlignmentResult } from '../../functions/core/alignment/align.js';
 import type { LookupAnswer } from '../../functions/core/lookup/answer.js';
 import type { LocalApp } from '../../functions/local-app.js';
 import { buildWeb } from '../../scripts/build-web.js';
-import { launchBrowser, type MapGlobal, newContext } from '../support/browser.js';
+import { launchBrowser, type MapGlobal, newContext, rows, text } from '../support/browser.js';
 import { SAMPLE_DIR } from '../support/fixtures.js';
 import { startTestApp } from '../support/local-app.js';
 
@@ -136,20 +136,6 @@ afterAll(async () => {
   await app?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
-
-const text = (page: Page, selector: string) => page.locator(selector).textContent();
-
-/** Rows of a table as arrays of cell texts. */
-const rows = (page: Page, selector: string) =>
-  page
-    .locator(`${selector} tbody tr`)
-    .evaluateAll((trs) =>
-      trs.map((tr) =>
-        Array.from((tr as unknown as { children: ArrayLike<{ textContent: string | null }> }).children).map(
-          (c) => (c.textContent ?? '').trim(),
-        ),
-      ),
-    );
 
 /** A new visitor (a fresh browser context: nothing cached) looks the postcode up on the public page. */
 async function publicAnswer(postcode: string): Promise<{ hub: string; version: string }> {

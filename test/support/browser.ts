@@ -2,7 +2,7 @@
 // measurements. Headless with SwiftShader WebGL (MapLibre needs WebGL), a fresh empty profile (the
 // temporary one playwright creates per launch), and no network features (no QUIC, sync, component
 // updates or background requests).
-import { type Browser, type BrowserContext, chromium, type LaunchOptions } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type LaunchOptions, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -68,3 +68,18 @@ export interface MapProbe {
 export interface MapGlobal {
   readonly catchmentsMap: MapProbe;
 }
+
+/** The text of the first element matching the selector. */
+export const text = (page: Page, selector: string) => page.locator(selector).textContent();
+
+/** Rows of a table as arrays of cell texts. */
+export const rows = (page: Page, selector: string) =>
+  page
+    .locator(`${selector} tbody tr`)
+    .evaluateAll((trs) =>
+      trs.map((tr) =>
+        Array.from((tr as unknown as { children: ArrayLike<{ textContent: string | null }> }).children).map(
+          (c) => (c.textContent ?? '').trim(),
+        ),
+      ),
+    );
