@@ -76,6 +76,17 @@ export class StoreAreaSource implements AreaSource {
     return this.cache.stats();
   }
 
+  /** A tier just loaded, logged with its size and load time. */
+  private logged(loaded: Loaded, area: string, version: number, started: number): Loaded {
+    this.logger?.debug(`area ${loaded.kind} loaded`, {
+      area,
+      version,
+      bytes: loaded.bytes,
+      ms: Math.round(performance.now() - started),
+    });
+    return loaded;
+  }
+
   private async loadAnswers(area: string, version: number): Promise<Loaded> {
     const started = performance.now();
     const parts = await this.store.versionParts(area, version, ['area', 'sites', 'digest']);
@@ -101,13 +112,7 @@ export class StoreAreaSource implements AreaSource {
       sites: new AreaSites(areaInfo, version, sites, (id) => digest.unitName(id)),
     };
     const bytes = digest.byteLength + (parts.get('sites')?.length ?? 0) * PARSED_JSON_FACTOR;
-    this.logger?.debug('area answers loaded', {
-      area,
-      version,
-      bytes,
-      ms: Math.round(performance.now() - started),
-    });
-    return { kind: 'answers', value, bytes };
+    return this.logged({ kind: 'answers', value, bytes }, area, version, started);
   }
 
   private async loadLocator(area: string, version: number): Promise<Loaded> {
@@ -126,13 +131,7 @@ export class StoreAreaSource implements AreaSource {
       index,
     );
     const bytes = index.byteLength + (parts.get('sites')?.length ?? 0) * PARSED_JSON_FACTOR;
-    this.logger?.debug('area locator loaded', {
-      area,
-      version,
-      bytes,
-      ms: Math.round(performance.now() - started),
-    });
-    return { kind: 'locator', value, bytes };
+    return this.logged({ kind: 'locator', value, bytes }, area, version, started);
   }
 
   private async loadGeometry(area: string, version: number): Promise<Loaded> {
@@ -158,13 +157,7 @@ export class StoreAreaSource implements AreaSource {
     const index = parts.get('index');
     const lookup = index ? AreaLookup.withIndex(set, index) : AreaLookup.build(set);
     const bytes = text * PARSED_JSON_FACTOR + lookup.indexBytes();
-    this.logger?.debug('area geometry loaded', {
-      area,
-      version,
-      bytes,
-      ms: Math.round(performance.now() - started),
-    });
-    return { kind: 'geometry', value: lookup, bytes };
+    return this.logged({ kind: 'geometry', value: lookup, bytes }, area, version, started);
   }
 }
 
